@@ -1,0 +1,163 @@
+"""Treaty status over time and fortification state on a date: pure functions over event tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from explorer.schema import STATUS_EVENTS
+
+
+@dataclass(frozen=True)
+class Status:
+    """A country's status under a treaty on a date.
+
+    Attributes
+    ----------
+    status : str
+        One of :data:`explorer.schema.TREATY_STATUSES`.
+    since : datetime.date or None
+        Date of the event the status follows from (None for ``non-party`` with no event).
+    event_id : str or None
+        Id of that event in ``treaty_events.csv``.
+    sources : tuple of str
+        Source ids of that event.
+    """
+
+    status: str
+    since: dt.date | None
+    event_id: str | None
+    sources: tuple[str, ...]
+
+
+NON_PARTY = Status("non-party", None, None, ())
+
+
+def status_on(
+    events: pd.DataFrame, country: str, treaty: str, date: dt.date
+) -> Status:
+    """Return a country's status under a treaty on ``date``.
+
+    The status is set by the latest status-changing event on or before ``date``:
+    ``signature`` → ``signatory``; ``entry-into-force`` → ``party``;
+    ``withdrawal-deposited`` → ``withdrawal-pending`` (from the day of deposit to the day
+    before the withdrawal takes effect); ``withdrawal-effective`` → ``withdrawn``;
+    ``suspension-notified`` → ``disputed``. Announcements, votes, ratification and accession
+    deposits are milestones and change nothing. Only ``preferred`` rows count. On the same day,
+    the later step in that order wins (e.g. signature and entry into force together → party).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Rows of ``treaty_events.csv`` with columns ``id``, ``country``, ``treaty``, ``event``,
+        ``date`` (``datetime.date``), ``preferred`` (bool) and ``sources`` (list of ids).
+    country : str
+        ISO 3166-1 alpha-3 code.
+    treaty : str
+        ``APMBC`` or ``CCM``.
+    date : datetime.date
+        The day asked about.
+
+    Returns
+    -------
+    Status
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({
+    ...     "id": ["s", "f", "d", "w"], "country": ["X"] * 4, "treaty": ["T"] * 4,
+    ...     "event": ["signature", "entry-into-force", "withdrawal-deposited",
+    ...               "withdrawal-effective"],
+    ...     "date": [dt.date(2000, 1, 1), dt.date(2001, 1, 1), dt.date(2025, 1, 1),
+    ...              dt.date(2025, 7, 1)],
+    ...     "preferred": [True] * 4, "sources": [["a"]] * 4})
+    >>> status_on(ev, "X", "T", dt.date(1999, 12, 31)).status
+    'non-party'
+    >>> status_on(ev, "X", "T", dt.date(2025, 6, 30)).status
+    'withdrawal-pending'
+    >>> status_on(ev, "X", "T", dt.date(2025, 7, 1)).status
+    'withdrawn'
+    >>> status_on(ev, "Y", "T", dt.date(2025, 7, 1)).status
+    'non-party'
+    """
+    if events.empty:
+        return NON_PARTY
+    rank = {name: i for i, name in enumerate(STATUS_EVENTS)}
+    mask = (
+        (events["country"] == country)
+        & (events["treaty"] == treaty)
+        & (events["preferred"].astype(bool))
+        & (events["event"].isin(list(STATUS_EVENTS)))
+    )
+    relevant = events.loc[mask]
+    relevant = relevant[relevant["date"].map(lambda d: d <= date)]
+    if relevant.empty:
+        return NON_PARTY
+    relevant = relevant.assign(_rank=relevant["event"].map(rank)).sort_values(["date", "_rank"])
+    last = relevant.iloc[-1]
+    return Status(
+        status=STATUS_EVENTS[last["event"]],
+        since=last["date"],
+        event_id=last["id"],
+        sources=tuple(last["sources"]),
+    )
+
+
+def statuses_on(
+    events: pd.DataFrame, countries: list[str], treaty: str, date: dt.date
+) -> pd.DataFrame:
+    """Return one row per country with ``country``, ``treaty``, ``status``, ``since``, ``sources``.
+
+    Examples
+    --------
+    >>> empty = pd.DataFrame(columns=["id", "country", "treaty", "event", "date", "preferred",
+    ...                               "sources"])
+    >>> statuses_on(empty, ["RUS"], "APMBC", dt.date(2020, 1, 1))["status"].tolist()
+    ['non-party']
+    """
+    rows = []
+    for country in countries:
+        st = status_on(events, country, treaty, date)
+        rows.append(
+            {
+                "country": country,
+                "treaty": treaty,
+                "status": st.status,
+                "since": st.since.isoformat() if st.since else None,
+                "sources": list(st.sources),
+            }
+        )
+    return pd.DataFrame(rows, columns=["country", "treaty", "status", "since", "sources"])
+
+
+def fortification_state(
+    announced: dt.date | None,
+    start: dt.date | None,
+    completed: dt.date | None,
+    date: dt.date,
+) -> str | None:
+    """Return what a fortification was on ``date``: announced, under construction, complete.
+
+    Returns None before it was announced (or, with no announcement date, before it started).
+
+    Examples
+    --------
+    >>> d = dt.date
+    >>> fortification_state(d(2024, 5, 18), d(2024, 10, 31), None, d(2024, 6, 1))
+    'announced'
+    >>> fortification_state(d(2024, 5, 18), d(2024, 10, 31), None, d(2024, 10, 31))
+    'under-construction'
+    >>> fortification_state(None, d(2022, 1, 1), d(2022, 6, 30), d(2022, 6, 30))
+    'complete'
+    >>> fortification_state(d(2024, 5, 18), None, None, d(2024, 5, 17)) is None
+    True
+    """
+    if completed is not None and date >= completed:
+        return "complete"
+    if start is not None and date >= start:
+        return "under-construction"
+    if announced is not None and date >= announced:
+        return "announced"
+    return None
