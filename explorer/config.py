@@ -21,7 +21,7 @@ METRIC_CRS: Final[str] = "EPSG:3035"
 #: Ellipsoid for geodesic measurement with :class:`pyproj.Geod`.
 ELLIPSOID: Final[str] = "WGS84"
 
-#: The date the bundled facts were compiled (FACTS.md, 2026-11-22): "status" fields are as of this day.
+#: The date the bundled facts were compiled (FACTS.md); "status" fields are as of this day.
 DATA_AS_OF: Final[str] = "2026-11-22"
 
 #: Separator for multi-valued cells in CSV files (e.g. ``sources``).

@@ -192,8 +192,14 @@ def load_dataset(data_dir: Path | str = GEODATA_DIR) -> Dataset:
     events = events.sort_values(["country", "treaty", "date", "id"]).reset_index(drop=True)
     if not shapely.is_valid(forts.geometry.values).all():  # pragma: no cover - defensive
         bad = forts.loc[~shapely.is_valid(forts.geometry.values), "id"].tolist()
-        raise DataError([validate.Problem("fortifications.geojson", b, "geometry",
-                                          "derived geometry is invalid") for b in bad])
+        raise DataError(
+            [
+                validate.Problem(
+                    "fortifications.geojson", b, "geometry", "derived geometry is invalid"
+                )
+                for b in bad
+            ]
+        )
     return Dataset(
         sources=sources,
         countries=countries,

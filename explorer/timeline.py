@@ -35,9 +35,7 @@ class Status:
 NON_PARTY = Status("non-party", None, None, ())
 
 
-def status_on(
-    events: pd.DataFrame, country: str, treaty: str, date: dt.date
-) -> Status:
+def status_on(events: pd.DataFrame, country: str, treaty: str, date: dt.date) -> Status:
     """Return a country's status under a treaty on ``date``.
 
     The status is set by the latest status-changing event on or before ``date``:
@@ -161,3 +159,65 @@ def fortification_state(
     if announced is not None and date >= announced:
         return "announced"
     return None
+
+
+#: Treaty events worth a place in the "jump to" list (status changes and announcements).
+KEY_TREATY_EVENTS = (
+    "signature",
+    "entry-into-force",
+    "withdrawal-announced",
+    "withdrawal-deposited",
+    "withdrawal-effective",
+    "suspension-notified",
+)
+
+
+def key_events(events: pd.DataFrame, forts: pd.DataFrame) -> pd.DataFrame:
+    """Return the dated events the time control can jump to, oldest first.
+
+    Treaty status changes and announcements (APMBC and CCM, preferred dates only) and the
+    day-precise announcement, start and completion dates of fortifications. Events on the
+    same day with the same kind are merged into one line.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``date`` (``datetime.date``), ``label`` and ``sources`` (list of ids).
+
+    Examples
+    --------
+    >>> empty_events = pd.DataFrame(columns=["date", "event", "preferred", "label_en", "sources",
+    ...                                      "country", "treaty"])
+    >>> empty_forts = pd.DataFrame(
+    ...     columns=["name_en", "announced", "start", "completed", "sources"])
+    >>> key_events(empty_events, empty_forts).empty
+    True
+    """
+    rows = []
+    chosen = events[events["event"].isin(KEY_TREATY_EVENTS) & events["preferred"].astype(bool)]
+    for rec in chosen.to_dict("records"):
+        rows.append(
+            {"date": rec["date"], "label": rec["label_en"], "sources": list(rec["sources"])}
+        )
+    words = {"announced": "announced", "start": "work starts", "completed": "completed"}
+    for rec in forts.to_dict("records"):
+        for key, word in words.items():
+            value = rec.get(key)
+            if isinstance(value, str) and len(value) == 10:
+                rows.append(
+                    {
+                        "date": dt.date.fromisoformat(value),
+                        "label": f"{rec['name_en']}: {word}",
+                        "sources": list(rec["sources"]),
+                    }
+                )
+    if not rows:
+        return pd.DataFrame(columns=["date", "label", "sources"])
+    frame = pd.DataFrame(rows)
+    merged = (
+        frame.groupby(["date", "label"], as_index=False)
+        .agg(sources=("sources", lambda s: sorted({i for ids in s for i in ids})))
+        .sort_values(["date", "label"])
+        .reset_index(drop=True)
+    )
+    return merged

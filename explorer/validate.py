@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import math
 import re
@@ -250,14 +251,9 @@ def check_table(
                 if msg:
                     problems.append(Problem(spec.filename, rid, "geometry", msg))
                 elif spec.geometry_types and geom.geom_type not in spec.geometry_types:
-                    problems.append(
-                        Problem(
-                            spec.filename,
-                            rid,
-                            "geometry",
-                            f"{geom.geom_type} not allowed (expected {sorted(spec.geometry_types)})",
-                        )
-                    )
+                    allowed = sorted(spec.geometry_types)
+                    msg = f"{geom.geom_type} not allowed (expected {allowed})"
+                    problems.append(Problem(spec.filename, rid, "geometry", msg))
                 out["geometry"] = geom
         clean.append(out)
     if spec.id_field:
@@ -312,7 +308,7 @@ def _fortification_rules(records: list[Record]) -> list[Problem]:
         target = date_of("target")
         order = [("announced", announced), ("start", start), ("completed", completed)]
         present = [(k, d) for k, d in order if d is not None]
-        for (k1, d1), (k2, d2) in zip(present, present[1:], strict=False):
+        for (k1, d1), (k2, d2) in itertools.pairwise(present):
             if d1 > d2:
                 problems.append(Problem(fname, rid, k2, f"{k2} {d2} is before {k1} {d1}"))
         if target and announced and target < announced:
@@ -333,7 +329,9 @@ def _fortification_rules(records: list[Record]) -> list[Problem]:
         if method in ("segment", "corridor"):
             if has_geom:
                 problems.append(
-                    Problem(fname, rid, "geometry", f"stored geometry with derive_method {method!r}")
+                    Problem(
+                        fname, rid, "geometry", f"stored geometry with derive_method {method!r}"
+                    )
                 )
             if not rec.get("derive_segments"):
                 problems.append(Problem(fname, rid, "derive_segments", f"needed for {method!r}"))
@@ -344,7 +342,9 @@ def _fortification_rules(records: list[Record]) -> list[Problem]:
                     Problem(fname, rid, "derive_width_km", "a positive width is needed")
                 )
             if rec.get("precision") != "corridor":
-                problems.append(Problem(fname, rid, "precision", "a corridor has precision 'corridor'"))
+                problems.append(
+                    Problem(fname, rid, "precision", "a corridor has precision 'corridor'")
+                )
         if method == "segment" and rec.get("precision") == "exact":
             problems.append(
                 Problem(fname, rid, "precision", "a line derived from the border is not 'exact'")
@@ -378,7 +378,9 @@ def _treaty_rules(records: list[Record]) -> list[Problem]:
     for (country, treaty, event), recs in preferred.items():
         if event not in order:
             continue
-        mine = [r for r in recs if r.get("preferred") is True and isinstance(r.get("date"), dt.date)]
+        mine = [
+            r for r in recs if r.get("preferred") is True and isinstance(r.get("date"), dt.date)
+        ]
         for later in order[order.index(event) + 1 :]:
             others = [
                 r
@@ -389,7 +391,12 @@ def _treaty_rules(records: list[Record]) -> list[Problem]:
                 for b in others:
                     if b["date"] < a["date"]:
                         problems.append(
-                            Problem(fname, b["id"], "date", f"{later} {b['date']} before {event} {a['date']}")
+                            Problem(
+                                fname,
+                                b["id"],
+                                "date",
+                                f"{later} {b['date']} before {event} {a['date']}",
+                            )
                         )
     return problems
 

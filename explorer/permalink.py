@@ -1,0 +1,185 @@
+"""The app's whole state as a URL query string, parsed defensively and written back compactly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+#: Earliest and latest date the time control offers.
+DATE_MIN = dt.date(1997, 1, 1)
+DATE_MAX = dt.date(2028, 12, 31)
+
+#: Default view: the whole eastern flank, Norway–Russia in the north to Poland–Ukraine in the south.
+DEFAULT_LAT = 60.0
+DEFAULT_LON = 25.0
+DEFAULT_ZOOM = 4
+ZOOM_MIN, ZOOM_MAX = 3, 12
+LANGUAGES = ("en", "pl")
+
+#: Longest value accepted for any key (anything longer is garbage or an attack).
+MAX_VALUE_LEN = 400
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything a permalink restores.
+
+    Attributes
+    ----------
+    layers : tuple of str
+        Visible layer ids, in registry order.
+    date : datetime.date
+        The selected date.
+    lat, lon : float
+        Map centre.
+    zoom : int
+        Map zoom level.
+    segment : str or None
+        Selected border segment id.
+    lang : str
+        Interface language.
+    """
+
+    layers: tuple[str, ...]
+    date: dt.date
+    lat: float = DEFAULT_LAT
+    lon: float = DEFAULT_LON
+    zoom: int = DEFAULT_ZOOM
+    segment: str | None = None
+    lang: str = "en"
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+
+def default_state(default_layers: Sequence[str], today: dt.date) -> State:
+    """Return the state a visitor without a permalink sees (today clamped into range)."""
+    return State(layers=tuple(default_layers), date=min(max(today, DATE_MIN), DATE_MAX))
+
+
+def _one(params: Mapping[str, object], key: str) -> str | None:
+    """Return the single string value of ``key`` (last one wins for repeated keys)."""
+    value = params.get(key)
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        value = value[-1] if value else None
+    if not isinstance(value, str):
+        return None
+    return value
+
+
+def parse_query(
+    params: Mapping[str, object],
+    *,
+    known_layers: Sequence[str],
+    known_segments: Iterable[str],
+    default: State,
+) -> State:
+    """Turn query parameters into a :class:`State`, falling back per key with a notice.
+
+    Parameters
+    ----------
+    params : mapping
+        Key to a string or a list of strings (repeated keys), e.g. from ``st.query_params``.
+    known_layers, known_segments : sequences of str
+        Valid layer and segment ids.
+    default : State
+        Used for every missing or invalid value.
+
+    Returns
+    -------
+    State
+        With ``notices`` naming each value that was ignored. Never raises.
+
+    Examples
+    --------
+    >>> d = State(layers=("borders",), date=dt.date(2026, 1, 1))
+    >>> s = parse_query({"date": "2026-02-20", "zoom": "99"}, known_layers=["borders"],
+    ...                 known_segments=[], default=d)
+    >>> s.date, s.zoom, s.notices
+    (datetime.date(2026, 2, 20), 4, ("Ignored zoom='99': expected a whole number 3–12.",))
+    """
+    notices: list[str] = []
+    state = default
+
+    def note(key: str, raw: str, why: str) -> None:
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        notices.append(f"Ignored {key}={shown!r}: {why}.")
+
+    raw_values = {
+        k: _one(params, k) for k in ("layers", "date", "lat", "lon", "zoom", "segment", "lang")
+    }
+    for key, raw in raw_values.items():
+        if raw is None:
+            continue
+        if len(raw) > MAX_VALUE_LEN:
+            note(key, raw, "too long")
+            continue
+        if key == "layers":
+            wanted = [] if raw == "none" else [v for v in raw.split(",") if v]
+            unknown = [v for v in wanted if v not in known_layers]
+            if unknown:
+                note(key, raw, f"unknown layer(s) {', '.join(sorted(set(unknown)))[:80]}")
+            state = replace(state, layers=tuple(v for v in known_layers if v in wanted))
+        elif key == "date":
+            try:
+                day = dt.date.fromisoformat(raw) if len(raw) == 10 else None
+            except ValueError:
+                day = None
+            if day is None:
+                note(key, raw, "expected a date YYYY-MM-DD")
+            elif not DATE_MIN <= day <= DATE_MAX:
+                note(key, raw, f"outside {DATE_MIN.year}–{DATE_MAX.year}")
+            else:
+                state = replace(state, date=day)
+        elif key in ("lat", "lon"):
+            limit = 85.0 if key == "lat" else 180.0
+            try:
+                number = float(raw)
+            except ValueError:
+                number = math.nan
+            if not math.isfinite(number) or abs(number) > limit:
+                note(key, raw, f"expected a number between -{limit:g} and {limit:g}")
+            else:
+                state = replace(state, **{key: round(number, 4)})
+        elif key == "zoom":
+            if raw.isdigit() and ZOOM_MIN <= int(raw) <= ZOOM_MAX:
+                state = replace(state, zoom=int(raw))
+            else:
+                note(key, raw, f"expected a whole number {ZOOM_MIN}–{ZOOM_MAX}")
+        elif key == "segment":
+            if raw in set(known_segments):
+                state = replace(state, segment=raw)
+            else:
+                note(key, raw, "unknown border segment")
+        elif key == "lang":
+            if raw in LANGUAGES:
+                state = replace(state, lang=raw)
+            else:
+                note(key, raw, f"expected one of {', '.join(LANGUAGES)}")
+    return replace(state, notices=tuple(notices))
+
+
+def to_query(state: State) -> dict[str, str]:
+    """Return the query parameters for ``state`` (always complete, so a link is self-contained).
+
+    Examples
+    --------
+    >>> d = State(layers=("a", "b"), date=dt.date(2026, 1, 1))
+    >>> to_query(d)["layers"], to_query(d)["date"]
+    ('a,b', '2026-01-01')
+    >>> to_query(replace(d, layers=()))["layers"]
+    'none'
+    """
+    query = {
+        "layers": ",".join(state.layers) if state.layers else "none",
+        "date": state.date.isoformat(),
+        "lat": f"{state.lat:.4f}",
+        "lon": f"{state.lon:.4f}",
+        "zoom": str(state.zoom),
+        "lang": state.lang,
+    }
+    if state.segment:
+        query["segment"] = state.segment
+    return query

@@ -1,0 +1,541 @@
+"""Map styling as data: layer registry, colours, dash patterns, Leaflet path styles, the legend.
+
+Nothing here draws; :mod:`explorer.maps` turns these dicts into folium layers and the app renders
+the legend. Colours come from colour-vision-deficiency-safe palettes: programme lines from
+Okabe & Ito (2008, "Color Universal Design"), treaty fills from Paul Tol's "light" scheme
+(https://personal.sron.nl/~pault/). What a feature *is* is never told by colour alone: precision is
+also a dash pattern, build state also an opacity, and every feature has a text popup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final, Literal, TypedDict
+
+from explorer.schema import PRECISION, PROGRAMMES, TREATY_STATUSES
+
+__all__ = [
+    "BORDER_COLOURS",
+    "DATA_LAYERS",
+    "DEFAULT_LAYERS",
+    "FORT_STATES",
+    "LAKE_COLOUR",
+    "LAND_COLOUR",
+    "LAND_OUTLINE_COLOUR",
+    "LAYERS",
+    "LAYER_IDS",
+    "LAYER_TITLES",
+    "PRECISION_DASH",
+    "PROGRAMME_COLOURS",
+    "SEA_COLOUR",
+    "TREATY_STATUS_COLOURS",
+    "LegendItem",
+    "border_style",
+    "corridor_class",
+    "fortification_style",
+    "hatch_pattern_id",
+    "lake_style",
+    "land_style",
+    "legend_items",
+    "point_style",
+    "treaty_style",
+]
+
+# --- Layer registry ----------------------------------------------------------------------------
+
+#: Every map layer in drawing/legend order: ``(layer_id, English title)``. The programme ids are
+#: :data:`explorer.schema.PROGRAMMES`; ``basemap`` (land, lakes, sea) is drawn by the base map and
+#: is listed so the legend can explain it.
+LAYERS: Final[tuple[tuple[str, str], ...]] = (
+    ("borders", "Border segments"),
+    ("east-shield", "East Shield (Poland)"),
+    ("pl-by-barrier", "Poland–Belarus barrier"),
+    ("pl-ru-barrier", "Poland–Russia barrier"),
+    ("baltic-defence-line", "Baltic Defence Line"),
+    ("border-fence", "Border fences"),
+    ("treaty", "Mine Ban Treaty status"),
+    ("basemap", "Basemap"),
+)
+
+#: Layer ids in order.
+LAYER_IDS: Final[tuple[str, ...]] = tuple(layer_id for layer_id, _ in LAYERS)
+
+#: Layer id -> English title.
+LAYER_TITLES: Final[dict[str, str]] = dict(LAYERS)
+
+#: Layers drawn from the dataset (one FeatureGroup each); ``basemap`` is part of the base map.
+DATA_LAYERS: Final[tuple[str, ...]] = tuple(i for i in LAYER_IDS if i != "basemap")
+
+#: Layers shown when the app opens: all of them.
+DEFAULT_LAYERS: Final[frozenset[str]] = frozenset(LAYER_IDS)
+
+# --- Colours -----------------------------------------------------------------------------------
+
+#: Background of the map div: the sea (there are no tiles).
+SEA_COLOUR: Final[str] = "#b5d0e6"
+#: Basemap land fill: a warm light grey, neutral under every treaty colour.
+LAND_COLOUR: Final[str] = "#f4f2ec"
+#: Thin outline of every basemap country (tracked or not).
+LAND_OUTLINE_COLOUR: Final[str] = "#a9a59c"
+#: Lakes: the sea colour, with a slightly darker shore.
+LAKE_COLOUR: Final[str] = SEA_COLOUR
+_LAKE_SHORE: Final[str] = "#86abc9"
+
+#: Programme line/fill colours: Okabe–Ito, the five that contrast best with a light background.
+PROGRAMME_COLOURS: Final[dict[str, str]] = {
+    "east-shield": "#D55E00",  # vermillion
+    "pl-by-barrier": "#CC79A7",  # reddish purple
+    "pl-ru-barrier": "#0072B2",  # blue
+    "baltic-defence-line": "#009E73",  # bluish green
+    "border-fence": "#E69F00",  # orange
+}
+
+#: Treaty status fills: Paul Tol's "light" scheme (distinct for the common colour-vision
+#: deficiencies). Green for "in", warm colours for leaving or never joining; the blues are left
+#: out (too close to the sea), light cyan is only seen on dates before ratification.
+TREATY_STATUS_COLOURS: Final[dict[str, str]] = {
+    "non-party": "#FFAABB",  # pink
+    "signatory": "#99DDFF",  # light cyan
+    "party": "#44BB99",  # mint
+    "withdrawal-pending": "#EEDD88",  # light yellow
+    "withdrawn": "#EE8866",  # orange
+    "disputed": "#BBCC33",  # pear
+}
+
+#: Border segment ink: near-black for the three required segments, dark grey for the others.
+BORDER_COLOURS: Final[dict[str, str]] = {"required": "#111111", "expected": "#4a4a4a"}
+
+# --- Line patterns -----------------------------------------------------------------------------
+
+#: SVG ``stroke-dasharray`` by precision (None: solid). Corridors are a hatched, translucent fill
+#: with a dotted outline.
+PRECISION_DASH: Final[dict[str, str | None]] = {
+    "exact": None,
+    "approximate": "8 6",
+    "corridor": "2 5",
+}
+
+#: Build states of a fortification on a date (see :func:`explorer.timeline.fortification_state`)
+#: with their English labels, in time order.
+FORT_STATES: Final[dict[str, str]] = {
+    "announced": "announced",
+    "under-construction": "under construction",
+    "complete": "complete",
+}
+
+#: Opacity by build state: complete features are solid, announced ones faint.
+_STATE_OPACITY: Final[dict[str, float]] = {
+    "announced": 0.45,
+    "under-construction": 0.75,
+    "complete": 0.95,
+}
+
+_BORDER_WEIGHT: Final[dict[str, float]] = {"required": 4.0, "expected": 2.0}
+_FORT_LINE_WEIGHT: Final[float] = 11.0  # wide band under the border line it follows
+_POINT_RADIUS: Final[float] = 7.0
+
+Kind = Literal["line", "fill", "point"]
+
+_FORT_GROUP: Final[str] = "Fortification programmes"
+
+
+class LegendItem(TypedDict):
+    """One legend row: a swatch and its label.
+
+    ``kind`` is ``line``, ``fill`` or ``point``; ``dash`` an SVG dash array or None; ``hatch`` tells
+    a corridor fill; ``outline`` the fill's border colour (None: none); ``group`` the layer title.
+    """
+
+    layer: str
+    group: str
+    label: str
+    kind: Kind
+    colour: str
+    dash: str | None
+    weight: float
+    opacity: float
+    hatch: bool
+    outline: str | None
+
+
+# --- Path styles (Leaflet path options) ---------------------------------------------------------
+
+
+def _check(value: str, allowed: Iterable[str], what: str) -> None:
+    if value not in allowed:
+        raise ValueError(f"unknown {what} {value!r}; expected one of {sorted(allowed)}")
+
+
+def land_style() -> dict[str, object]:
+    """Return the Leaflet style of basemap countries.
+
+    Examples
+    --------
+    >>> land_style()["fillColor"] == LAND_COLOUR
+    True
+    """
+    return {
+        "color": LAND_OUTLINE_COLOUR,
+        "weight": 0.8,
+        "opacity": 1.0,
+        "fillColor": LAND_COLOUR,
+        "fillOpacity": 1.0,
+    }
+
+
+def lake_style() -> dict[str, object]:
+    """Return the Leaflet style of basemap lakes (sea-coloured, thin shore line).
+
+    Examples
+    --------
+    >>> lake_style()["fillColor"] == SEA_COLOUR
+    True
+    """
+    return {
+        "color": _LAKE_SHORE,
+        "weight": 0.6,
+        "opacity": 1.0,
+        "fillColor": LAKE_COLOUR,
+        "fillOpacity": 1.0,
+    }
+
+
+def border_style(priority: str, precision: str) -> dict[str, object]:
+    """Return the style of a border segment piece: heavier and darker when ``required``.
+
+    Parameters
+    ----------
+    priority : str
+        ``required`` or ``expected`` (:data:`explorer.schema.SEGMENT_PRIORITY`).
+    precision : str
+        ``exact`` (OpenStreetMap land border) or ``approximate`` (Natural Earth gap fill).
+
+    Returns
+    -------
+    dict
+        Leaflet path options (``color``, ``weight``, ``opacity``, ``dashArray``, ``lineCap``).
+
+    Examples
+    --------
+    >>> border_style("required", "exact")["weight"] > border_style("expected", "exact")["weight"]
+    True
+    >>> border_style("expected", "approximate")["dashArray"]
+    '8 6'
+    >>> border_style("optional", "exact")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown priority 'optional'; expected one of ['expected', 'required']
+    """
+    _check(priority, BORDER_COLOURS, "priority")
+    _check(precision, PRECISION, "precision")
+    return {
+        "color": BORDER_COLOURS[priority],
+        "weight": _BORDER_WEIGHT[priority],
+        "opacity": 1.0,
+        "dashArray": PRECISION_DASH[precision],
+        "lineCap": "butt" if PRECISION_DASH[precision] else "round",
+    }
+
+
+def hatch_pattern_id(programme: str) -> str:
+    """Return the DOM id of the SVG hatch pattern for a programme's corridors.
+
+    Examples
+    --------
+    >>> hatch_pattern_id("east-shield")
+    'bfe-hatch-east-shield'
+    """
+    _check(programme, PROGRAMMES, "programme")
+    return f"bfe-hatch-{programme}"
+
+
+def corridor_class(programme: str) -> str:
+    """Return the CSS class given to a programme's corridor paths (it applies the hatch).
+
+    Examples
+    --------
+    >>> corridor_class("border-fence")
+    'bfe-corridor bfe-corridor-border-fence'
+    """
+    _check(programme, PROGRAMMES, "programme")
+    return f"bfe-corridor bfe-corridor-{programme}"
+
+
+def fortification_style(programme: str, precision: str, state: str) -> dict[str, object]:
+    """Return the style of a fortification line or corridor.
+
+    Lines are wide translucent bands (the border line is drawn over them); corridors are a
+    hatched, translucent fill with a dotted outline. Opacity grows with the build state.
+
+    Parameters
+    ----------
+    programme : str
+        One of :data:`explorer.schema.PROGRAMMES`.
+    precision : str
+        ``exact``, ``approximate`` or ``corridor``.
+    state : str
+        ``announced``, ``under-construction`` or ``complete`` on the date shown.
+
+    Returns
+    -------
+    dict
+        Leaflet path options.
+
+    Examples
+    --------
+    >>> s = fortification_style("east-shield", "corridor", "announced")
+    >>> s["dashArray"], s["className"]
+    ('2 5', 'bfe-corridor bfe-corridor-east-shield')
+    >>> fortification_style("east-shield", "approximate", "complete")["dashArray"]
+    '8 6'
+    >>> fortification_style("east-shield", "exact", "planned")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown state 'planned'; expected one of [...]
+    """
+    _check(programme, PROGRAMMES, "programme")
+    _check(precision, PRECISION, "precision")
+    _check(state, FORT_STATES, "state")
+    colour = PROGRAMME_COLOURS[programme]
+    opacity = _STATE_OPACITY[state]
+    if precision == "corridor":
+        return {
+            "color": colour,
+            "weight": 1.5,
+            "opacity": min(1.0, opacity + 0.05),
+            "dashArray": PRECISION_DASH["corridor"],
+            "fillColor": colour,
+            "fillOpacity": round(opacity * 0.6, 3),
+            "className": corridor_class(programme),
+        }
+    return {
+        "color": colour,
+        "weight": _FORT_LINE_WEIGHT,
+        "opacity": round(opacity * 0.85, 3),
+        "dashArray": PRECISION_DASH[precision],
+        "lineCap": "butt",
+    }
+
+
+def point_style(programme: str, state: str) -> dict[str, object]:
+    """Return the style of a fortification site drawn as a circle marker.
+
+    Examples
+    --------
+    >>> point_style("east-shield", "complete")["fillColor"]
+    '#D55E00'
+    """
+    _check(programme, PROGRAMMES, "programme")
+    _check(state, FORT_STATES, "state")
+    return {
+        "radius": _POINT_RADIUS,
+        "color": "#ffffff",
+        "weight": 2.0,
+        "opacity": 1.0,
+        "fillColor": PROGRAMME_COLOURS[programme],
+        "fillOpacity": _STATE_OPACITY[state],
+    }
+
+
+def treaty_style(status: str) -> dict[str, object]:
+    """Return the fill style of a country with a treaty ``status``.
+
+    Examples
+    --------
+    >>> treaty_style("withdrawn")["fillColor"]
+    '#EE8866'
+    >>> treaty_style("left")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown status 'left'; expected one of [...]
+    """
+    _check(status, TREATY_STATUS_COLOURS, "status")
+    return {
+        "color": "#7d7d7d",
+        "weight": 0.8,
+        "opacity": 0.8,
+        "fillColor": TREATY_STATUS_COLOURS[status],
+        "fillOpacity": 0.45,
+    }
+
+
+# --- Legend ------------------------------------------------------------------------------------
+
+
+def _item(
+    layer: str,
+    label: str,
+    kind: Kind,
+    colour: str,
+    *,
+    dash: str | None = None,
+    weight: float = 0.0,
+    opacity: float = 1.0,
+    hatch: bool = False,
+    outline: str | None = None,
+    group: str | None = None,
+) -> LegendItem:
+    return LegendItem(
+        layer=layer,
+        group=group or LAYER_TITLES[layer],
+        label=label,
+        kind=kind,
+        colour=colour,
+        dash=dash,
+        weight=weight,
+        opacity=opacity,
+        hatch=hatch,
+        outline=outline,
+    )
+
+
+def _layer_items(layer: str) -> list[LegendItem]:
+    if layer == "borders":
+        req = border_style("required", "exact")
+        exp = border_style("expected", "exact")
+        approx = border_style("expected", "approximate")
+        return [
+            _item(
+                layer,
+                "Required segment (one of the three)",
+                "line",
+                str(req["color"]),
+                weight=float(req["weight"]),
+            ),
+            _item(layer, "Other segment", "line", str(exp["color"]), weight=float(exp["weight"])),
+            _item(
+                layer,
+                "Across water: approximate (Natural Earth)",
+                "line",
+                str(approx["color"]),
+                dash=PRECISION_DASH["approximate"],
+                weight=float(approx["weight"]),
+            ),
+        ]
+    if layer in PROGRAMME_COLOURS:
+        return [
+            _item(
+                layer,
+                LAYER_TITLES[layer],
+                "line",
+                PROGRAMME_COLOURS[layer],
+                weight=_FORT_LINE_WEIGHT / 2,
+                opacity=0.85,
+                group=_FORT_GROUP,
+            ),
+        ]
+    if layer == "treaty":
+        return [
+            _item(
+                layer,
+                status.replace("-", " ").capitalize(),
+                "fill",
+                TREATY_STATUS_COLOURS[status],
+                opacity=float(treaty_style(status)["fillOpacity"]),
+                outline="#7d7d7d",
+            )
+            for status in TREATY_STATUSES
+        ]
+    if layer == "basemap":
+        return [
+            _item(layer, "Land", "fill", LAND_COLOUR, outline=LAND_OUTLINE_COLOUR),
+            _item(layer, "Sea and large lakes", "fill", SEA_COLOUR, outline=_LAKE_SHORE),
+        ]
+    raise ValueError(f"unknown layer {layer!r}; expected one of {list(LAYER_IDS)}")
+
+
+def _reading_items() -> list[LegendItem]:
+    """How precision and build state look, shown once when any programme layer is visible."""
+    grey = "#555555"
+    layer = "how-to-read"
+    return [
+        _reading(layer, "Exact line", "line", grey, None),
+        _reading(layer, "Approximate: location not public", "line", grey, "8 6"),
+        _reading(layer, "Corridor: somewhere within this strip", "fill", grey, "2 5", hatch=True),
+        _reading(layer, "Site (approximate point)", "point", grey, None),
+        _reading(layer, "Complete", "line", grey, None, opacity=_STATE_OPACITY["complete"]),
+        _reading(
+            layer,
+            "Under construction",
+            "line",
+            grey,
+            None,
+            opacity=_STATE_OPACITY["under-construction"],
+        ),
+        _reading(
+            layer, "Announced, not started", "line", grey, None, opacity=_STATE_OPACITY["announced"]
+        ),
+    ]
+
+
+def _reading(
+    layer: str,
+    label: str,
+    kind: Kind,
+    colour: str,
+    dash: str | None,
+    *,
+    hatch: bool = False,
+    opacity: float = 0.85,
+) -> LegendItem:
+    return LegendItem(
+        layer=layer,
+        group="Fortifications: how to read",
+        label=label,
+        kind=kind,
+        colour=colour,
+        dash=dash,
+        weight=4.0 if kind == "line" else 1.5,
+        opacity=opacity,
+        hatch=hatch,
+        outline=colour if kind == "fill" else None,
+    )
+
+
+def legend_items(visible_layers: Iterable[str]) -> list[LegendItem]:
+    """Describe exactly what the visible layers draw, in :data:`LAYERS` order.
+
+    Parameters
+    ----------
+    visible_layers : iterable of str
+        Layer ids from :data:`LAYER_IDS`.
+
+    Returns
+    -------
+    list of LegendItem
+        One row per swatch. When any programme layer is visible, rows explaining precision
+        (solid / dashed / hatched corridor) and build state (opacity) follow the programmes, under
+        the layer id ``how-to-read``.
+
+    Raises
+    ------
+    ValueError
+        If a layer id is unknown.
+
+    Examples
+    --------
+    >>> [i["label"] for i in legend_items(["east-shield"])][:2]
+    ['East Shield (Poland)', 'Exact line']
+    >>> {i["layer"] for i in legend_items(["borders"])}
+    {'borders'}
+    >>> legend_items([])
+    []
+    >>> legend_items(["roads"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown layer 'roads'; expected one of [...]
+    """
+    visible = set(visible_layers)
+    for layer in sorted(visible):
+        if layer not in LAYER_TITLES:
+            raise ValueError(f"unknown layer {layer!r}; expected one of {list(LAYER_IDS)}")
+    shown = [layer for layer in LAYER_IDS if layer in visible]
+    last_programme = max(
+        (n for n, layer in enumerate(shown) if layer in PROGRAMME_COLOURS), default=None
+    )
+    items: list[LegendItem] = []
+    for n, layer in enumerate(shown):
+        items.extend(_layer_items(layer))
+        if n == last_programme:
+            items.extend(_reading_items())
+    return items

@@ -1,0 +1,1 @@
+"""Streamlit UI components; the only package (with ``explorer/app.py``) that imports streamlit."""

@@ -1,0 +1,81 @@
+"""Session state and the permalink: read the query string once, write it back on change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import streamlit as st
+
+from explorer import permalink
+from explorer.permalink import State
+
+_LOADED = "_permalink_loaded"
+_WRITTEN = "_permalink_written"
+NOTICES = "_permalink_notices"
+
+
+def layer_key(layer_id: str) -> str:
+    """Session-state key of a layer's toggle."""
+    return f"layer_{layer_id}"
+
+
+def init_from_query(
+    *, layer_ids: Sequence[str], default_layers: Sequence[str], segment_ids: Sequence[str]
+) -> None:
+    """On a session's first run, seed the widgets' session state from the query string."""
+    if st.session_state.get(_LOADED):
+        return
+    default = permalink.default_state(
+        [i for i in layer_ids if i in set(default_layers)], dt.date.today()
+    )
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    state = permalink.parse_query(
+        params, known_layers=layer_ids, known_segments=segment_ids, default=default
+    )
+    for layer_id in layer_ids:
+        st.session_state[layer_key(layer_id)] = layer_id in state.layers
+    st.session_state["date"] = state.date
+    st.session_state["segment"] = state.segment
+    st.session_state["lang"] = state.lang
+    st.session_state["view"] = (state.lat, state.lon, state.zoom)
+    st.session_state[NOTICES] = list(state.notices)
+    st.session_state[_LOADED] = True
+
+
+def current(layer_ids: Sequence[str]) -> State:
+    """Return the state the widgets hold now."""
+    lat, lon, zoom = st.session_state["view"]
+    return State(
+        layers=tuple(i for i in layer_ids if st.session_state.get(layer_key(i))),
+        date=st.session_state["date"],
+        lat=lat,
+        lon=lon,
+        zoom=zoom,
+        segment=st.session_state.get("segment"),
+        lang=st.session_state.get("lang", "en"),
+    )
+
+
+def write_query(state: State) -> None:
+    """Write the state to the URL, only when it changed (each write adds a history entry).
+
+    The map's live view is kept in the URL by the browser itself (``maps.view_sync``), which
+    also corrects the lat/lon/zoom of any URL written here, so panning never reruns the script.
+    """
+    query = permalink.to_query(state)
+    if st.session_state.get(_WRITTEN) == query:
+        return
+    st.query_params.from_dict(query)
+    st.session_state[_WRITTEN] = query
+
+
+def go_to(lat: float, lon: float, zoom: int) -> None:
+    """Move the map's view (explicit "go to": the only time the script sets the view)."""
+    st.session_state["view"] = (round(lat, 4), round(lon, 4), int(zoom))
+    st.session_state["view_version"] = st.session_state.get("view_version", 0) + 1
+
+
+def clear_notices() -> None:
+    """Forget permalink notices (after they have been shown once)."""
+    st.session_state[NOTICES] = []

@@ -1,0 +1,160 @@
+"""The command line, run as analysts run it: ``python -m explorer ...`` in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from explorer import cli, config
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "explorer", *args],
+        cwd=config.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_validate_ok_is_one_line():
+    proc = run("validate")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("\n") == 1
+    assert proc.stdout.startswith("OK: 8 files")
+
+
+def test_validate_lists_every_problem_with_its_file(data_copy):
+    fort = data_copy / "fortifications.geojson"
+    fort.write_text(
+        fort.read_text(encoding="utf-8").replace(
+            '"programme": "east-shield"', '"programme": "moat"', 1
+        ),
+        encoding="utf-8",
+    )
+    events = data_copy / "treaty_events.csv"
+    events.write_text(
+        events.read_text(encoding="utf-8").replace("2026-02-20", "2026-02-31"), encoding="utf-8"
+    )
+    proc = run("validate", "--data", str(data_copy))
+    assert proc.returncode == 1
+    assert "fortifications.geojson: pl-east-shield: programme" in proc.stderr
+    assert "treaty_events.csv: POL-APMBC-withdrawal-effective: date" in proc.stderr
+
+
+def test_segments_json_has_the_documented_fields():
+    proc = run("segments", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    by_id = {r["id"]: r for r in rows}
+    pb = by_id["POL-BLR"]
+    assert pb["countries"] == ["POL", "BLR"]
+    assert pb["official_km"] == 418
+    assert 367 < pb["measured_km"] < 469
+    assert pb["sources"] and isinstance(pb["name"], str)
+    for row in rows:
+        assert {"id", "countries", "name", "official_km", "measured_km", "sources"} <= set(row)
+
+
+def test_segments_geojson_is_a_feature_collection_with_the_same_properties():
+    proc = run("segments", "--format", "geojson")
+    assert proc.returncode == 0, proc.stderr
+    fc = json.loads(proc.stdout)
+    assert fc["type"] == "FeatureCollection"
+    props = fc["features"][0]["properties"]
+    assert {"id", "countries", "name", "official_km", "measured_km", "sources"} <= set(props)
+    assert fc["features"][0]["geometry"]["type"] == "MultiLineString"
+
+
+def test_segments_table_shows_both_lengths_and_why():
+    proc = run("segments")
+    assert proc.returncode == 0
+    assert "official_km" in proc.stdout and "measured_km" in proc.stdout
+    assert "POL-BLR" in proc.stdout and "418.0" in proc.stdout
+    assert "Official figures" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        ("2026-02-19", "withdrawal-pending"),
+        ("2026-02-20", "withdrawn"),
+        ("1997-01-01", "non-party"),
+    ],
+)
+def test_treaty_json_on_poland_withdrawal(day, expected):
+    proc = run("treaty", "--date", day, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["country"]: r for r in json.loads(proc.stdout)}
+    assert rows["POL"]["status"] == expected
+    assert rows["POL"]["treaty"] == "APMBC"
+    assert set(rows) >= {
+        "POL",
+        "LTU",
+        "LVA",
+        "EST",
+        "FIN",
+        "UKR",
+        "BLR",
+        "RUS",
+        "NOR",
+        "SWE",
+        "DEU",
+        "USA",
+    }
+    for row in rows.values():
+        assert set(row) == {"country", "treaty", "status", "since", "sources"}
+
+
+def test_treaty_ccm_table():
+    proc = run("treaty", "--date", "2025-03-06", "--treaty", "CCM")
+    assert proc.returncode == 0
+    ltu = next(line for line in proc.stdout.splitlines() if line.startswith("LTU"))
+    assert "withdrawn" in ltu and "2025-03-06" in ltu
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("treaty", "--date", "2025-02-30"), "invalid date '2025-02-30'"),
+        (("treaty", "--date", "yesterday"), "invalid date"),
+        (("treaty",), "--date"),
+        (("treaty", "--date", "2025-01-01", "--treaty", "NPT"), "invalid choice"),
+        (("segments", "--format", "xml"), "invalid choice"),
+        (("validate", "--data", "/no/such/folder"), "data folder not found"),
+        (("segments", "--data", "/no/such/folder"), "data folder not found"),
+        (("app", "--port", "99999"), "invalid port"),
+        (("fly",), "invalid choice"),
+        ((), "required"),
+    ],
+)
+def test_bad_arguments_print_one_line_and_exit_2(args, needle):
+    proc = run(*args)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    assert needle in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["validate"], ["segments"], ["treaty"], ["app"]])
+def test_help_everywhere(command):
+    proc = run(*command, "--help")
+    assert proc.returncode == 0
+    assert "usage: python -m explorer" in proc.stdout
+
+
+def test_invalid_data_gives_exit_1_for_data_commands(data_copy):
+    (data_copy / "sources.csv").unlink()
+    proc = run("segments", "--data", str(data_copy))
+    assert proc.returncode == 1
+    assert "sources.csv: -: -: file is missing" in proc.stderr
+
+
+def test_format_table_aligns_columns():
+    text = cli.format_table([{"a": "x", "b": 1.234}, {"a": "long", "b": None}], ["a", "b"])
+    assert text.splitlines() == ["a     b", "----  ---", "x     1.2", "long  -"]

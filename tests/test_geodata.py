@@ -1,0 +1,123 @@
+"""The bundled geodata: provenance manifest, measured vs official lengths, sourcing rules."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from explorer import config, lengths
+
+MANIFEST = json.loads((config.GEODATA_DIR / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST["files"]))
+def test_generated_file_matches_manifest(name):
+    entry = MANIFEST["files"][name]
+    raw = (config.GEODATA_DIR / name).read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == entry["sha256"], (
+        "rebuild with scripts/build_geodata.py"
+    )
+    assert len(json.loads(raw)["features"]) == entry["features"]
+
+
+def test_manifest_records_upstream_licences_and_attribution():
+    upstream = MANIFEST["upstream"]
+    assert upstream["osm"]["licence"].startswith("ODbL")
+    assert "OpenStreetMap contributors" in upstream["osm"]["attribution"]
+    assert "Natural Earth" in upstream["ne"]["attribution"]
+    for pkg in upstream.values():
+        assert pkg["version"] and pkg["integrity"].startswith("sha512-")
+
+
+@pytest.mark.parametrize(
+    ("segment", "official"), [("POL-RUS", 210), ("POL-BLR", 418), ("FIN-RUS", 1340)]
+)
+def test_required_segments_measure_within_12_percent(dataset, segment, official):
+    seg = dataset.segments.set_index("id").loc[segment]
+    assert seg["official_km"] == official
+    assert seg["priority"] == "required"
+    assert abs(seg["measured_km"] - official) / official <= 0.12
+
+
+def test_every_expected_segment_is_present_with_both_lengths(dataset):
+    expected = {
+        "POL-RUS", "POL-BLR", "FIN-RUS", "EST-RUS", "LVA-RUS", "LVA-BLR", "LTU-BLR",
+        "LTU-RUS", "POL-LTU", "POL-UKR", "NOR-RUS",
+    }  # fmt: skip
+    segs = dataset.segments.set_index("id")
+    assert expected <= set(segs.index)
+    for seg_id in expected:
+        row = segs.loc[seg_id]
+        assert row["measured_km"] > 50, seg_id
+        assert row["official_km"] > 50, seg_id
+        assert row["official_sources"], seg_id
+        assert lengths.difference_pct(row["official_km"], row["measured_km"]) is not None
+
+
+def test_measured_length_is_computed_not_stored():
+    raw = (config.GEODATA_DIR / "border_lines.geojson").read_text(encoding="utf-8")
+    assert "measured" not in raw and "length" not in raw
+
+
+def test_border_pieces_mark_gap_fill_as_approximate(dataset):
+    lines = dataset.border_lines
+    assert set(lines.loc[lines["basis"] == "osm-land", "precision"]) == {"exact"}
+    assert set(lines.loc[lines["basis"] == "ne-gap-fill", "precision"]) == {"approximate"}
+    # Lake Peipus is not land: the Estonia–Russia line needs a Natural Earth stretch there.
+    est = lines[(lines["segment_id"] == "EST-RUS") & (lines["basis"] == "ne-gap-fill")]
+    assert est["measured_km"].sum() > 50
+
+
+def test_only_sourced_coordinates_are_stored(dataset):
+    forts = json.loads((config.GEODATA_DIR / "fortifications.geojson").read_text(encoding="utf-8"))
+    stored = [f for f in forts["features"] if f["geometry"] is not None]
+    assert [f["properties"]["id"] for f in stored] == ["pl-east-shield-dabrowka"]
+    assert stored[0]["geometry"]["coordinates"] == pytest.approx([21.88222, 54.32528], abs=1e-4)
+    assert stored[0]["properties"]["precision"] == "approximate"
+
+
+def test_derived_fortifications_have_geometry_and_honest_precision(dataset):
+    forts = dataset.fortifications
+    assert not forts.geometry.is_empty.any()
+    assert forts.geometry.notna().all()
+    corridors = forts[forts["derive_method"] == "corridor"]
+    assert set(corridors.geometry.geom_type) <= {"Polygon", "MultiPolygon"}
+    assert set(corridors["precision"]) == {"corridor"}
+    along = forts[forts["derive_method"] == "segment"]
+    assert set(along["precision"]) <= {"approximate"}
+
+
+def test_required_programmes_are_covered(dataset):
+    forts = dataset.fortifications
+    assert {"east-shield", "pl-by-barrier", "baltic-defence-line", "border-fence"} <= set(
+        forts["programme"]
+    )
+    assert {"POL", "FIN", "LTU", "LVA", "EST"} <= set(forts["country"])
+    assert "mine-capability" in set(forts["element"])
+    assert "bunkers" in set(forts.loc[forts["country"] == "EST", "element"])
+
+
+def test_every_source_id_resolves_and_every_source_has_a_url(dataset):
+    assert dataset.sources["url"].str.match(r"^https?://").all()
+    cited = set()
+    for col in (
+        dataset.fortifications["sources"],
+        dataset.treaty_events["sources"],
+        dataset.border_lengths["sources"],
+    ):
+        for ids in col:
+            cited.update(ids)
+    assert cited <= set(dataset.sources.index)
+
+
+def test_treaty_events_cover_required_countries(dataset):
+    countries = set(dataset.treaty_events["country"])
+    assert {"POL", "LTU", "LVA", "EST", "FIN", "UKR", "BLR", "NOR", "SWE", "DEU"} <= countries
+    assert {"RUS", "USA"} <= set(dataset.countries.index)
+    ukr = dataset.treaty_events[dataset.treaty_events["country"] == "UKR"]
+    assert "suspension-notified" in set(ukr["event"])
+    assert "withdrawal-effective" not in set(ukr["event"])
+    ccm = dataset.treaty_events[dataset.treaty_events["treaty"] == "CCM"]
+    assert "withdrawal-effective" in set(ccm.loc[ccm["country"] == "LTU", "event"])

@@ -1,0 +1,311 @@
+"""The folium map layer: offline base map, date-filtered layer groups, escaping, legend, payload."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import re
+
+import folium
+import pytest
+import streamlit_folium
+
+from explorer import config, maps, style
+from explorer.map_assets import find_external_assets
+
+AS_OF = dt.date.fromisoformat(config.DATA_AS_OF)
+CENTER = (55.0, 24.5)
+#: Upper bound for the default view's st_folium component payload (base map + all groups);
+#: measured 0.80 MB when written. A regression guard, not a goal.
+PAYLOAD_BUDGET_BYTES = 1_100_000
+
+
+@pytest.fixture(scope="module")
+def basemap():
+    return maps.load_basemap()
+
+
+@pytest.fixture
+def base_map(basemap):
+    return maps.build_base_map(center=CENTER, zoom=6, basemap=basemap)
+
+
+def _render(m: folium.Map, groups=()) -> str:
+    for group in groups:
+        group.add_to(m)
+    return m.get_root().render()
+
+
+def _features(groups) -> list[dict]:
+    """Every GeoJSON feature inside the given FeatureGroups."""
+    out = []
+    for group in groups:
+        for child in group._children.values():
+            if isinstance(child, folium.GeoJson):
+                out.extend(child.data["features"])
+    return out
+
+
+def _layers_drawn(html: str) -> set[str]:
+    return set(re.findall(r"bfe-layer-([a-z-]+)", html))
+
+
+# --- basemap files ---------------------------------------------------------------------------
+
+
+def test_basemap_files_match_their_manifest():
+    manifest = json.loads((config.GEODATA_DIR / "basemap_manifest.json").read_text("utf-8"))
+    total = 0
+    for name, entry in manifest["files"].items():
+        data = (config.GEODATA_DIR / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
+        assert len(json.loads(data)["features"]) == entry["features"]
+        total += len(data)
+    assert set(manifest["files"]) == set(maps.BASEMAP_FILES.values())
+    assert total < 400_000
+    for upstream in manifest["upstream"].values():
+        assert upstream["integrity"].startswith("sha512-")
+        assert upstream["licence"] and upstream["attribution"]
+
+
+def test_basemap_covers_untracked_neighbours(basemap):
+    names = set(basemap["countries"]["name"])
+    assert {"Czechia", "Slovakia", "Romania", "Moldova", "Poland", "Russia"} <= names
+    assert basemap["countries"].is_valid.all() and basemap["lakes"].is_valid.all()
+    # Ladoga, the largest lake in the window, is there
+    assert basemap["lakes"]["area_km2"].max() > 15_000
+
+
+# --- base map ----------------------------------------------------------------------------------
+
+
+def test_base_map_is_offline_tileless_and_measures_in_km(base_map):
+    html = _render(base_map)
+    assert find_external_assets(html) == []
+    assert "tileLayer" not in html
+    assert '"primaryLengthUnit": "kilometers"' in html
+    assert "L.control.scale" in html
+    assert "OpenStreetMap" in html and "Natural Earth" in html
+    assert style.SEA_COLOUR in html
+    for pane in maps.PANES:
+        assert f'createPane(\n                "{pane}")' in html or f'"{pane}"' in html
+    assert base_map.location == list(CENTER)
+
+
+def test_base_map_script_is_the_same_on_every_run(basemap):
+    # st_folium re-mounts the map whenever its script changes (ids are normalised by
+    # generate_leaflet_string, so equal inputs must give an equal script).
+    scripts = []
+    for _ in range(2):
+        m = maps.build_base_map(center=CENTER, zoom=6, basemap=basemap)
+        m.get_root().render()
+        scripts.append(streamlit_folium.generate_leaflet_string(m))
+    assert scripts[0] == scripts[1]
+
+
+# --- layer groups ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "visible",
+    [set(style.DATA_LAYERS), {"borders"}, {"treaty", "east-shield"}, {"basemap"}, set()],
+    ids=lambda v: "+".join(sorted(v)) or "none",
+)
+def test_groups_follow_the_visible_layers(dataset, base_map, visible):
+    groups = maps.layer_groups(dataset, date=AS_OF, visible=visible)
+    expected = [layer for layer in style.DATA_LAYERS if layer in visible]
+    assert [g.layer_name for g in groups] == [style.LAYER_TITLES[layer] for layer in expected]
+    html = _render(base_map, groups)
+    assert _layers_drawn(html) == set(expected)
+    assert find_external_assets(html) == []
+
+
+def test_layer_groups_refuse_unknown_values(dataset):
+    with pytest.raises(ValueError, match="roads"):
+        maps.layer_groups(dataset, date=AS_OF, visible={"roads"})
+    with pytest.raises(ValueError, match="language"):
+        maps.layer_groups(dataset, date=AS_OF, visible={"borders"}, lang="de")
+    with pytest.raises(ValueError, match="treaty"):
+        maps.layer_groups(dataset, date=AS_OF, visible={"treaty"}, treaty="NPT")
+
+
+@pytest.mark.parametrize(
+    ("date", "present"),
+    [(dt.date(2023, 1, 1), False), (dt.date(2025, 1, 1), True)],
+)
+def test_east_shield_appears_after_its_announcement(dataset, base_map, date, present):
+    fc = maps.fortification_features(dataset, "east-shield", date=date)
+    assert bool(fc["features"]) is present
+    groups = maps.layer_groups(dataset, date=date, visible={"east-shield", "borders"})
+    assert ("east-shield" in _layers_drawn(_render(base_map, groups))) is present
+
+
+def test_fortification_state_on_a_date(dataset):
+    # announced 2024-05-18, works started 2024-10-31 (fortifications.geojson)
+    def state(date):
+        fc = maps.fortification_features(dataset, "east-shield", date=date)
+        return {f["id"]: f["properties"]["state"] for f in fc["features"]}.get("pl-east-shield")
+
+    assert state(dt.date(2024, 5, 17)) is None
+    assert state(dt.date(2024, 6, 1)) == "announced"
+    assert state(dt.date(2024, 11, 1)) == "under-construction"
+
+
+def _treaty_colour(dataset, date, iso3="POL") -> str:
+    fc = maps.treaty_features(dataset, date=date)
+    (feature,) = [f for f in fc["features"] if f["properties"]["iso3"] == iso3]
+    return style.treaty_style(feature["properties"]["status"])["fillColor"]
+
+
+def test_poland_changes_colour_when_its_withdrawal_takes_effect(dataset, basemap):
+    before, after = dt.date(2026, 2, 19), dt.date(2026, 2, 20)
+    assert _treaty_colour(dataset, before) == style.TREATY_STATUS_COLOURS["withdrawal-pending"]
+    assert _treaty_colour(dataset, after) == style.TREATY_STATUS_COLOURS["withdrawn"]
+    rendered = {}
+    for date in (before, after):
+        m = maps.build_base_map(center=CENTER, zoom=6, basemap=basemap)
+        rendered[date] = _render(m, maps.layer_groups(dataset, date=date, visible={"treaty"}))
+    assert style.TREATY_STATUS_COLOURS["withdrawal-pending"] in rendered[before]
+    assert style.TREATY_STATUS_COLOURS["withdrawal-pending"] not in rendered[after]
+
+
+def test_border_popups_explain_official_and_measured_lengths(dataset):
+    fc = maps.border_features(dataset)
+    by_id = {f["id"]: f for f in fc["features"]}
+    popup = by_id["POL-BLR-osm-land"]["properties"]["popup"]
+    assert "418.0 km" in popup  # official, preferred figure
+    measured = dataset.segments.set_index("id").loc["POL-BLR", "measured_km"]
+    assert f"{measured:.1f} km" in popup.replace("\u202f", ",").replace(",", "")
+    assert "Why they differ" in popup and "WGS84" in popup
+    assert '<a href="https://' in popup and 'rel="noopener noreferrer"' in popup
+    priorities = {f["properties"]["priority"] for f in fc["features"]}
+    assert priorities == {"required", "expected"}
+    # the three required segments are drawn last (on top)
+    tail = [f["properties"]["priority"] for f in fc["features"]][-3:]
+    assert tail == ["required"] * 3
+
+
+def test_required_segments_are_styled_heavier(dataset, base_map):
+    html = _render(base_map, maps.layer_groups(dataset, date=AS_OF, visible={"borders"}))
+    required = style.border_style("required", "exact")
+    expected = style.border_style("expected", "exact")
+    assert f'"color": "{required["color"]}"' in html
+    assert f'"weight": {float(required["weight"])}' in html
+    assert f'"weight": {float(expected["weight"])}' in html
+
+
+def test_fortification_popup_has_dates_lengths_precision_and_sources(dataset):
+    fc = maps.fortification_features(dataset, "pl-by-barrier", date=AS_OF)
+    feature = next(f for f in fc["features"] if f["id"] == "pl-by-steel-barrier")
+    popup = feature["properties"]["popup"]
+    for text in ("Programme", "Type", "Completed", "Official length", "Measured length",
+                 "Precision", "Confidence", "Sources", "approximate"):  # fmt: skip
+        assert text in popup, text
+    assert feature["properties"]["state"] == "complete"
+
+
+def test_dates_and_treaty_sources_in_treaty_popup(dataset):
+    fc = maps.treaty_features(dataset, date=dt.date(2026, 2, 20))
+    pol = next(f for f in fc["features"] if f["properties"]["iso3"] == "POL")
+    assert "2026-02-20" in pol["properties"]["popup"]
+    assert "withdrawn" in pol["properties"]["tooltip"]
+    assert "<li>" in pol["properties"]["popup"]
+
+
+def test_polish_names(dataset):
+    fc = maps.border_features(dataset, lang="pl")
+    assert any("Polska–Białoruś" in f["properties"]["tooltip"] for f in fc["features"])
+
+
+# --- escaping ----------------------------------------------------------------------------------
+
+INJECTED = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def poisoned(dataset):
+    """The dataset with markup in names, a description and a source, and a javascript: URL."""
+    forts = dataset.fortifications.copy()
+    forts.loc[forts["id"] == "pl-east-shield", "name_en"] = INJECTED
+    forts.loc[forts["id"] == "pl-east-shield", "description_en"] = INJECTED
+    segments = dataset.segments.copy()
+    segments.loc[segments["id"] == "POL-BLR", "name_en"] = INJECTED
+    sources = dataset.sources.copy()
+    first = forts.loc[forts["id"] == "pl-east-shield", "sources"].iloc[0][0]
+    sources.loc[first, "title"] = INJECTED
+    sources.loc[first, "url"] = "javascript:alert(1)"
+    countries = dataset.countries.copy()
+    countries.loc["POL", "name_en"] = INJECTED
+    return dataclasses.replace(
+        dataset, fortifications=forts, segments=segments, sources=sources, countries=countries
+    )
+
+
+def test_markup_in_data_is_escaped(poisoned, base_map):
+    groups = maps.layer_groups(poisoned, date=AS_OF, visible=set(style.DATA_LAYERS))
+    feats = _features(groups)
+    texts = [f["properties"].get(k, "") for f in feats for k in ("popup", "tooltip")]
+    poisoned_texts = [t for t in texts if "alert" in t]
+    assert len(poisoned_texts) >= 6  # fortification, segment and country: popup and tooltip
+    for text in poisoned_texts:
+        assert "<script" not in text and "<img" not in text
+        assert "&lt;script&gt;" in text or "&lt;img" in text
+    assert not any("javascript:" in t for t in texts)
+    html = _render(base_map, groups)
+    assert "<script>alert" not in html and "<img src=x" not in html
+
+
+def test_only_http_links(dataset):
+    assert maps._safe_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "//evil.example", "", None, 3.0):
+        assert maps._safe_url(bad) is None
+
+
+# --- legend ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "visible", [{"borders"}, {"treaty", "pl-ru-barrier"}, set(style.LAYER_IDS)], ids=str
+)
+def test_legend_html_matches_visible_layers(visible):
+    html = maps.legend_html(style.legend_items(visible))
+    layers = set(re.findall(r'data-layer="([a-z-]+)"', html))
+    assert layers - {"how-to-read"} == visible
+    for layer in visible:
+        assert style.LAYER_TITLES[layer] in html or layer == "basemap"
+
+
+def test_legend_html_escapes_labels():
+    item = style.legend_items({"borders"})[0] | {"label": INJECTED, "colour": '"><b>x'}
+    html = maps.legend_html([item])
+    assert "<script" not in html and "&lt;script&gt;" in html and '"><b>' not in html
+    assert maps.legend_html([]) == ""
+
+
+def test_legend_control_renders_offline(base_map):
+    maps.legend_control(style.legend_items({"treaty"})).add_to(base_map)
+    html = base_map.get_root().render()
+    assert "bfe-legend-control" in html and "Withdrawn" in html
+    assert find_external_assets(html) == []
+
+
+# --- payload -----------------------------------------------------------------------------------
+
+
+def test_default_view_payload(dataset, basemap):
+    """Bytes st_folium sends for the default view: base map script + every default layer."""
+    m = maps.build_base_map(center=CENTER, zoom=6, basemap=basemap)
+    groups = maps.layer_groups(dataset, date=AS_OF, visible=style.DEFAULT_LAYERS)
+    m.get_root().render()
+    base = streamlit_folium._get_map_string(m)
+    header = streamlit_folium._get_header(m)
+    layers = "".join(
+        streamlit_folium._get_feature_group_string(g, m, i) for i, g in enumerate(groups)
+    )
+    total = len(base) + len(header) + len(layers)
+    print(f"default view payload: base {len(base):,} B, header {len(header):,} B, "
+          f"layers {len(layers):,} B, total {total:,} B")  # fmt: skip
+    assert find_external_assets(base + header + layers) == []
+    assert total < PAYLOAD_BUDGET_BYTES

@@ -1,0 +1,115 @@
+"""Permalink parsing: every value validated, garbage falls back to defaults with a notice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from explorer import permalink
+from explorer.permalink import State
+
+LAYERS = ["borders", "east-shield", "treaty", "basemap"]
+SEGMENTS = ["POL-BLR", "POL-RUS"]
+DEFAULT = State(layers=("borders", "basemap"), date=dt.date(2026, 11, 22))
+
+
+def parse(params):
+    return permalink.parse_query(
+        params, known_layers=LAYERS, known_segments=SEGMENTS, default=DEFAULT
+    )
+
+
+def test_round_trip_restores_exactly_the_state():
+    state = State(
+        layers=("treaty", "east-shield"),
+        date=dt.date(2026, 2, 20),
+        lat=52.5,
+        lon=23.25,
+        zoom=7,
+        segment="POL-BLR",
+        lang="pl",
+    )
+    restored = parse(permalink.to_query(state))
+    assert restored.notices == ()
+    # Layers come back in registry order; everything else exactly.
+    assert restored == State(
+        layers=("east-shield", "treaty"),
+        date=dt.date(2026, 2, 20),
+        lat=52.5,
+        lon=23.25,
+        zoom=7,
+        segment="POL-BLR",
+        lang="pl",
+    )
+
+
+def test_all_layers_off_survives_a_round_trip():
+    state = State(layers=(), date=dt.date(2000, 1, 1))
+    assert parse(permalink.to_query(state)).layers == ()
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "needle"),
+    [
+        ({"date": "2026-02-30"}, "date", "expected a date"),
+        ({"date": "1990-01-01"}, "date", "outside 1997"),
+        ({"date": "tomorrow"}, "date", "expected a date"),
+        ({"lat": "north"}, "lat", "expected a number"),
+        ({"lat": "nan"}, "lat", "expected a number"),
+        ({"lon": "1e309"}, "lon", "expected a number"),
+        ({"zoom": "-1"}, "zoom", "whole number"),
+        ({"zoom": "4.5"}, "zoom", "whole number"),
+        ({"segment": "POL-XXX"}, "segment", "unknown border segment"),
+        ({"lang": "de"}, "lang", "expected one of"),
+        ({"layers": "borders,<script>"}, "layers", "unknown layer"),
+        ({"date": "2" * 10_000}, "date", "too long"),
+    ],
+)
+def test_bad_values_fall_back_with_a_notice(params, field, needle):
+    state = parse(params)
+    assert getattr(state, field) == getattr(DEFAULT, field) or field == "layers"
+    assert len(state.notices) == 1
+    assert needle in state.notices[0]
+
+
+def test_unknown_layers_are_dropped_known_kept():
+    assert parse({"layers": "treaty,moat"}).layers == ("treaty",)
+
+
+def test_repeated_keys_take_the_last_value():
+    assert parse({"date": ["2020-01-01", "2021-01-01"]}).date == dt.date(2021, 1, 1)
+
+
+def test_notice_text_is_truncated():
+    state = parse({"segment": "x" * 300})
+    assert len(state.notices[0]) < 120
+
+
+def test_default_state_clamps_today():
+    assert permalink.default_state(["a"], dt.date(2040, 1, 1)).date == permalink.DATE_MAX
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["layers", "date", "lat", "lon", "zoom", "segment", "lang", "x", ""]),
+        st.one_of(
+            st.text(max_size=50),
+            st.lists(st.text(max_size=20), max_size=4),
+            st.integers(),
+            st.none(),
+        ),
+        max_size=8,
+    )
+)
+def test_any_query_string_gives_a_valid_state(params):
+    state = parse(params)
+    assert permalink.DATE_MIN <= state.date <= permalink.DATE_MAX
+    assert -85 <= state.lat <= 85 and -180 <= state.lon <= 180
+    assert permalink.ZOOM_MIN <= state.zoom <= permalink.ZOOM_MAX
+    assert set(state.layers) <= set(LAYERS)
+    assert state.segment in (None, *SEGMENTS)
+    assert state.lang in permalink.LANGUAGES
