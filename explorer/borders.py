@@ -133,7 +133,9 @@ def shared_boundary(
     --------
     >>> from shapely.geometry import box
     >>> shared_boundary(box(0, 0, 1000, 1000), box(1000, 0, 2000, 500), tolerance_m=1).length
-    500.0
+    502.0
+
+    (500 m shared, plus the tolerance of overshoot at each end.)
     >>> shared_boundary(box(0, 0, 1, 1), box(500, 500, 501, 501)).is_empty
     True
     """

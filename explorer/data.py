@@ -159,7 +159,7 @@ def load_dataset(data_dir: Path | str = GEODATA_DIR) -> Dataset:
     Examples
     --------
     >>> ds = load_dataset()
-    >>> ds.segments.set_index("id").loc["POL-BLR", "official_km"]
+    >>> float(ds.segments.set_index("id").loc["POL-BLR", "official_km"])
     418.0
     >>> load_dataset("/nonexistent")
     Traceback (most recent call last):

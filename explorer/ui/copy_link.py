@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 # The component reads the parent page's URL live (it includes the map view, which the browser
 # keeps current), shows it, and copies it. Clipboard API first, selection + execCommand as the
@@ -11,7 +10,7 @@ import streamlit.components.v1 as components
 _HTML = """
 <div style="font-family: sans-serif; font-size: 14px;">
   <button id="copy" style="padding:4px 10px; cursor:pointer;" aria-label="Copy link to this view">
-    🔗 Copy link
+    Copy link
   </button>
   <span id="done" role="status" style="margin-left:6px; color:#2a7a2a;"></span>
   <input id="url" readonly aria-label="Link to this view"
@@ -41,4 +40,4 @@ def copy_link_control() -> None:
     """Render the control in the sidebar."""
     with st.sidebar:
         st.subheader("Share this view")
-        components.html(_HTML, height=80)
+        st.iframe(_HTML, height=80)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
-
 import pandas as pd
 import streamlit as st
 
 from explorer import lengths, timeline
 from explorer.data import Dataset
+from explorer.ui.text import md_escape
 
 
 def source_links(ds: Dataset, ids: list[str]) -> str:
@@ -22,18 +21,10 @@ def source_links(ds: Dataset, ids: list[str]) -> str:
         label = f"{src['publisher']}: {src['title']}"
         if isinstance(src["date"], str) and src["date"]:
             label += f" ({src['date']})"
-        label = _md_escape(label)
+        label = md_escape(label)
         url = str(src["url"])
         parts.append(f"[{label}]({url})" if url.startswith(("https://", "http://")) else label)
     return "; ".join(parts)
-
-
-def _md_escape(text: str) -> str:
-    """Escape text for Streamlit markdown: HTML entities and markdown link/emphasis characters."""
-    text = html.escape(text, quote=False)
-    for ch in "[]()*_`#|<>$~":
-        text = text.replace(ch, "\\" + ch)
-    return text
 
 
 def fortification_states(ds: Dataset, day: dt.date) -> dict[str, str | None]:
@@ -74,12 +65,12 @@ def show_lengths(ds: Dataset, segment: str | None, day: dt.date) -> None:
     """Official vs measured km for the selected segment (or all), and why they differ."""
     ids = [segment] if segment else list(ds.segments["id"])
     st.subheader("Border lengths: official vs measured")
-    st.dataframe(lengths_table(ds, ids, day), hide_index=True, use_container_width=True)
+    st.dataframe(lengths_table(ds, ids, day), hide_index=True, width="stretch")
     st.caption(lengths.WHY_THEY_DIFFER)
     if segment:
         seg = ds.segments.set_index("id").loc[segment]
         st.markdown(
-            _md_escape(
+            md_escape(
                 lengths.difference_note(
                     seg["official_km"],
                     seg["measured_km"],
@@ -104,7 +95,7 @@ def _show_works_along(ds: Dataset, segment: str, day: dt.date) -> None:
             continue
         shown += 1
         st.markdown(
-            f"- **{_md_escape(rec['name_en'])}** — {state_on.replace('-', ' ')}; "
+            f"- **{md_escape(rec['name_en'])}** — {state_on.replace('-', ' ')}; "
             f"precision: {rec['precision']}; confidence: {rec['confidence']}. "
             f"Sources: {source_links(ds, list(rec['sources']))}"
         )
@@ -118,4 +109,4 @@ def show_treaty_summary(ds: Dataset, day: dt.date) -> None:
     table["country"] = table["country"].map(ds.countries["name_en"])
     table["sources"] = table["sources"].map(lambda ids: ", ".join(ids))
     st.subheader(f"Mine Ban Treaty (Ottawa) status on {day.isoformat()}")
-    st.dataframe(table.drop(columns=["treaty"]), hide_index=True, use_container_width=True)
+    st.dataframe(table.drop(columns=["treaty"]), hide_index=True, width="stretch")

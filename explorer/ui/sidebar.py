@@ -12,6 +12,8 @@ from explorer import permalink
 from explorer.ui import state
 
 _NO_EVENT = "— choose an event to jump to —"
+#: Value of the segment picker when no single border is selected.
+ALL_BORDERS = ""
 
 
 def _event_label(row: dict) -> str:
@@ -64,8 +66,8 @@ def segment_picker(names: dict[str, str], views: dict[str, tuple[float, float, i
     st.sidebar.subheader("Border segment")
     st.sidebar.selectbox(
         "Select a border",
-        [None, *names],
-        format_func=lambda s: "All borders" if s is None else names[s],
+        [ALL_BORDERS, *names],
+        format_func=lambda s: "All borders" if s == ALL_BORDERS else names[s],
         key="segment",
         on_change=_go_to_segment,
         args=(views,),

@@ -36,7 +36,7 @@ def init_from_query(
     for layer_id in layer_ids:
         st.session_state[layer_key(layer_id)] = layer_id in state.layers
     st.session_state["date"] = state.date
-    st.session_state["segment"] = state.segment
+    st.session_state["segment"] = state.segment or ""
     st.session_state["lang"] = state.lang
     st.session_state["view"] = (state.lat, state.lon, state.zoom)
     st.session_state[NOTICES] = list(state.notices)
@@ -52,7 +52,7 @@ def current(layer_ids: Sequence[str]) -> State:
         lat=lat,
         lon=lon,
         zoom=zoom,
-        segment=st.session_state.get("segment"),
+        segment=st.session_state.get("segment") or None,
         lang=st.session_state.get("lang", "en"),
     )
 

@@ -1,8 +1,9 @@
-"""Probe page for the map layer: base map + layer groups in st_folium, one layer toggled by a checkbox.
+"""Probe page for the map layer: base map and layer groups in st_folium, one layer on a checkbox.
 
 Run through ``tests/browser/helpers.py:stage_page`` from the repository root. ``BFE_PROBE_DATE``
 (ISO date, default the data's as-of date) sets the day shown; ``BFE_GEODATA_DIR`` the data folder.
-The East Shield checkbox adds or removes that layer: the map must keep its Leaflet instance and view.
+The East Shield checkbox adds or removes that layer: the map must keep its Leaflet instance and
+view. The legend under the map follows the visible layers.
 """
 
 from __future__ import annotations

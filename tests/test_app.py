@@ -1,0 +1,148 @@
+"""The Streamlit script under AppTest: widgets, state, permalinks, fallbacks, offline assets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explorer import map_assets, style
+
+APP = str(Path(__file__).resolve().parent.parent / "explorer" / "app.py")
+
+
+def make_app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def map_args(at: AppTest) -> dict:
+    comps = [e for e in at.main if e.type == "component_instance"]
+    assert len(comps) == 1, "exactly one map"
+    return json.loads(comps[0].proto.json_args)
+
+
+def treaty_status(at: AppTest, country: str) -> str:
+    table = at.main.dataframe[-1].value
+    return table.set_index("country").loc[country, "status"]
+
+
+@pytest.fixture(scope="module")
+def default_app() -> AppTest:
+    return make_app()
+
+
+def test_widgets_exist(default_app):
+    at = default_app
+    assert [c.label for c in at.sidebar.checkbox] == [title for _, title in style.LAYERS]
+    assert all(c.value for c in at.sidebar.checkbox)
+    assert at.sidebar.slider(key="date").value == dt.date.today()
+    assert at.sidebar.selectbox(key="event").options[0].startswith("—")
+    assert len(at.sidebar.selectbox(key="event").options) > 30
+    assert "Poland–Belarus" in at.sidebar.selectbox(key="segment").options[2] or any(
+        "Poland–Belarus" in o for o in at.sidebar.selectbox(key="segment").options
+    )
+
+
+def test_map_assets_are_all_local(default_app):
+    args = map_args(default_app)
+    assert args["js_links"] and all(u.startswith("/app/static/") for u in args["js_links"])
+    assert all(u.startswith("/app/static/") for u in args["css_links"])
+    assert map_assets.find_external_assets(args["script"] + args["header"]) == []
+    assert "cdn" not in (args["script"] + args["feature_group"]).lower()
+
+
+def test_map_does_not_rerun_on_pan(default_app):
+    assert map_args(default_app)["returned_objects"] == []
+
+
+def test_default_view_is_the_eastern_flank(default_app):
+    assert default_app.query_params["zoom"] == "4"
+    args = map_args(default_app)
+    lat, lon = args["center"]
+    assert 50 < lat < 66 and 18 < lon < 32
+
+
+def test_toggle_changes_layers_and_url():
+    at = make_app()
+    assert "pl-east-shield" in map_args(at)["feature_group"]
+    at.sidebar.checkbox(key="layer_east-shield").uncheck().run()
+    assert not at.exception
+    assert "pl-east-shield" not in map_args(at)["feature_group"]
+    assert "east-shield" not in at.query_params["layers"].split(",")
+    legend = at.main.get("html")[0].proto.body
+    assert "East Shield" not in legend
+
+
+def test_date_change_moves_treaty_status_and_url():
+    at = make_app(date="2026-02-19")
+    assert treaty_status(at, "Poland") == "withdrawal-pending"
+    at.sidebar.slider(key="date").set_value(dt.date(2026, 2, 20)).run()
+    assert treaty_status(at, "Poland") == "withdrawn"
+    assert at.query_params["date"] == "2026-02-20"
+
+
+def test_key_event_jumps_the_date():
+    at = make_app()
+    box = at.sidebar.selectbox(key="event")
+    choice = next(o for o in box.options if "Poland" in o and "2025-08-20" in o)
+    box.set_value(choice).run()
+    assert at.sidebar.slider(key="date").value == dt.date(2025, 8, 20)
+
+
+def test_query_string_restores_state():
+    at = make_app(layers="borders,treaty", date="2025-12-27", segment="POL-BLR", lat="53", lon="23.5", zoom="7")
+    checked = {c.key.removeprefix("layer_") for c in at.sidebar.checkbox if c.value}
+    assert checked == {"borders", "treaty"}
+    assert at.sidebar.slider(key="date").value == dt.date(2025, 12, 27)
+    assert at.sidebar.selectbox(key="segment").value == "POL-BLR"
+    assert map_args(at)["center"] == [53.0, 23.5] and map_args(at)["zoom"] == 7
+    assert treaty_status(at, "Lithuania") == "withdrawn"
+    assert not at.main.info
+    # The panel shows the selected border's lengths and sources.
+    lengths = at.main.dataframe[0].value
+    assert list(lengths["Border"]) == ["Poland–Belarus"]
+    assert lengths.iloc[0]["Official km"] == 418
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"date": "2025-02-30"},
+        {"layers": "<script>alert(1)</script>"},
+        {"zoom": "NaN"},
+        {"segment": "XXX-YYY"},
+        {"lat": "1e999"},
+        {"lang": "xx"},
+    ],
+)
+def test_bad_query_values_fall_back_with_a_notice(query):
+    at = make_app(**query)
+    assert at.main.info, "a notice is shown"
+    assert "default is shown" in at.main.info[0].value
+    # Text from the URL is escaped before it reaches markdown.
+    assert "<script>" not in at.main.info[0].proto.body
+
+
+def test_all_layers_off_shows_a_hint():
+    at = make_app(layers="none")
+    assert at.main.warning and "All layers are off" in at.main.warning[0].value
+    assert "pl-east-shield" not in map_args(at)["feature_group"]
+
+
+def test_early_date_explains_empty_map():
+    at = make_app(date="1997-01-01")
+    assert any("did not exist yet" in i.value for i in at.main.info)
+    assert treaty_status(at, "Poland") == "non-party"
+
+
+def test_segment_with_no_fortifications_says_so():
+    at = make_app(segment="NOR-RUS")
+    assert any("No fortification is recorded" in m.value for m in at.main.markdown)
