@@ -13,7 +13,7 @@ from streamlit_folium import st_folium
 # whatever the working directory (plain `streamlit run explorer/app.py` included).
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from explorer import config, data, maps, permalink, style, timeline  # noqa: E402
+from explorer import config, data, features, maps, permalink, style, timeline  # noqa: E402
 from explorer.ui import copy_link, panel, sidebar, state  # noqa: E402
 from explorer.ui.text import md_escape  # noqa: E402
 
@@ -37,10 +37,14 @@ def get_basemap() -> dict:
     return maps.load_basemap()
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def get_groups(day: dt.date, visible: tuple[str, ...], lang: str) -> list:
-    """Build the map's data layers for a date and layer set (cached: reruns reuse them)."""
-    return maps.layer_groups(get_dataset(), date=day, visible=visible, lang=lang)
+@st.cache_resource(show_spinner=False, max_entries=512)
+def get_collections(day: dt.date, visible: tuple[str, ...], lang: str) -> dict:
+    """GeoJSON of the visible data layers on a date (shared, read-only; the costly part).
+
+    folium objects are not cached: ``st_folium`` renames elements as it serialises them, so a
+    reused FeatureGroup would point at variables that no longer exist.
+    """
+    return features.layer_collections(get_dataset(), date=day, visible=visible, lang=lang)
 
 
 @st.cache_data(show_spinner=False)
@@ -103,11 +107,14 @@ def main() -> None:
         st.warning("All layers are off: turn some on in the sidebar to see data on the map.")
 
     lat, lon, zoom = st.session_state["view"]
+    # The base map never changes (no re-mount, no flicker); layers and the basemap go through
+    # feature_group_to_add, the view through center/zoom (only moved by an explicit "go to").
     base = maps.build_base_map(
-        center=(permalink.DEFAULT_LAT, permalink.DEFAULT_LON),
-        zoom=permalink.DEFAULT_ZOOM,
-        basemap=get_basemap() if "basemap" in current.layers else {},
+        center=(permalink.DEFAULT_LAT, permalink.DEFAULT_LON), zoom=permalink.DEFAULT_ZOOM
     )
+    groups = maps.feature_groups(get_collections(day, tuple(data_layers), current.lang))
+    if "basemap" in current.layers:
+        groups.insert(0, maps.basemap_group(get_basemap()))
     legend_col, map_col = st.columns([1, 3.2])
     with map_col:
         st_folium(
@@ -117,7 +124,7 @@ def main() -> None:
             use_container_width=True,
             center=(lat, lon),
             zoom=zoom,
-            feature_group_to_add=get_groups(day, tuple(data_layers), current.lang),
+            feature_group_to_add=groups,
             returned_objects=[],
         )
         st.caption(

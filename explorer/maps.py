@@ -3,36 +3,28 @@
 Made for ``st_folium(m, feature_group_to_add=groups, returned_objects=[...], key="map")``: the base
 map from :func:`build_base_map` depends only on its arguments (same arguments, same Leaflet script,
 so Streamlit never re-mounts it), while everything that changes with the date, the visible layers
-or the language travels in the FeatureGroups from :func:`layer_groups`. Build a fresh base map on
-every run (``st_folium`` adds the groups to it); cache the inputs, not the ``folium.Map``.
-
-Every string from the data is passed through :func:`html.escape` before it becomes HTML; links
-are made only of ``http(s)://`` URLs. folium's ``GeoJsonTooltip``/``GeoJsonPopup`` insert property
-values into ``innerHTML`` unescaped, so the properties used here hold that already-escaped HTML.
+or the language travels in the FeatureGroups from :func:`layer_groups`. Build a fresh base map and
+fresh groups on every run (``st_folium`` mutates both); cache the inputs, e.g. the GeoJSON from
+:func:`explorer.features.layer_collections`, not folium objects.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import folium
 import folium.plugins
 import geopandas as gpd
-import numpy as np
-import shapely
 from branca.element import MacroElement
 from folium.template import Template
-from pyproj import Transformer
-from shapely.geometry import LineString, MultiLineString, Polygon, mapping
-from shapely.geometry.base import BaseGeometry
+from shapely.geometry import mapping
 
-from explorer import geometry, style, timeline
-from explorer.config import DATA_AS_OF, DISPLAY_CRS, GEODATA_DIR, METRIC_CRS
+from explorer import features, style
+from explorer.config import GEODATA_DIR
 from explorer.map_assets import apply_offline_assets
 
 if TYPE_CHECKING:
@@ -42,17 +34,14 @@ __all__ = [
     "ATTRIBUTION",
     "BASEMAP_FILES",
     "PANES",
-    "border_features",
     "build_base_map",
-    "fortification_features",
+    "feature_groups",
     "layer_groups",
     "legend_control",
     "legend_html",
     "load_basemap",
-    "treaty_features",
 ]
 
-#: Shown in Leaflet's attribution control (bottom right) through the basemap layer.
 ATTRIBUTION: Final[str] = (
     '© <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">'
     "OpenStreetMap</a> contributors (ODbL) · "
@@ -79,19 +68,6 @@ PANES: Final[dict[str, int]] = {
     "bfe-points": 500,
 }
 
-#: Coordinates sent to the browser keep 4 decimals (about 10 m); shaded countries, simplified to
-#: 2 km, keep 3 (about 100 m).
-DISPLAY_DECIMALS: Final[int] = 4
-SHADING_DECIMALS: Final[int] = 3
-#: Douglas–Peucker tolerances for display (metres): border and fortification lines, corridors,
-#: country shading.
-LINE_SIMPLIFY_M: Final[float] = 150.0
-CORRIDOR_SIMPLIFY_M: Final[float] = 250.0
-SHAPE_SIMPLIFY_M: Final[float] = 2000.0
-#: Shaded country polygons drop holes and islands smaller than these: the basemap's lakes are drawn
-#: over the shading anyway, and a tiny unshaded island costs nothing in meaning.
-SHADING_MIN_HOLE_KM2: Final[float] = 500.0
-SHADING_MIN_PART_KM2: Final[float] = 50.0
 
 #: Initial view limits: the basemap's extent (lat/lon) with a margin.
 _MAX_BOUNDS: Final[dict[str, float]] = {
@@ -101,416 +77,14 @@ _MAX_BOUNDS: Final[dict[str, float]] = {
     "max_lon": 51.0,
 }
 
-_TREATY_NAMES: Final[dict[str, str]] = {
-    "APMBC": "Mine Ban Treaty (Ottawa Convention, APMBC)",
-    "CCM": "Convention on Cluster Munitions (CCM)",
-}
-
-_PRECISION_TEXT: Final[dict[str, str]] = {
-    "exact": "exact: surveyed line or boundary dataset",
-    "approximate": "approximate: sourced place or line; the exact extent is not public",
-    "corridor": "corridor: somewhere within the drawn strip along the border",
-}
-
-#: Why official and measured border lengths differ (shown in every border popup).
-_WHY_LENGTHS_DIFFER: Final[str] = (
-    "Official figures follow the border treaties and count water boundaries (rivers, lakes, "
-    "lagoons, sea) as the surveyors did, while the measured length is geodesic on the WGS84 "
-    "ellipsoid along the OpenStreetMap land border, with Natural Earth's generalised line where "
-    "the land polygons do not touch, so counting rules and generalisation make them differ."
-)
-
-_LANGS: Final[tuple[str, ...]] = ("en", "pl")
-
-_TO_METRIC: Final = Transformer.from_crs(DISPLAY_CRS, METRIC_CRS, always_xy=True)
-
-#: Fortification bands along a border: gaps up to this are bridged, spurs shorter than
-#: :data:`BAND_MIN_PART_M` dropped (display only; lengths come from the data).
-BAND_MAX_GAP_M: Final[float] = 2000.0
-BAND_MIN_PART_M: Final[float] = 300.0
-
-
-# --- Small helpers ----------------------------------------------------------------------------
-
 
 def _esc(value: object) -> str:
-    """Return ``value`` as escaped HTML text ("" for None/NaN)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
+    """Return ``value`` as escaped HTML text (legend labels, colours)."""
     return html.escape(str(value), quote=True)
 
 
-def _safe_url(value: object) -> str | None:
-    """Return the URL if it is an ``http(s)://`` URL, else None (no javascript:, data:, ...)."""
-    if not isinstance(value, str):
-        return None
-    url = value.strip()
-    return url if url.lower().startswith(("http://", "https://")) else None
-
-
-def _km(value: object) -> str:
-    """Format a length in km: one decimal, thin thousands separator; "—" when missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return f"{float(value):,.1f} km".replace(",", "\u202f")
-
-
-def _name_column(lang: str) -> str:
-    if lang not in _LANGS:
-        raise ValueError(f"unsupported language {lang!r}; expected one of {list(_LANGS)}")
-    return f"name_{lang}"
-
-
-def _round(geom: BaseGeometry, decimals: int) -> BaseGeometry:
-    return shapely.transform(geom, lambda c: np.round(c, decimals))
-
-
-def _approx_km2(poly: Polygon) -> float:
-    """Area of a small lon/lat polygon in km², on a local equirectangular scale (for filtering)."""
-    km_per_deg = 111.32
-    return poly.area * km_per_deg * km_per_deg * math.cos(math.radians(poly.centroid.y))
-
-
-def _drop_small_parts(geom: BaseGeometry, min_hole_km2: float, min_part_km2: float) -> BaseGeometry:
-    """Remove holes and polygon parts smaller than the given areas."""
-    polys = []
-    for part in shapely.get_parts(geom):
-        if not isinstance(part, Polygon) or _approx_km2(part) < min_part_km2:
-            continue
-        holes = [r for r in part.interiors if _approx_km2(Polygon(r)) >= min_hole_km2]
-        polys.append(Polygon(part.exterior, holes))
-    return shapely.MultiPolygon(polys) if len(polys) != 1 else polys[0]
-
-
-def _display(
-    geom: BaseGeometry | None,
-    tolerance_m: float,
-    *,
-    min_hole_km2: float = 0.0,
-    min_part_km2: float = 0.0,
-    decimals: int = DISPLAY_DECIMALS,
-) -> BaseGeometry | None:
-    """Simplify (metres) and round a geometry for the browser; None if nothing is left."""
-    if geom is None or geom.is_empty:
-        return None
-    if geom.geom_type in ("Polygon", "MultiPolygon") and (min_hole_km2 or min_part_km2):
-        geom = _drop_small_parts(geom, min_hole_km2, min_part_km2)
-    if geom.geom_type != "Point":
-        geom = geometry.simplify_m(geom, tolerance_m)
-    geom = _round(geom, decimals)
-    return None if geom.is_empty else geom
-
-
-def _chain_lines(geom: BaseGeometry, *, max_gap_m: float, min_part_m: float) -> BaseGeometry:
-    """Join line parts into as few chains as possible, bridging gaps up to ``max_gap_m``.
-
-    The OpenStreetMap land border comes in many pieces separated by tolerance gaps (up to 2 km,
-    the build's ``MIN_GAP_M``) and tiny spurs. Drawn as is, a wide dashed band restarts its dash
-    pattern on every piece and mostly vanishes. For display only: the nearest free ends are
-    joined greedily (closest pair first), parts shorter than ``min_part_m`` are dropped.
-    """
-    parts = [
-        np.asarray(p.coords)
-        for p in shapely.get_parts(shapely.line_merge(geom))
-        if isinstance(p, LineString) and len(p.coords) >= 2
-    ]
-    if len(parts) < 2:
-        return geom
-    chains, ends = [], []
-    for coords in parts:
-        x, y = _TO_METRIC.transform(coords[:, 0], coords[:, 1])
-        if np.hypot(np.diff(x), np.diff(y)).sum() >= min_part_m:
-            chains.append(coords)
-            ends.extend([(x[0], y[0]), (x[-1], y[-1])])
-    if not chains:
-        return geom
-    end_xy = np.asarray(ends, dtype=float)  # row 2i: start of chain i, row 2i + 1: its end
-    alive = np.ones(len(chains), dtype=bool)
-    while alive.sum() > 1:
-        rows = np.flatnonzero(np.repeat(alive, 2))
-        pts = end_xy[rows]
-        dist = np.hypot(pts[:, None, 0] - pts[None, :, 0], pts[:, None, 1] - pts[None, :, 1])
-        owner = rows // 2
-        dist[owner[:, None] == owner[None, :]] = np.inf
-        a, b = divmod(int(np.argmin(dist)), len(rows))
-        if dist[a, b] > max_gap_m:
-            break
-        ra, rb = rows[a], rows[b]
-        i, j = ra // 2, rb // 2
-        head = chains[i] if ra % 2 else chains[i][::-1]  # ends where the join is
-        tail = chains[j] if rb % 2 == 0 else chains[j][::-1]  # starts where the join is
-        start_xy = end_xy[2 * i] if ra % 2 else end_xy[2 * i + 1]
-        stop_xy = end_xy[2 * j + 1] if rb % 2 == 0 else end_xy[2 * j]
-        chains[i] = np.concatenate([head, tail])
-        end_xy[2 * i], end_xy[2 * i + 1] = start_xy, stop_xy
-        alive[j] = False
-    return MultiLineString([c for c, keep in zip(chains, alive, strict=True) if keep])
-
-
-def _row(label: str, value_html: str) -> str:
-    return f"<tr><th>{_esc(label)}</th><td>{value_html}</td></tr>" if value_html else ""
-
-
-def _sources_html(ds: Dataset, source_ids: Iterable[str]) -> str:
-    """Return a list of sources (publisher, title, date) as links where the URL is http(s)."""
-    items = []
-    for sid in source_ids:
-        if sid not in ds.sources.index:
-            items.append(f"<li>{_esc(sid)}</li>")
-            continue
-        src = ds.sources.loc[sid]
-        text = f"{_esc(src['publisher'])}: <i>{_esc(src['title'])}</i>"
-        if _esc(src["date"]):
-            text += f" ({_esc(src['date'])})"
-        url = _safe_url(src["url"])
-        if url:
-            text = f'<a href="{_esc(url)}" target="_blank" rel="noopener noreferrer">{text}</a>'
-        items.append(f"<li>{text}</li>")
-    if not items:
-        return ""
-    return '<div class="bfe-sources"><b>Sources</b><ul>' + "".join(items) + "</ul></div>"
-
-
-def _popup(title: str, rows: Sequence[str], paragraphs: Sequence[str], sources: str) -> str:
-    """Assemble a popup from escaped parts: heading, table rows, paragraphs, source list."""
-    body = "".join(f"<p>{p}</p>" for p in paragraphs if p)
-    return (
-        '<div class="bfe-popup">'
-        f"<h4>{title}</h4>"
-        f"<table>{''.join(rows)}</table>{body}{sources}"
-        "</div>"
-    )
-
-
-def _feature(fid: str, layer: str, geom: BaseGeometry, tooltip: str, popup: str) -> dict:
-    return {
-        "type": "Feature",
-        "id": fid,
-        "properties": {"layer": layer, "tooltip": tooltip, "popup": popup},
-        "geometry": mapping(geom),
-    }
-
-
-def _collection(features: list[dict]) -> dict:
-    return {"type": "FeatureCollection", "features": features}
-
-
-def _country_name(ds: Dataset, iso3: str, lang: str) -> str:
-    column = _name_column(lang)
-    return str(ds.countries.loc[iso3, column]) if iso3 in ds.countries.index else iso3
-
-
-# --- Feature collections (pure data: cache these) ----------------------------------------------
-
-
-def border_features(ds: Dataset, *, lang: str = "en") -> dict:
-    """Return the border segments as a FeatureCollection, one feature per line piece.
-
-    Each piece keeps its precision (``exact`` OSM land border, ``approximate`` Natural Earth gap
-    fill) and its segment's priority; tooltip and popup hold escaped HTML with the official length
-    (with source), the measured length and why the two differ.
-
-    Parameters
-    ----------
-    ds : Dataset
-        The loaded data.
-    lang : {"en", "pl"}, default "en"
-        Language of segment names.
-
-    Returns
-    -------
-    dict
-        GeoJSON FeatureCollection; properties ``layer``, ``priority``, ``precision``, ``tooltip``,
-        ``popup``. Coordinates simplified to :data:`LINE_SIMPLIFY_M` and rounded.
-    """
-    name_col = _name_column(lang)
-    segments = ds.segments.set_index("id")
-    features = []
-    for piece in ds.border_lines.itertuples(index=False):
-        seg = segments.loc[piece.segment_id]
-        geom = _display(piece.geometry, LINE_SIMPLIFY_M)
-        if geom is None:
-            continue
-        name = _esc(seg[name_col])
-        part = f" ({_esc(seg['official_part'])})" if _esc(seg["official_part"]) else ""
-        official = _km(seg["official_km"]) + part if seg["official_km"] is not None else "—"
-        measured = (
-            f"{_km(seg['measured_km'])} ({_km(seg['measured_exact_km'])} exact OSM land border"
-            f" + {_km(seg['measured_approx_km'])} approximate Natural Earth line)"
-        )
-        precision = _PRECISION_TEXT.get(piece.precision, piece.precision)
-        piece_text = f"{_km(piece.measured_km)}, {_esc(precision)}"
-        rows = [
-            _row("Official length", _esc(official)),
-            _row("Measured length", _esc(measured)),
-            _row("This piece", piece_text),
-            _row("Priority", _esc(seg["priority"])),
-        ]
-        popup = _popup(
-            name,
-            rows,
-            [f"<b>Why they differ.</b> {_esc(_WHY_LENGTHS_DIFFER)}", _esc(seg["note"])],
-            _sources_html(ds, [*seg["official_sources"], *piece.sources]),
-        )
-        tooltip = (
-            f"<b>{name}</b><br>official {_esc(_km(seg['official_km']))} · "
-            f"measured {_esc(_km(seg['measured_km']))}"
-        )
-        feat = _feature(piece.id, "borders", geom, tooltip, popup)
-        feat["properties"].update(priority=seg["priority"], precision=piece.precision)
-        features.append(feat)
-    # Required segments last, so they are drawn over the others where they meet.
-    features.sort(key=lambda f: (f["properties"]["priority"] == "required", f["id"]))
-    return _collection(features)
-
-
-def _fort_measured_km(ds: Dataset, rec: Mapping[str, Any]) -> tuple[float | None, str]:
-    """Measured length of a fortification and what it was measured along."""
-    if rec["derive_method"] in ("segment", "corridor") and rec["derive_segments"]:
-        seg_km = ds.segments.set_index("id")["measured_km"]
-        total = float(sum(seg_km.get(s, 0.0) for s in rec["derive_segments"]))
-        return total, "along the border segment(s) it follows: " + ", ".join(rec["derive_segments"])
-    geom = rec["geometry"]
-    if isinstance(geom, LineString | MultiLineString):
-        return geometry.geodesic_length_m(geom) / 1000.0, "along the drawn line"
-    return None, ""
-
-
-def fortification_features(ds: Dataset, programme: str, *, date: dt.date, lang: str = "en") -> dict:
-    """Return one programme's fortifications as they were on ``date``.
-
-    A feature appears from its announcement (or, without one, its start) and is styled by its state
-    on that day: ``announced``, ``under-construction`` or ``complete``
-    (:func:`explorer.timeline.fortification_state`).
-
-    Parameters
-    ----------
-    ds : Dataset
-        The loaded data.
-    programme : str
-        One of :data:`explorer.schema.PROGRAMMES`.
-    date : datetime.date
-        The day shown.
-    lang : {"en", "pl"}, default "en"
-        Language of feature names.
-
-    Returns
-    -------
-    dict
-        GeoJSON FeatureCollection; properties ``layer``, ``programme``, ``precision``, ``state``,
-        ``tooltip``, ``popup``.
-    """
-    name_col = _name_column(lang)
-    style.hatch_pattern_id(programme)  # validates the programme
-    forts = ds.fortifications[ds.fortifications["programme"] == programme]
-    features = []
-    for rec in forts.to_dict("records"):
-        state = timeline.fortification_state(
-            rec["announced_date"], rec["start_date"], rec["completed_date"], date
-        )
-        if state is None:
-            continue
-        geom = rec["geometry"]
-        if isinstance(geom, LineString | MultiLineString):
-            geom = _chain_lines(geom, max_gap_m=BAND_MAX_GAP_M, min_part_m=BAND_MIN_PART_M)
-        tolerance = CORRIDOR_SIMPLIFY_M if rec["precision"] == "corridor" else LINE_SIMPLIFY_M
-        geom = _display(geom, tolerance)
-        if geom is None:
-            continue
-        name = _esc(rec[name_col])
-        state_text = style.FORT_STATES[state]
-        measured, along = _fort_measured_km(ds, rec)
-        official = _km(rec["length_km"]) if _esc(rec["length_km"]) else ""
-        if official and _esc(rec["length_note"]):
-            official += f" ({rec['length_note']})"
-        dates = [
-            _row(label, _esc(rec[key]))
-            for key, label in (
-                ("announced", "Announced"),
-                ("start", "Construction started"),
-                ("completed", "Completed"),
-                ("target", "Target"),
-            )
-        ]
-        width = rec["derive_width_km"]
-        precision = _PRECISION_TEXT[rec["precision"]]
-        if rec["precision"] == "corridor" and _esc(width):
-            precision += f" ({float(width):g} km deep)"
-        rows = [
-            _row("Programme", _esc(style.LAYER_TITLES[programme])),
-            _row("Type", _esc(str(rec["element"]).replace("-", " "))),
-            _row("Country", _esc(_country_name(ds, rec["country"], lang))),
-            _row(f"On {date.isoformat()}", _esc(state_text)),
-            _row(f"Status as of {DATA_AS_OF}", _esc(str(rec["status"]).replace("-", " "))),
-            *dates,
-            _row("Official length", _esc(official)),
-            _row("Measured length", _esc(f"{_km(measured)} {along}") if measured else ""),
-            _row("Precision", _esc(precision)),
-            _row("Confidence", _esc(rec["confidence"])),
-            _row("Budget", _esc(rec["budget"])),
-        ]
-        popup = _popup(name, rows, [_esc(rec["description_en"])], _sources_html(ds, rec["sources"]))
-        tooltip = f"<b>{name}</b><br>{_esc(state_text)}"
-        feat = _feature(str(rec["id"]), programme, geom, tooltip, popup)
-        feat["properties"].update(programme=programme, precision=rec["precision"], state=state)
-        features.append(feat)
-    return _collection(features)
-
-
-def treaty_features(ds: Dataset, *, date: dt.date, treaty: str = "APMBC", lang: str = "en") -> dict:
-    """Return the tracked countries shaded by their status under ``treaty`` on ``date``.
-
-    Parameters
-    ----------
-    ds : Dataset
-        The loaded data.
-    date : datetime.date
-        The day shown.
-    treaty : {"APMBC", "CCM"}, default "APMBC"
-        Which treaty.
-    lang : {"en", "pl"}, default "en"
-        Language of country names.
-
-    Returns
-    -------
-    dict
-        GeoJSON FeatureCollection; properties ``layer``, ``iso3``, ``status``, ``tooltip``,
-        ``popup``. Shapes simplified to :data:`SHAPE_SIMPLIFY_M`.
-    """
-    if treaty not in _TREATY_NAMES:
-        raise ValueError(f"unknown treaty {treaty!r}; expected one of {list(_TREATY_NAMES)}")
-    events = ds.treaty_events.set_index("id")
-    features = []
-    for rec in ds.country_shapes.to_dict("records"):
-        iso3 = rec["iso3"]
-        geom = _display(
-            rec["geometry"],
-            SHAPE_SIMPLIFY_M,
-            min_hole_km2=SHADING_MIN_HOLE_KM2,
-            min_part_km2=SHADING_MIN_PART_KM2,
-            decimals=SHADING_DECIMALS,
-        )
-        if geom is None:
-            continue
-        status = timeline.status_on(ds.treaty_events, iso3, treaty, date)
-        name = _esc(_country_name(ds, iso3, lang))
-        status_text = status.status.replace("-", " ")
-        since = ""
-        if status.event_id is not None and status.since is not None:
-            label = (
-                events.loc[status.event_id, "label_en"] if status.event_id in events.index else ""
-            )
-            since = f"{_esc(status.since.isoformat())}: {_esc(label)}"
-        rows = [
-            _row(f"On {date.isoformat()}", _esc(status_text)),
-            _row("Since", since),
-        ]
-        popup = _popup(name, rows, [_esc(_TREATY_NAMES[treaty])], _sources_html(ds, status.sources))
-        tooltip = f"<b>{name}</b><br>{_esc(treaty)}: {_esc(status_text)}"
-        feat = _feature(f"treaty-{iso3}", "treaty", geom, tooltip, popup)
-        feat["properties"].update(iso3=iso3, status=status.status)
-        features.append(feat)
-    return _collection(features)
+def _collection(items: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": items}
 
 
 # --- folium layers -----------------------------------------------------------------------------
@@ -551,11 +125,8 @@ def _with_class(style_dict: Mapping[str, object], layer: str) -> dict[str, objec
     return out
 
 
-def _borders_group(ds: Dataset, lang: str) -> folium.FeatureGroup:
+def _borders_group(fc: dict) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=style.LAYER_TITLES["borders"])
-    fc = border_features(ds, lang=lang)
-    if not fc["features"]:
-        return group
     lines = {
         f["id"]: _with_class(
             style.border_style(f["properties"]["priority"], f["properties"]["precision"]),
@@ -563,38 +134,31 @@ def _borders_group(ds: Dataset, lang: str) -> folium.FeatureGroup:
         )
         for f in fc["features"]
     }
-    _geojson(fc, lines, pane="bfe-borders", name="border segments").add_to(group)
+    if lines:
+        _geojson(fc, lines, pane="bfe-borders", name="border segments").add_to(group)
     return group
 
 
-def _programme_group(ds: Dataset, programme: str, date: dt.date, lang: str) -> folium.FeatureGroup:
+def _programme_group(programme: str, fc: dict) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=style.LAYER_TITLES[programme])
-    fc = fortification_features(ds, programme, date=date, lang=lang)
     kinds: dict[str, list[dict]] = {"corridor": [], "line": [], "point": []}
-    for feat in fc["features"]:
-        gtype = feat["geometry"]["type"]
-        kind = (
-            "point"
-            if gtype in ("Point", "MultiPoint")
-            else "corridor"
-            if gtype in ("Polygon", "MultiPolygon")
-            else "line"
-        )
-        kinds[kind].append(feat)
     styles: dict[str, dict[str, object]] = {}
     for feat in fc["features"]:
-        props = feat["properties"]
-        if feat["geometry"]["type"] in ("Point", "MultiPoint"):
+        props, gtype = feat["properties"], feat["geometry"]["type"]
+        if gtype in ("Point", "MultiPoint"):
+            kinds["point"].append(feat)
             styles[feat["id"]] = style.point_style(programme, props["state"])
+            continue
+        if gtype in ("Polygon", "MultiPolygon"):
+            kinds["corridor"].append(feat)
+            precision = "corridor"
         else:
-            precision = props["precision"]
-            if feat["geometry"]["type"] in ("Polygon", "MultiPolygon"):
-                precision = "corridor"
-            elif precision == "corridor":  # a corridor drawn as a line: show it as approximate
-                precision = "approximate"
-            styles[feat["id"]] = _with_class(
-                style.fortification_style(programme, precision, props["state"]), programme
-            )
+            kinds["line"].append(feat)
+            # a corridor known only as a line is drawn like an approximate line
+            precision = "approximate" if props["precision"] == "corridor" else props["precision"]
+        styles[feat["id"]] = _with_class(
+            style.fortification_style(programme, precision, props["state"]), programme
+        )
     if kinds["corridor"]:
         _geojson(
             _collection(kinds["corridor"]), styles, pane="bfe-corridors", name="corridors"
@@ -610,16 +174,44 @@ def _programme_group(ds: Dataset, programme: str, date: dt.date, lang: str) -> f
     return group
 
 
-def _treaty_group(ds: Dataset, date: dt.date, treaty: str, lang: str) -> folium.FeatureGroup:
+def _treaty_group(fc: dict) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=style.LAYER_TITLES["treaty"])
-    fc = treaty_features(ds, date=date, treaty=treaty, lang=lang)
     styles = {
         f["id"]: _with_class(style.treaty_style(f["properties"]["status"]), "treaty")
         for f in fc["features"]
     }
-    if fc["features"]:
+    if styles:
         _geojson(fc, styles, pane="bfe-shading", name="treaty status").add_to(group)
     return group
+
+
+def feature_groups(collections: Mapping[str, dict]) -> list[folium.FeatureGroup]:
+    """Turn :func:`explorer.features.layer_collections` output into new FeatureGroups (cheap).
+
+    ``st_folium`` mutates the groups it is given (ids, parent map), so build them on every run
+    and cache the collections instead.
+
+    Parameters
+    ----------
+    collections : mapping of str to dict
+        Layer id -> FeatureCollection, as returned by :func:`explorer.features.layer_collections`.
+
+    Returns
+    -------
+    list of folium.FeatureGroup
+        One per entry, in the mapping's order; each group's ``layer_name`` is the layer title.
+    """
+    groups = []
+    for layer, fc in collections.items():
+        if layer == "borders":
+            groups.append(_borders_group(fc))
+        elif layer == "treaty":
+            groups.append(_treaty_group(fc))
+        elif layer in style.PROGRAMME_COLOURS:
+            groups.append(_programme_group(layer, fc))
+        else:
+            raise ValueError(f"no map layer for {layer!r}")
+    return groups
 
 
 def layer_groups(
@@ -634,18 +226,21 @@ def layer_groups(
 
     Pass the result to ``st_folium(..., feature_group_to_add=groups)``: changing the date or the
     visible layers then swaps these groups without re-creating the map. Drawing order is fixed by
-    map panes (:data:`PANES`), not by list order.
+    map panes (:data:`PANES`), not by list order. Equivalent to
+    ``feature_groups(layer_collections(...))``; an app that caches should cache
+    :func:`explorer.features.layer_collections` and call :func:`feature_groups` on every run.
+    Never cache or reuse the groups themselves: ``st_folium`` renames their elements when it
+    serialises them, and a second use refers to variables that no longer exist
+    (``ReferenceError: geo_json_... is not defined`` in the browser).
 
     Parameters
     ----------
     ds : Dataset
         The loaded data.
     date : datetime.date
-        The day shown: fortifications appear from their announcement, treaty shading follows
-        :func:`explorer.timeline.status_on`.
+        The day shown.
     visible : iterable of str
-        Layer ids from :data:`explorer.style.LAYER_IDS`; ``basemap`` is part of the base map and
-        ignored here.
+        Layer ids from :data:`explorer.style.LAYER_IDS` (``basemap`` is ignored here).
     lang : {"en", "pl"}, default "en"
         Language of feature names.
     treaty : {"APMBC", "CCM"}, default "APMBC"
@@ -655,29 +250,16 @@ def layer_groups(
     -------
     list of folium.FeatureGroup
         In :data:`explorer.style.LAYERS` order, one per visible data layer (empty when a layer
-        has nothing on that date); each group's ``layer_name`` is the layer title.
+        has nothing on that date).
 
     Raises
     ------
     ValueError
         For an unknown layer id, language or treaty.
     """
-    wanted = set(visible)
-    unknown = wanted - set(style.LAYER_IDS)
-    if unknown:
-        raise ValueError(f"unknown layer(s) {sorted(unknown)}; expected {list(style.LAYER_IDS)}")
-    _name_column(lang)
-    groups = []
-    for layer in style.DATA_LAYERS:
-        if layer not in wanted:
-            continue
-        if layer == "borders":
-            groups.append(_borders_group(ds, lang))
-        elif layer == "treaty":
-            groups.append(_treaty_group(ds, date, treaty, lang))
-        else:
-            groups.append(_programme_group(ds, layer, date, lang))
-    return groups
+    return feature_groups(
+        features.layer_collections(ds, date=date, visible=visible, lang=lang, treaty=treaty)
+    )
 
 
 # --- Base map ----------------------------------------------------------------------------------
@@ -748,6 +330,8 @@ class _MapDecor(MacroElement):
             var container = map.getContainer();
             container.classList.add("bfe-map");
             container.style.background = {{ this.sea|tojson }};
+            // Always credited, whichever layers are on (the basemap can be switched off).
+            map.attributionControl.addAttribution({{ this.attribution|tojson }});
             if (!document.getElementById("bfe-defs")) {
                 var defs = document.createElement("div");
                 defs.id = "bfe-defs";
@@ -768,6 +352,60 @@ class _MapDecor(MacroElement):
         self.sea = style.SEA_COLOUR
         self.svg = _hatch_svg()
         self.css = _map_css()
+        self.attribution = ATTRIBUTION
+
+
+class _ViewSync(MacroElement):
+    """Keep the page URL's ``lat``/``lon``/``zoom`` on the map's live view, without a rerun.
+
+    ``st_folium`` runs the map in a same-origin iframe. On every ``moveend`` this replaces the
+    parent page's URL (no history entry) with the current view, and it wraps the parent's
+    ``history.pushState``/``replaceState`` so that a URL Streamlit writes after a rerun (a layer
+    toggle, a new date) keeps the live view instead of the script's stale one. Panning therefore
+    never reruns the script, yet the permalink is always current. Inert in standalone HTML.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var P;
+            try { P = window.parent; if (P === window || !P.location.href) { return; } }
+            catch (e) { return; }
+            function withView(url) {
+                var u = new URL(url, P.location.href);
+                if (!u.searchParams.has("layers")) { return url; }
+                var c = map.getCenter();
+                u.searchParams.set("lat", c.lat.toFixed(4));
+                u.searchParams.set("lon", c.lng.toFixed(4));
+                u.searchParams.set("zoom", String(map.getZoom()));
+                return u.pathname + u.search + u.hash;
+            }
+            P.__bfeViewUrl = withView;  // the newest map instance wins
+            if (!P.__bfeHistoryWrapped) {
+                P.__bfeHistoryWrapped = true;
+                ["pushState", "replaceState"].forEach(function (name) {
+                    var original = P.history[name].bind(P.history);
+                    P.history[name] = function (state, title, url) {
+                        if (url !== undefined && url !== null && P.__bfeViewUrl) {
+                            try { url = P.__bfeViewUrl(String(url)); } catch (e) { }
+                        }
+                        return original(state, title, url);
+                    };
+                });
+            }
+            map.on("moveend", function () {
+                P.history.replaceState(P.history.state, "", withView(P.location.href));
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ViewSync"
 
 
 def _basemap_geojson(gdf: gpd.GeoDataFrame) -> dict:
@@ -784,7 +422,7 @@ def build_base_map(
     *,
     center: tuple[float, float],
     zoom: int,
-    basemap: Mapping[str, gpd.GeoDataFrame],
+    basemap: Mapping[str, gpd.GeoDataFrame] | None = None,
 ) -> folium.Map:
     """Build the base map: local vector basemap, scale bar, measuring tool, attribution.
 
@@ -820,11 +458,31 @@ def build_base_map(
     for name, z_index in PANES.items():
         folium.map.CustomPane(name, z_index=z_index, pointer_events=True).add_to(m)
     _MapDecor().add_to(m)
+    _ViewSync().add_to(m)
+    for group in [basemap_group(basemap)] if basemap else []:
+        group.add_to(m)
+    folium.plugins.MeasureControl(
+        position="topleft",
+        primary_length_unit="kilometers",
+        secondary_length_unit=None,
+        primary_area_unit="sqkilometers",
+        secondary_area_unit=None,
+    ).add_to(m)
+    return apply_offline_assets(m)
+
+
+def basemap_group(basemap: Mapping[str, gpd.GeoDataFrame]) -> folium.FeatureGroup:
+    """Return the local vector basemap (land, lakes) as one non-interactive FeatureGroup.
+
+    Passed through ``st_folium(feature_group_to_add=...)`` it can be switched off and on without
+    re-creating the map; the sea is the map's background colour either way.
+    """
+    group = folium.FeatureGroup(name="basemap", control=False)
     layers = (
-        ("countries", "bfe-land", style.land_style(), ATTRIBUTION),
-        ("lakes", "bfe-lakes", style.lake_style(), None),
+        ("countries", "bfe-land", style.land_style()),
+        ("lakes", "bfe-lakes", style.lake_style()),
     )
-    for key, pane, path_style, attribution in layers:
+    for key, pane, path_style in layers:
         if key not in basemap:
             continue
         folium.GeoJson(
@@ -835,16 +493,8 @@ def build_base_map(
             interactive=False,
             control=False,
             smooth_factor=1.5,
-            attribution=attribution,
-        ).add_to(m)
-    folium.plugins.MeasureControl(
-        position="topleft",
-        primary_length_unit="kilometers",
-        secondary_length_unit=None,
-        primary_area_unit="sqkilometers",
-        secondary_area_unit=None,
-    ).add_to(m)
-    return apply_offline_assets(m)
+        ).add_to(group)
+    return group
 
 
 # --- Legend ------------------------------------------------------------------------------------

@@ -76,7 +76,7 @@ SEA_COLOUR: Final[str] = "#b5d0e6"
 #: Basemap land fill: a warm light grey, neutral under every treaty colour.
 LAND_COLOUR: Final[str] = "#f4f2ec"
 #: Thin outline of every basemap country (tracked or not).
-LAND_OUTLINE_COLOUR: Final[str] = "#a9a59c"
+LAND_OUTLINE_COLOUR: Final[str] = "#b9b4aa"
 #: Lakes: the sea colour, with a slightly darker shore.
 LAKE_COLOUR: Final[str] = SEA_COLOUR
 _LAKE_SHORE: Final[str] = "#86abc9"
@@ -176,7 +176,7 @@ def land_style() -> dict[str, object]:
     """
     return {
         "color": LAND_OUTLINE_COLOUR,
-        "weight": 0.8,
+        "weight": 0.7,
         "opacity": 1.0,
         "fillColor": LAND_COLOUR,
         "fillOpacity": 1.0,

@@ -98,7 +98,14 @@ def test_key_event_jumps_the_date():
 
 
 def test_query_string_restores_state():
-    at = make_app(layers="borders,treaty", date="2025-12-27", segment="POL-BLR", lat="53", lon="23.5", zoom="7")
+    at = make_app(
+        layers="borders,treaty",
+        date="2025-12-27",
+        segment="POL-BLR",
+        lat="53",
+        lon="23.5",
+        zoom="7",
+    )
     checked = {c.key.removeprefix("layer_") for c in at.sidebar.checkbox if c.value}
     assert checked == {"borders", "treaty"}
     assert at.sidebar.slider(key="date").value == dt.date(2025, 12, 27)

@@ -69,6 +69,20 @@ def show_lengths(ds: Dataset, segment: str | None, day: dt.date) -> None:
     st.caption(lengths.WHY_THEY_DIFFER)
     if segment:
         seg = ds.segments.set_index("id").loc[segment]
+        pct = lengths.difference_pct(seg["official_km"], seg["measured_km"])
+        cols = st.columns(3)
+        cols[0].metric(f"{seg['name_en']}: official length", f"{seg['official_km']:,.1f} km")
+        cols[1].metric(
+            "Measured on the map",
+            f"{seg['measured_km']:,.1f} km",
+            delta=None if pct is None else f"{pct:+.1f} %",
+            delta_color="off",
+        )
+        works = lengths.fortified_km(ds.fortifications, segment, fortification_states(ds, day))
+        cols[2].metric(
+            "Fenced / barrier (sourced)",
+            " + ".join(f"{w['km']:,.0f} km" for w in works) if works else "none on this date",
+        )
         st.markdown(
             md_escape(
                 lengths.difference_note(
@@ -109,4 +123,10 @@ def show_treaty_summary(ds: Dataset, day: dt.date) -> None:
     table["country"] = table["country"].map(ds.countries["name_en"])
     table["sources"] = table["sources"].map(lambda ids: ", ".join(ids))
     st.subheader(f"Mine Ban Treaty (Ottawa) status on {day.isoformat()}")
+    groups = table.groupby("status", sort=False)["country"].apply(lambda s: ", ".join(s))
+    st.markdown(
+        "  \n".join(
+            f"**{md_escape(status)}**: {md_escape(names)}" for status, names in groups.items()
+        )
+    )
     st.dataframe(table.drop(columns=["treaty"]), hide_index=True, width="stretch")

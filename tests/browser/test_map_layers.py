@@ -61,6 +61,10 @@ def _open_popup(frame: Frame, feature_id: str) -> str:
     )
     assert found, feature_id
     frame.wait_for_selector(".leaflet-popup-content .bfe-popup", state="visible")
+    # a synthetic click also opens the tooltip, which a real pointer would have opened on hover
+    frame.evaluate(
+        "() => window.map.eachLayer(layer => layer.closeTooltip && layer.closeTooltip())"
+    )
     frame.wait_for_function(
         "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'",
         timeout=TIMEOUT_MS,
@@ -119,7 +123,6 @@ def test_layers_draw_and_toggle_without_remount(
         frame.evaluate("() => { window.map.__bfeMarker = 'first-mount'; }")
         frame.evaluate("() => window.map.setView([53.2, 23.7], 8, {animate: false})")
         page.mouse.move(5, 5)
-        center = _center(frame)
         all_paths = _count(frame, "path.leaflet-interactive")
         east_paths = _count(frame, "path.bfe-layer-east-shield")
 
@@ -128,6 +131,7 @@ def test_layers_draw_and_toggle_without_remount(
         assert "Measured length" in text and "Why they differ" in text
         _shot(page, "map_layers_popup.png")
         frame.evaluate("() => window.map.closePopup()")
+        center = _center(frame)  # the popup may have panned the map to fit
 
         page.get_by_text("East Shield", exact=True).click()
         _wait_count(frame, "path.bfe-layer-east-shield", "n === 0")
@@ -143,5 +147,6 @@ def test_layers_draw_and_toggle_without_remount(
         assert _count(frame, "path.leaflet-interactive") == all_paths
         assert frame.evaluate("() => window.map.__bfeMarker") == "first-mount"
         assert _center(frame) == center
+        page.locator(".bfe-legend").screenshot(path=str(ARTIFACTS_DIR / "map_layers_legend.png"))
 
     assert page_log.problems() == []

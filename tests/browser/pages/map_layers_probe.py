@@ -14,7 +14,7 @@ import os
 import streamlit as st
 from streamlit_folium import st_folium
 
-from explorer import config, data, maps, style
+from explorer import config, data, features, maps, style
 
 DATE = dt.date.fromisoformat(os.environ.get("BFE_PROBE_DATE", config.DATA_AS_OF))
 DATA_DIR = os.environ.get("BFE_GEODATA_DIR", str(config.GEODATA_DIR))
@@ -25,7 +25,13 @@ def _load() -> tuple[data.Dataset, dict]:
     return data.load_dataset(DATA_DIR), maps.load_basemap(DATA_DIR)
 
 
-ds, basemap = _load()
+@st.cache_resource
+def _collections(visible: frozenset[str]) -> dict[str, dict]:
+    # The costly part, cached and shared read-only; folium objects are built fresh on every run.
+    return features.layer_collections(_load()[0], date=DATE, visible=visible)
+
+
+basemap = _load()[1]
 show_east_shield = st.checkbox("East Shield", value=True, key="east_shield")
 visible = set(style.DEFAULT_LAYERS)
 if not show_east_shield:
@@ -33,7 +39,7 @@ if not show_east_shield:
 
 # Built fresh on every run (st_folium adds the groups to it); same arguments, same map script.
 m = maps.build_base_map(center=(55.0, 24.5), zoom=6, basemap=basemap)
-groups = maps.layer_groups(ds, date=DATE, visible=visible)
+groups = maps.feature_groups(_collections(frozenset(visible)))
 st_folium(
     m,
     feature_group_to_add=groups,

@@ -1,0 +1,136 @@
+"""The real app in headless Chromium, offline: features drawn, toggles, permalinks, no leaks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Frame, Page
+
+from .helpers import ARTIFACTS_DIR, PageLog, start_streamlit
+
+COMPONENT_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+TIMEOUT_MS = 60_000
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server():
+    with start_streamlit("explorer/app.py") as running:
+        yield running
+
+
+def _map_frame(page: Page) -> Frame:
+    handle = page.wait_for_selector(COMPONENT_IFRAME, state="attached", timeout=TIMEOUT_MS)
+    frame = handle.content_frame()
+    assert frame is not None
+    frame.wait_for_selector(".leaflet-container", state="visible", timeout=TIMEOUT_MS)
+    frame.wait_for_function(
+        "document.querySelectorAll('path.leaflet-interactive').length > 20", timeout=TIMEOUT_MS
+    )
+    return frame
+
+
+def _paths(frame: Frame) -> int:
+    return frame.locator("path.leaflet-interactive").count()
+
+
+def _wait_paths_change(frame: Frame, before: int) -> int:
+    frame.wait_for_function(
+        f"document.querySelectorAll('path.leaflet-interactive').length !== {before}",
+        timeout=TIMEOUT_MS,
+    )
+    return _paths(frame)
+
+
+def _wait_idle(page: Page) -> None:
+    # Streamlit shows a "running" status widget while the script runs.
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
+    )
+
+
+def test_map_draws_offline_without_errors(server, page: Page, page_log: PageLog):
+    page.goto(server.url)
+    frame = _map_frame(page)
+    assert _paths(frame) > 50
+    assert frame.locator(".leaflet-control-scale").is_visible()
+    assert "OpenStreetMap" in frame.locator(".leaflet-control-attribution").inner_text()
+    _wait_idle(page)
+    page.screenshot(path=ARTIFACTS_DIR / "app_default.png", full_page=True)
+    assert page_log.problems() == []
+
+
+def test_toggle_changes_drawing_and_keeps_the_view(server, page: Page, page_log: PageLog):
+    page.goto(server.url)
+    frame = _map_frame(page)
+    _wait_idle(page)
+    # Mark this Leaflet instance and pan it; a re-mount would lose both.
+    frame.evaluate(
+        """() => { const m = Object.values(window).find(v => v && v._leaflet_id && v.getCenter);
+                   window.__probe = m; m.setView([54.0, 23.0], 6, {animate: false}); }"""
+    )
+    before = _paths(frame)
+    page.locator('[data-testid="stSidebar"]').get_by_text(
+        "Mine Ban Treaty status", exact=True
+    ).click()
+    after = _wait_paths_change(frame, before)
+    assert after < before
+    _wait_idle(page)
+    center = frame.evaluate(
+        "() => { const c = window.__probe.getCenter(); return [c.lat, c.lng, window.__probe.getZoom()]; }"
+    )
+    assert center == pytest.approx([54.0, 23.0, 6], abs=0.01)
+    same = frame.evaluate("() => Object.values(window).some(v => v === window.__probe)")
+    assert same, "the map was re-created"
+    assert "treaty" not in re.search(r"layers=([^&]*)", page.url).group(1)
+    # The permalink follows the live view (kept by the browser, no rerun) ...
+    assert "lat=54.0000" in page.url and "lon=23.0000" in page.url and "zoom=6" in page.url
+    assert page_log.problems() == []
+    # ... and opening it restores the view.
+    page.goto(page.url)
+    frame = _map_frame(page)
+    frame.wait_for_function(
+        """() => { const m = Object.values(window).find(v => v && v._leaflet_id && v.getCenter);
+                   return m && Math.abs(m.getCenter().lat - 54) < 0.01 && m.getZoom() === 6; }""",
+        timeout=TIMEOUT_MS,
+    )
+
+
+def test_permalink_restores_layers_and_date(server, page: Page, page_log: PageLog):
+    page.goto(
+        f"{server.url}/?layers=borders,pl-by-barrier,east-shield&date=2026-02-20&segment=POL-BLR"
+    )
+    frame = _map_frame(page)
+    _wait_idle(page)
+    boxes = page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"] input')
+    checked = [boxes.nth(i).is_checked() for i in range(boxes.count())]
+    assert checked == [True, True, True, False, False, False, False, False]
+    assert "2026-02-20" in page.locator('[data-testid="stSidebar"]').inner_text()
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "Poland–Belarus" in body and "418" in body and "404.6" in body
+    assert re.search(r"withdrawn: [^\n]*Poland", body)
+    page.screenshot(path=ARTIFACTS_DIR / "app_permalink_pol_blr.png", full_page=True)
+    assert _paths(frame) > 0
+    assert page_log.problems() == []
+
+
+def test_popup_shows_sources(server, page: Page, page_log: PageLog):
+    page.goto(f"{server.url}/?layers=borders&date=2026-02-20&lat=52.6&lon=23.6&zoom=7")
+    frame = _map_frame(page)
+    _wait_idle(page)
+    frame.evaluate(
+        """() => { const m = Object.values(window).find(v => v && v._leaflet_id && v.getCenter);
+                   let hit = null;
+                   m.eachLayer(l => { if (!hit && l.feature && String(l.feature.id).startsWith('POL-BLR')) hit = l; });
+                   hit.fire('click', {latlng: hit.getBounds ? hit.getBounds().getCenter() : m.getCenter()}, true); }"""
+    )
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=TIMEOUT_MS)
+    text = popup.inner_text()
+    assert "418" in text and "km" in text
+    assert popup.locator("a[href^='http']").count() >= 1
+    page.screenshot(path=ARTIFACTS_DIR / "app_popup.png")
+    assert page_log.problems() == []
