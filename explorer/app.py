@@ -1,4 +1,4 @@
-"""Streamlit entry point: ``python -m streamlit run explorer/app.py`` (or ``python -m explorer app``)."""
+"""Streamlit entry point: `python -m streamlit run explorer/app.py` or `python -m explorer app`."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from streamlit_folium import st_folium
 # whatever the working directory (plain `streamlit run explorer/app.py` included).
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from explorer import config, data, features, maps, permalink, style, timeline  # noqa: E402
-from explorer.ui import copy_link, panel, sidebar, state  # noqa: E402
-from explorer.ui.text import md_escape  # noqa: E402
+from explorer import config, data, features, maps, permalink, style, timeline
+from explorer.ui import copy_link, panel, sidebar, state
+from explorer.ui.text import md_escape
 
 st.set_page_config(
     page_title="Border Fortification Explorer",
@@ -49,7 +49,7 @@ def get_collections(day: dt.date, visible: tuple[str, ...], lang: str) -> dict:
 
 @st.cache_data(show_spinner=False)
 def get_key_events() -> object:
-    """The key events the time control can jump to."""
+    """Return the key events the time control can jump to."""
     ds = get_dataset()
     return timeline.key_events(ds.treaty_events, ds.fortifications)
 

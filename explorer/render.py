@@ -110,6 +110,7 @@ _MAP_MAX_W: Final[float] = 9.8
 _GAP: Final[float] = 0.4
 _ROW_IN: Final[float] = 0.24
 _TEXT_PT: Final[float] = 8.0
+_LINE_SPACING: Final[float] = 1.2
 
 # Drawing order, like the app's map panes: land < graticule < shading < lakes < corridors <
 # fortification bands < borders < sites < labels < furniture.
@@ -145,13 +146,22 @@ def map_crs(bbox: Sequence[float]) -> CRS:
 
     Examples
     --------
-    >>> map_crs((13, 48.5, 37, 71.5)).to_dict()["lat_0"]
-    60.0
+    >>> _crs_centre(map_crs((13, 48.5, 37, 71.5)))
+    (60.0, 25.0)
     """
     west, south, east, north = view.validate_bbox(bbox)
     lat0, lon0 = round((south + north) / 2, 2), round((west + east) / 2, 2)
     return CRS.from_proj4(
         f"+proj=laea +lat_0={lat0} +lon_0={lon0} +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs"
+    )
+
+
+def _crs_centre(crs: CRS) -> tuple[float, float]:
+    """Return ``(lat_0, lon_0)`` of a :func:`map_crs` projection."""
+    params = {p.name: p.value for p in crs.coordinate_operation.params}
+    return (
+        float(params["Latitude of natural origin"]),
+        float(params["Longitude of natural origin"]),
     )
 
 
@@ -394,12 +404,16 @@ def _label_countries(
 # --- Furniture -------------------------------------------------------------------------------
 
 
-def _extent(bbox: Sequence[float], crs: CRS, aspect: float) -> tuple[float, float, float, float]:
-    """Projected bounds of ``bbox`` grown to the map box's width/height ``aspect``."""
+def _extent(
+    bbox: Sequence[float], crs: CRS, aspect: float | None = None
+) -> tuple[float, float, float, float]:
+    """Projected bounds of ``bbox``, grown to the map box's width/height ``aspect`` if given."""
     outline = box(*bbox).segmentize(0.25)
     projected = gpd.GeoSeries([outline], crs=DISPLAY_CRS).to_crs(crs).iloc[0]
     x0, y0, x1, y1 = projected.bounds
     width, height = x1 - x0, y1 - y0
+    if aspect is None:
+        return x0, x1, y0, y1
     if width / height < aspect:
         grow = (height * aspect - width) / 2
         x0, x1 = x0 - grow, x1 + grow
@@ -511,14 +525,14 @@ def _draw_north_arrow(fig: Figure, map_rect: Sequence[float], angle: float) -> N
     def rot(x: float, y: float) -> tuple[float, float]:
         return x * math.cos(rad) + y * math.sin(rad), -x * math.sin(rad) + y * math.cos(rad)
 
-    left_half = [rot(0, 0.45), rot(-0.26, -0.62), rot(0, -0.38)]
-    right_half = [rot(0, 0.45), rot(0.26, -0.62), rot(0, -0.38)]
+    left_half = [rot(0, 0.3), rot(-0.24, -0.72), rot(0, -0.5)]
+    right_half = [rot(0, 0.3), rot(0.24, -0.72), rot(0, -0.5)]
     inset.add_patch(MplPolygon(left_half, closed=True, facecolor="#222222", linewidth=0))
     inset.add_patch(
         MplPolygon(right_half, closed=True, facecolor="white", edgecolor="#222222", linewidth=0.8)
     )
-    nx, ny = rot(0, 0.72)
-    inset.text(nx, ny, "N", ha="center", va="center", fontsize=10, fontweight="bold")
+    nx, ny = rot(0, 0.58)
+    inset.text(nx, ny, "N", ha="center", va="center", fontsize=9.5, fontweight="bold")
 
 
 def _legend_rows(items: Sequence[style.LegendItem]) -> list[tuple[str, style.LegendItem]]:
@@ -654,7 +668,7 @@ def _about(
 ) -> str:
     """The explanatory text block: what is shown, how to read it, projection, sources."""
     data_layers = [style.LAYER_TITLES[i] for i in style.DATA_LAYERS if i in set(layers)]
-    params = crs.to_dict()
+    lat0, lon0 = _crs_centre(crs)
     paragraphs = [
         f"Shows {', '.join(data_layers) or 'no data layer'} on {date.isoformat()}. "
         "Fortifications appear from their announcement and are drawn in their state on that "
@@ -664,7 +678,7 @@ def _about(
         "the border they follow), hatched strips are corridors (somewhere within the strip); "
         "lengths in the data exports are sourced figures, not measured from this drawing.",
         f"Projection: Lambert azimuthal equal-area centred on "
-        f"{_deg(params['lat_0'], 'N', 'S')} {_deg(params['lon_0'], 'E', 'W')} (GRS80); the "
+        f"{_deg(lat0, 'N', 'S')} {_deg(lon0, 'E', 'W')} (GRS80); the "
         "scale bar and the north arrow are true at the map centre.",
     ]
     lines: list[str] = []
@@ -791,7 +805,7 @@ def _compose(
 
     # Map box: as wide as the box's shape asks, within limits; the extent then fills it.
     map_h = fh - _MAP_TOP - _MAP_BOTTOM
-    x0, x1, y0, y1 = _extent(bbox, crs, 1.0)
+    x0, x1, y0, y1 = _extent(bbox, crs)
     map_w = min(_MAP_MAX_W, max(_MAP_MIN_W, map_h * (x1 - x0) / (y1 - y0)))
     map_rect = (_MARGIN + 0.25, _MAP_BOTTOM, map_w, map_h)  # room for latitude labels
     extent = _extent(bbox, crs, map_w / map_h)
@@ -845,7 +859,7 @@ def _compose(
     items = _legend_for(layers, shown)
     legend_h = _draw_legend(fig, (right_left, _MAP_BOTTOM, right_w, map_h), items, columns)
     text_top = _MAP_BOTTOM + map_h - legend_h - 0.25
-    line_in = _TEXT_PT * 1.32 / 72
+    line_in = _TEXT_PT * 1.2 * _LINE_SPACING / 72
     max_lines = max(4, int((text_top - _MAP_BOTTOM) / line_in))
     about = _about(
         layers=layers,
@@ -857,7 +871,7 @@ def _compose(
         max_lines=max_lines,
     )
     fig.text(right_left / fw, text_top / fh, about, fontsize=_TEXT_PT, va="top",
-             color="#333333", linespacing=1.32)  # fmt: skip
+             color="#333333", linespacing=_LINE_SPACING)  # fmt: skip
 
     # Footer: attribution and permalink.
     fig.text(_MARGIN / fw, 0.47 / fh, f"Map data: {view.ATTRIBUTION_TEXT}", fontsize=9,

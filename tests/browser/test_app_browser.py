@@ -80,7 +80,7 @@ def test_toggle_changes_drawing_and_keeps_the_view(server, page: Page, page_log:
     assert after < before
     _wait_idle(page)
     center = frame.evaluate(
-        "() => { const c = window.__probe.getCenter(); return [c.lat, c.lng, window.__probe.getZoom()]; }"
+        "() => { const m = window.__probe, c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"
     )
     assert center == pytest.approx([54.0, 23.0, 6], abs=0.01)
     same = frame.evaluate("() => Object.values(window).some(v => v === window.__probe)")
@@ -124,8 +124,11 @@ def test_popup_shows_sources(server, page: Page, page_log: PageLog):
     frame.evaluate(
         """() => { const m = Object.values(window).find(v => v && v._leaflet_id && v.getCenter);
                    let hit = null;
-                   m.eachLayer(l => { if (!hit && l.feature && String(l.feature.id).startsWith('POL-BLR')) hit = l; });
-                   hit.fire('click', {latlng: hit.getBounds ? hit.getBounds().getCenter() : m.getCenter()}, true); }"""
+                   m.eachLayer(l => {
+                       if (!hit && l.feature && String(l.feature.id).startsWith('POL-BLR')) hit = l;
+                   });
+                   const at = hit.getBounds ? hit.getBounds().getCenter() : m.getCenter();
+                   hit.fire('click', {latlng: at}, true); }"""
     )
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for(timeout=TIMEOUT_MS)
