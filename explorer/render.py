@@ -25,8 +25,8 @@ import geopandas as gpd
 import matplotlib as mpl
 import numpy as np
 import shapely
-from matplotlib import patheffects
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
@@ -106,7 +106,7 @@ _MARGIN: Final[float] = 0.3
 _MAP_TOP: Final[float] = 1.2  # below title and subtitle
 _MAP_BOTTOM: Final[float] = 0.8  # above the footer
 _MAP_MIN_W: Final[float] = 5.4
-_MAP_MAX_W: Final[float] = 9.8
+_MAP_MAX_W: Final[float] = 7.6  # leaves room for a two-column legend
 _GAP: Final[float] = 0.4
 _ROW_IN: Final[float] = 0.24
 _TEXT_PT: Final[float] = 8.0
@@ -382,22 +382,26 @@ def _draw_layers(ax: Axes, frames: Mapping[str, gpd.GeoDataFrame]) -> None:
 
 
 def _label_countries(
-    ax: Axes, ds: Dataset, crs: CRS, visible: BaseGeometry, lang: str, fontsize: float
+    ax: Axes, ds: Dataset, crs: CRS, extent: Sequence[float], lang: str, fontsize: float
 ) -> None:
-    """Name the tracked countries at a point inside their visible part."""
-    to_map = Transformer.from_crs(DISPLAY_CRS, crs, always_xy=True)
-    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
-    for rec in ds.country_shapes.to_dict("records"):
-        part = shapely.intersection(rec["geometry"], visible)
-        if part.is_empty or part.area < visible.area * 0.004:
+    """Name the tracked countries inside their visible part, clear of the edges and furniture."""
+    x0, x1, y0, y1 = extent
+    w, h = x1 - x0, y1 - y0
+    # where a label may sit: inset from the frame, minus the north arrow and scale bar corners
+    room = box(x0 + 0.09 * w, y0 + 0.04 * h, x1 - 0.09 * w, y1 - 0.04 * h)
+    room = room.difference(box(x1 - 0.22 * w, y1 - 0.16 * h, x1, y1))
+    room = room.difference(box(x0, y0, x0 + 0.4 * w, y0 + 0.16 * h))
+    shapes = ds.country_shapes.to_crs(crs)
+    for iso3, geom in zip(shapes["iso3"], shapes.geometry, strict=True):
+        part = shapely.intersection(geom, room)
+        if part.is_empty or part.area < room.area * 0.004:
             continue
-        biggest = max(shapely.get_parts(part), key=lambda p: p.area)
-        point = biggest.representative_point()
-        x, y = to_map.transform(point.x, point.y)
-        name = ds.countries.loc[rec["iso3"], f"name_{lang}"]
+        point = max(shapely.get_parts(part), key=lambda p: p.area).representative_point()
+        name = ds.countries.loc[iso3, f"name_{lang}"] if iso3 in ds.countries.index else iso3
         ax.text(
-            x, y, str(name).upper(), fontsize=fontsize, color="#555555", ha="center",
-            va="center", zorder=_Z["labels"], path_effects=halo, fontweight="bold", alpha=0.8,
+            # no halo: path effects would turn the text into outlines in SVG and PDF
+            point.x, point.y, str(name).upper(), fontsize=fontsize, color="#3d3d3d",
+            ha="center", va="center", zorder=_Z["labels"], fontweight="bold", alpha=0.75,
         )  # fmt: skip
 
 
@@ -651,51 +655,89 @@ def _legend_for(layers: Iterable[str], shown: gpd.GeoDataFrame) -> list[style.Le
     return out
 
 
-def _wrap(text: str, width_in: float, fontsize: float) -> list[str]:
-    chars = max(20, int(width_in * 72 / (fontsize * 0.6)))
-    return textwrap.wrap(text, chars, break_on_hyphens=False) or [""]
-
-
-def _about(
-    *,
-    layers: Sequence[str],
-    date: dt.date,
-    treaty: str,
-    crs: CRS,
-    sources: Sequence[str],
-    width_in: float,
-    max_lines: int,
-) -> str:
-    """The explanatory text block: what is shown, how to read it, projection, sources."""
+def _about_paragraphs(
+    *, layers: Sequence[str], date: dt.date, treaty: str, crs: CRS
+) -> list[str]:
+    """The explanatory text: what is shown, how to read it, the projection."""
     data_layers = [style.LAYER_TITLES[i] for i in style.DATA_LAYERS if i in set(layers)]
     lat0, lon0 = _crs_centre(crs)
-    paragraphs = [
-        f"Shows {', '.join(data_layers) or 'no data layer'} on {date.isoformat()}. "
-        "Fortifications appear from their announcement and are drawn in their state on that "
-        f"date; countries are shaded by their {_TREATY_NAMES[treaty]} status on that date. "
-        f"Build status and facts as of {DATA_AS_OF}.",
-        "Most fortification locations are not public: dashed bands are approximate (drawn along "
-        "the border they follow), hatched strips are corridors (somewhere within the strip); "
-        "lengths in the data exports are sourced figures, not measured from this drawing.",
-        f"Projection: Lambert azimuthal equal-area centred on "
-        f"{_deg(lat0, 'N', 'S')} {_deg(lon0, 'E', 'W')} (GRS80); the "
-        "scale bar and the north arrow are true at the map centre.",
-    ]
-    lines: list[str] = []
-    for para in paragraphs:
-        lines += [*_wrap(para, width_in, _TEXT_PT), ""]
-    keep = list(sources)
-    while True:
-        more = len(sources) - len(keep)
-        text = f"Sources ({len(sources)}, by id; full references in geodata/sources.csv and in "
-        text += "the GeoJSON, GeoPackage and CSV exports): " + (", ".join(keep) or "none")
-        if more:
-            text += f", … and {more} more"
-        source_lines = _wrap(text, width_in, _TEXT_PT)
-        if len(lines) + len(source_lines) <= max_lines or not keep:
-            break
-        keep = keep[: max(0, len(keep) - max(1, len(keep) // 10))]
-    return "\n".join(lines + source_lines)
+    programmes = any(i in style.PROGRAMME_COLOURS for i in layers)
+    shows = f"Shows: {', '.join(data_layers) or 'no data layer'}, on {date.isoformat()}."
+    if programmes:
+        shows += (
+            " Fortifications appear from their announcement and are drawn in their state on "
+            "that date."
+        )
+    if "treaty" in layers:
+        shows += f" Countries are shaded by their {_TREATY_NAMES[treaty]} status on that date."
+    shows += f" Facts and build status as of {DATA_AS_OF}."
+    paragraphs = [shows]
+    if programmes:
+        paragraphs.append(
+            "Most fortification locations are not public: dashed bands are approximate (drawn "
+            "along the border they follow), hatched strips are corridors (somewhere within the "
+            "strip); lengths in the data exports are sourced figures, not measured from this "
+            "drawing."
+        )
+    paragraphs.append(
+        f"Projection: Lambert azimuthal equal-area centred on {_deg(lat0, 'N', 'S')} "
+        f"{_deg(lon0, 'E', 'W')} (GRS80); the scale bar and the north arrow are true at the map "
+        "centre."
+    )
+    return paragraphs
+
+
+def _sources_paragraph(sources: Sequence[str], keep: int) -> str:
+    shown = list(sources[:keep])
+    text = f"Sources ({len(sources)}, by id; full references in geodata/sources.csv and in the "
+    text += "GeoJSON, GeoPackage and CSV exports): " + (", ".join(shown) or "none")
+    if len(sources) > len(shown):
+        text += f", … and {len(sources) - len(shown)} more"
+    return text + "."
+
+
+def _fit_text(
+    fig: Figure,
+    rect: Sequence[float],
+    paragraphs: Sequence[str],
+    sources: Sequence[str],
+    fontsize: float,
+) -> None:
+    """Write paragraphs and the sources into ``rect`` (inches), listing as many sources as fit.
+
+    Lines are wrapped by an estimated character count, then measured with the Agg renderer:
+    narrower if a line sticks out, fewer source ids if the block runs below the box.
+    """
+    fw, fh = fig.get_size_inches()
+    left, bottom, width, top = rect[0], rect[1], rect[2], rect[3]
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    artist = fig.text(left / fw, top / fh, "", va="top", color="#333333",
+                      linespacing=_LINE_SPACING)  # fmt: skip
+
+    def layout(size: float, chars: int, keep: int) -> tuple[bool, bool]:
+        """Set the text; return whether it fits the width and the height."""
+        blocks = [*paragraphs, _sources_paragraph(sources, keep)]
+        text = "\n\n".join(textwrap.fill(b, chars, break_on_hyphens=False) for b in blocks)
+        artist.set_text(text)
+        artist.set_fontsize(size)
+        extent = artist.get_window_extent(renderer)
+        return extent.x1 <= (left + width) * fig.dpi + 1, extent.y0 >= bottom * fig.dpi - 1
+
+    for size in (fontsize, fontsize - 0.5, fontsize - 1.0, fontsize - 1.5, fontsize - 2.0):
+        chars = max(20, int(width * 72 / (size * 0.56)))
+        while chars > 20 and not layout(size, chars, len(sources))[0]:
+            chars = int(chars * 0.95)
+        if layout(size, chars, 0)[1] is False:
+            continue  # too long even without source ids: smaller type
+        lo, hi = 0, len(sources)  # the most ids that fit: lo fits, hi + 1 does not
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if layout(size, chars, mid)[1]:
+                lo = mid
+            else:
+                hi = mid - 1
+        layout(size, chars, lo)
+        return
 
 
 # --- The figure ------------------------------------------------------------------------------
@@ -831,7 +873,7 @@ def _compose(
     frames = {layer: _frame(fc, crs) for layer, fc in collections.items()}
     _draw_layers(ax, frames)
     label_size = 9.0 if map_w < 7 else 10.0
-    _label_countries(ax, ds, crs, visible, lang, label_size)
+    _label_countries(ax, ds, crs, extent, lang, label_size)
     _draw_scale_bar(ax, crs, centre, extent)
     _draw_north_arrow(fig, map_rect, north_angle_deg(crs, *centre))
 
@@ -855,23 +897,12 @@ def _compose(
     # Right column: legend, then the about/sources text.
     right_left = map_rect[0] + map_w + _GAP
     right_w = fw - _MARGIN - right_left
-    columns = 2 if right_w >= 7.2 else 1
+    columns = 2 if right_w >= 6.8 else 1
     items = _legend_for(layers, shown)
     legend_h = _draw_legend(fig, (right_left, _MAP_BOTTOM, right_w, map_h), items, columns)
     text_top = _MAP_BOTTOM + map_h - legend_h - 0.25
-    line_in = _TEXT_PT * 1.2 * _LINE_SPACING / 72
-    max_lines = max(4, int((text_top - _MAP_BOTTOM) / line_in))
-    about = _about(
-        layers=layers,
-        date=date,
-        treaty=treaty,
-        crs=crs,
-        sources=sources,
-        width_in=right_w,
-        max_lines=max_lines,
-    )
-    fig.text(right_left / fw, text_top / fh, about, fontsize=_TEXT_PT, va="top",
-             color="#333333", linespacing=_LINE_SPACING)  # fmt: skip
+    paragraphs = _about_paragraphs(layers=layers, date=date, treaty=treaty, crs=crs)
+    _fit_text(fig, (right_left, _MAP_BOTTOM, right_w, text_top), paragraphs, sources, _TEXT_PT)
 
     # Footer: attribution and permalink.
     fig.text(_MARGIN / fw, 0.47 / fh, f"Map data: {view.ATTRIBUTION_TEXT}", fontsize=9,

@@ -1,0 +1,456 @@
+"""Exports of a map view: static maps (PNG, SVG, PDF), a standalone HTML map, and the data.
+
+Every export describes one view (visible layers, date, bounding box, language):
+
+* ``png``, ``svg``, ``pdf``: the print map of :func:`explorer.render.render_static`;
+* ``html``: the interactive map as one offline file (Leaflet, data, legend and popups inlined);
+* ``geojson``, ``gpkg``, ``csv``: the features in the view on that date
+  (:func:`explorer.view.features_in_view`) with their source ids, full references and the data
+  attribution.
+
+For the app, :func:`export_bytes` returns the file's bytes (for ``st.download_button``, with
+:data:`MIME_TYPES` and :func:`default_filename`); for scripts, :func:`export` writes a file
+atomically (:func:`write_atomic`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import math
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import mapping
+
+from explorer import map_assets, maps, render, style, view
+from explorer.config import DATA_AS_OF
+from explorer.files import write_atomic
+from explorer.view import DEFAULT_BBOX, features_in_view
+
+if TYPE_CHECKING:
+    from explorer.data import Dataset
+
+__all__ = [
+    "DEFAULT_BBOX",
+    "EXTENSIONS",
+    "FORMATS",
+    "MIME_TYPES",
+    "ExportError",
+    "default_filename",
+    "export",
+    "export_bytes",
+    "features_in_view",
+    "format_for",
+    "to_csv_bytes",
+    "to_geojson_bytes",
+    "to_gpkg_bytes",
+    "to_html_bytes",
+    "write_atomic",
+]
+
+#: Every export format, static maps first.
+FORMATS: Final[tuple[str, ...]] = ("png", "svg", "pdf", "html", "geojson", "gpkg", "csv")
+
+#: File extension -> format.
+EXTENSIONS: Final[dict[str, str]] = {
+    ".png": "png",
+    ".svg": "svg",
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".geojson": "geojson",
+    ".gpkg": "gpkg",
+    ".csv": "csv",
+}
+
+#: Format -> MIME type (for download buttons).
+MIME_TYPES: Final[dict[str, str]] = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "geojson": "application/geo+json",
+    "gpkg": "application/geopackage+sqlite3",
+    "csv": "text/csv",
+}
+
+#: Decimals kept in GeoJSON/CSV coordinates (about 0.1 m; the data has 5).
+COORD_DECIMALS: Final[int] = 6
+
+_DEFAULT_TITLE: Final[str] = "Border fortifications on NATO's eastern flank"
+
+
+class ExportError(ValueError):
+    """An export was asked for with a bad argument (format, extension, dpi, layer)."""
+
+
+# --- Arguments ---------------------------------------------------------------------------------
+
+
+def format_for(path: Path | str, fmt: str | None = None) -> str:
+    """Return the export format for ``path``: ``fmt`` if given, else from the file's extension.
+
+    Raises
+    ------
+    ExportError
+        For an unknown format or extension, or an extension naming another format.
+
+    Examples
+    --------
+    >>> format_for("map.PNG")
+    'png'
+    >>> format_for("map.txt")
+    Traceback (most recent call last):
+    ...
+    explorer.export.ExportError: cannot tell the format from the extension '.txt': use one of .png, .svg, .pdf, .html, .htm, .geojson, .gpkg, .csv or give the format
+    >>> format_for("map.png", "pdf")
+    Traceback (most recent call last):
+    ...
+    explorer.export.ExportError: the extension '.png' does not match the format 'pdf'
+    """  # noqa: E501
+    suffix = Path(path).suffix.lower()
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+        if suffix in EXTENSIONS and EXTENSIONS[suffix] != fmt:
+            raise ExportError(f"the extension {suffix!r} does not match the format {fmt!r}")
+        return fmt
+    if suffix not in EXTENSIONS:
+        raise ExportError(
+            f"cannot tell the format from the extension {suffix or '(none)'!r}: use one of "
+            f"{', '.join(EXTENSIONS)} or give the format"
+        )
+    return EXTENSIONS[suffix]
+
+
+def default_filename(fmt: str, date: dt.date) -> str:
+    """Return a file name for a download.
+
+    Examples
+    --------
+    >>> default_filename("gpkg", dt.date(2026, 2, 20))
+    'border-fortifications-2026-02-20.gpkg'
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    return f"border-fortifications-{date.isoformat()}.{fmt}"
+
+
+def _check_layers(layers: Iterable[str]) -> list[str]:
+    wanted = list(dict.fromkeys(layers))
+    unknown = [i for i in wanted if i not in style.LAYER_IDS]
+    if unknown:
+        raise ExportError(
+            f"unknown layer(s) {', '.join(unknown)}: use {', '.join(style.LAYER_IDS)}"
+        )
+    return [i for i in style.LAYER_IDS if i in wanted]
+
+
+def _check_dpi(dpi: int) -> int:
+    low, high = render.DPI_RANGE
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not low <= dpi <= high:
+        raise ExportError(f"dpi must be a whole number {low}–{high}, got {dpi!r}")
+    return dpi
+
+
+# --- Data formats ------------------------------------------------------------------------------
+
+
+def _rounded(gdf: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    return gdf.geometry.apply(
+        lambda g: g if g is None else shapely.transform(g, lambda c: np.round(c, COORD_DECIMALS))
+    )
+
+
+def _json_value(value: object) -> object:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def to_geojson_bytes(gdf: gpd.GeoDataFrame, *, title: str | None = None) -> bytes:
+    """Return the features as an RFC 7946 FeatureCollection (UTF-8).
+
+    The collection carries ``attribution``, ``date``, ``data_as_of`` and ``title`` as foreign
+    members; every feature keeps its ``sources`` and ``source_refs`` properties.
+
+    Examples
+    --------
+    >>> empty = gpd.GeoDataFrame({"sources": []}, geometry=[], crs="EPSG:4326")
+    >>> json.loads(to_geojson_bytes(empty))["features"]
+    []
+    """
+    lonlat = gdf.to_crs("EPSG:4326") if gdf.crs is not None else gdf
+    features = []
+    columns = [c for c in lonlat.columns if c != lonlat.geometry.name]
+    for geom, rec in zip(_rounded(lonlat), lonlat[columns].to_dict("records"), strict=True):
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {k: _json_value(v) for k, v in rec.items()},
+                "geometry": None if geom is None else mapping(geom),
+            }
+        )
+    day = lonlat["date"].iloc[0] if "date" in lonlat.columns and len(lonlat) else None
+    collection = {
+        "type": "FeatureCollection",
+        "title": title or _DEFAULT_TITLE,
+        "date": _json_value(day),
+        "data_as_of": DATA_AS_OF,
+        "attribution": view.ATTRIBUTION_TEXT,
+        "sources_note": "source ids resolve to geodata/sources.csv; source_refs has them in full",
+        "features": features,
+    }
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _sources_table(ds: Dataset, ids: Sequence[str]) -> pd.DataFrame:
+    known = [i for i in ids if i in ds.sources.index]
+    table = ds.sources.loc[known].reset_index()
+    return table.astype(object).where(table.notna(), None)
+
+
+def to_gpkg_bytes(gdf: gpd.GeoDataFrame, *, ds: Dataset | None = None) -> bytes:
+    """Return the features as a GeoPackage: layer ``features`` (and ``sources`` with ``ds``).
+
+    Written with pyogrio to a temporary file (GeoPackage is SQLite: it needs a real file), then
+    read back as bytes. With ``ds``, a non-spatial ``sources`` table lists every cited source in
+    full (id, publisher, title, url, date, accessed, note).
+    """
+    with tempfile.TemporaryDirectory(prefix="bfe-gpkg-") as folder:
+        path = Path(folder) / "export.gpkg"
+        description = f"Border Fortification Explorer, data as of {DATA_AS_OF}. "
+        description += view.ATTRIBUTION_TEXT
+        gdf.to_file(
+            path,
+            layer="features",
+            driver="GPKG",
+            engine="pyogrio",
+            layer_options={"DESCRIPTION": description},
+        )
+        if ds is not None:
+            table = _sources_table(ds, view.sources_of(gdf))
+            if len(table):
+                gpd.GeoDataFrame(table, geometry=[None] * len(table)).to_file(
+                    path, layer="sources", driver="GPKG", engine="pyogrio", append=False
+                )
+        return path.read_bytes()
+
+
+def to_csv_bytes(gdf: gpd.GeoDataFrame) -> bytes:
+    """Return the features as CSV (UTF-8): attributes, ``lon``/``lat`` of a point on each
+    feature, and the geometry as ``wkt`` (last column).
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> g = gpd.GeoDataFrame({"id": ["a"], "sources": ["s1; s2"]}, geometry=[Point(21, 54)],
+    ...                      crs="EPSG:4326")
+    >>> print(to_csv_bytes(g).decode().strip())
+    id,sources,lon,lat,wkt
+    a,s1; s2,21.0,54.0,POINT (21 54)
+    """
+    lonlat = gdf.to_crs("EPSG:4326") if gdf.crs is not None else gdf
+    frame = pd.DataFrame(lonlat.drop(columns=lonlat.geometry.name))
+    geoms = lonlat.geometry.values
+    points = shapely.point_on_surface(geoms)
+    frame["lon"] = np.round(shapely.get_x(points), 5)
+    frame["lat"] = np.round(shapely.get_y(points), 5)
+    frame["wkt"] = shapely.to_wkt(geoms, rounding_precision=COORD_DECIMALS, trim=True)
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+# --- Standalone HTML -----------------------------------------------------------------------------
+
+
+def _header_html(title: str, date: dt.date, permalink_url: str) -> str:
+    esc = html.escape
+    return (
+        '<div class="bfe-export-header" style="position:absolute;top:10px;left:50%;'
+        "transform:translateX(-50%);z-index:1000;background:rgba(255,255,255,0.92);"
+        "padding:6px 12px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,0.3);"
+        'font:13px/1.35 sans-serif;color:#222;max-width:60%;text-align:center">'
+        f'<div style="font-weight:700;font-size:15px">{esc(title)}</div>'
+        f"<div>Map on {esc(date.isoformat())} · data as of {esc(DATA_AS_OF)} · "
+        f'<a href="{esc(permalink_url, quote=True)}" target="_blank" rel="noopener">'
+        "open this view in the app</a></div>"
+        f'<div style="font-size:11px;color:#555">{esc(view.ATTRIBUTION_TEXT)} · click a feature '
+        "for its sources</div></div>"
+    )
+
+
+def to_html_bytes(
+    ds: Dataset,
+    *,
+    layers: Iterable[str],
+    date: dt.date,
+    bbox: Sequence[float] | None = None,
+    title: str | None = None,
+    lang: str = "en",
+    treaty: str = "APMBC",
+    basemap: Mapping[str, gpd.GeoDataFrame] | None = None,
+) -> bytes:
+    """Return the interactive map of a view as one standalone HTML page that works offline.
+
+    The app's base map (:func:`explorer.maps.build_base_map`), its layers on ``date``
+    (:func:`explorer.maps.layer_groups`, with popups and sources) and its legend
+    (:func:`explorer.maps.legend_control`), fitted to ``bbox``, with Leaflet and every image
+    inlined (:func:`explorer.map_assets.standalone_html`): no outside request.
+
+    Raises
+    ------
+    ExportError
+        For an unknown layer.
+    """
+    visible = _check_layers(layers)
+    bbox = view.validate_bbox(bbox or DEFAULT_BBOX)
+    west, south, east, north = bbox
+    lat, lon, zoom = view.view_centre_zoom(bbox)
+    if "basemap" in visible:
+        base_layers = basemap if basemap is not None else maps.load_basemap()
+    else:
+        base_layers = {}
+    m = maps.build_base_map(center=(lat, lon), zoom=zoom, basemap=base_layers)
+    for group in maps.layer_groups(ds, date=date, visible=visible, lang=lang, treaty=treaty):
+        group.add_to(m)
+    maps.legend_control(style.legend_items(visible)).add_to(m)
+    m.fit_bounds([[south, west], [north, east]])
+    title = title or _DEFAULT_TITLE
+    link = view.permalink_url(layers=visible, date=date, bbox=bbox, lang=lang)
+    root = m.get_root()
+    root.title = html.escape(title)  # branca writes it into <title> as it is
+    root.html.add_child(folium.Element(_header_html(title, date, link)))
+    return map_assets.standalone_html(m).encode("utf-8")
+
+
+# --- One entry point ------------------------------------------------------------------------------
+
+
+def export_bytes(
+    ds: Dataset,
+    *,
+    fmt: str,
+    layers: Iterable[str],
+    date: dt.date,
+    bbox: Sequence[float] | None = None,
+    title: str | None = None,
+    lang: str = "en",
+    dpi: int = render.DEFAULT_DPI,
+    treaty: str = "APMBC",
+) -> bytes:
+    """Return one export of a view as bytes (for a download button).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data.
+    fmt : {"png", "svg", "pdf", "html", "geojson", "gpkg", "csv"}
+        The format.
+    layers : iterable of str
+        Visible layer ids (:data:`explorer.style.LAYER_IDS`).
+    date : datetime.date
+        The day shown.
+    bbox : (west, south, east, north), optional
+        Degrees; default :data:`DEFAULT_BBOX`. Maps show at least this box; data exports keep
+        the features touching it.
+    title : str, optional
+        Map title (static and HTML maps, GeoJSON ``title``).
+    lang : {"en", "pl"}, default "en"
+        Language of names.
+    dpi : int, default :data:`explorer.render.DEFAULT_DPI`
+        PNG resolution (50–600); 150 gives 2400 × 1500 px.
+    treaty : {"APMBC", "CCM"}, default "APMBC"
+        Treaty whose status shades countries.
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    ExportError
+        For an unknown format or layer or a dpi out of range.
+    ValueError
+        For a malformed bbox or an unknown language.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    visible = _check_layers(layers)
+    _check_dpi(dpi)
+    bbox = view.validate_bbox(bbox or DEFAULT_BBOX)
+    if fmt in render.STATIC_FORMATS:
+        fig = render.render_static(
+            ds, layers=visible, date=date, bbox=bbox, title=title, lang=lang, treaty=treaty
+        )
+        return render.figure_bytes(fig, fmt, dpi=dpi)
+    if fmt == "html":
+        return to_html_bytes(
+            ds, layers=visible, date=date, bbox=bbox, title=title, lang=lang, treaty=treaty
+        )
+    gdf = features_in_view(ds, layers=visible, date=date, bbox=bbox, lang=lang, treaty=treaty)
+    if fmt == "geojson":
+        return to_geojson_bytes(gdf, title=title)
+    if fmt == "gpkg":
+        return to_gpkg_bytes(gdf, ds=ds)
+    return to_csv_bytes(gdf)
+
+
+def export(
+    ds: Dataset,
+    *,
+    out_path: Path | str,
+    fmt: str | None = None,
+    layers: Iterable[str] = style.DEFAULT_LAYERS,
+    date: dt.date | None = None,
+    bbox: Sequence[float] | None = None,
+    title: str | None = None,
+    lang: str = "en",
+    dpi: int = render.DEFAULT_DPI,
+    treaty: str = "APMBC",
+) -> Path:
+    """Write one export of a view to ``out_path`` atomically.
+
+    The format is ``fmt`` or follows the extension (:func:`format_for`); the date defaults to
+    today clamped to the app's range (:func:`explorer.view.default_date`). The file is made in
+    memory and written with :func:`write_atomic`: a failure leaves no partial file and an
+    existing file untouched; concurrent exports never share a temporary file.
+
+    Returns
+    -------
+    pathlib.Path
+        ``out_path``.
+
+    Raises
+    ------
+    ExportError
+        For a bad format, extension, layer or dpi.
+    FileNotFoundError
+        If the output folder does not exist.
+    """
+    target = Path(out_path)
+    fmt = format_for(target, fmt)
+    if not target.parent.is_dir():
+        raise FileNotFoundError(f"output folder does not exist: {target.parent}")
+    data = export_bytes(
+        ds,
+        fmt=fmt,
+        layers=layers,
+        date=date or view.default_date(),
+        bbox=bbox,
+        title=title,
+        lang=lang,
+        dpi=dpi,
+        treaty=treaty,
+    )
+    return write_atomic(target, data)
