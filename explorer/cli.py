@@ -1,4 +1,4 @@
-"""Command line: ``python -m explorer validate | segments | treaty | app``."""
+"""Command line: ``python -m explorer validate | segments | treaty | layers | export | app``."""
 
 from __future__ import annotations
 
@@ -14,9 +14,12 @@ from typing import NoReturn
 
 import pandas as pd
 
-from explorer import config, data, lengths, timeline, validate
+from explorer import config, data, lengths, permalink, style, timeline, validate, view
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+#: Same as ``explorer.export.FORMATS`` (not imported here: it pulls in matplotlib and folium).
+EXPORT_FORMATS = ("png", "svg", "pdf", "html", "geojson", "gpkg", "csv")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,6 +42,58 @@ def _dir_arg(value: str) -> Path:
     path = Path(value)
     if not path.is_dir():
         raise argparse.ArgumentTypeError(f"data folder not found: {value}")
+    return path
+
+
+def _export_date_arg(value: str) -> dt.date:
+    day = _date_arg(value)
+    if not permalink.DATE_MIN <= day <= permalink.DATE_MAX:
+        raise argparse.ArgumentTypeError(
+            f"date {value} is outside the map's range "
+            f"{permalink.DATE_MIN.isoformat()}..{permalink.DATE_MAX.isoformat()}"
+        )
+    return day
+
+
+def _layers_arg(value: str) -> tuple[str, ...]:
+    wanted = [v.strip() for v in value.split(",") if v.strip()]
+    if value.strip() == "none":
+        return ()
+    if not wanted:
+        raise argparse.ArgumentTypeError("no layer given: list layer ids, or 'none'")
+    unknown = [v for v in wanted if v not in style.LAYER_IDS]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown layer(s) {', '.join(unknown)}: use {', '.join(style.LAYER_IDS)} "
+            "(see python -m explorer layers)"
+        )
+    return tuple(i for i in style.LAYER_IDS if i in wanted)
+
+
+def _bbox_arg(value: str) -> view.Bbox:
+    try:
+        return view.parse_bbox(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _dpi_arg(value: str) -> int:
+    from explorer.render import DPI_RANGE  # local: matplotlib only for this command
+
+    low, high = DPI_RANGE
+    if not value.strip().isdigit() or not low <= int(value) <= high:
+        raise argparse.ArgumentTypeError(
+            f"invalid dpi {value!r}: expected a whole number {low}-{high}"
+        )
+    return int(value)
+
+
+def _out_arg(value: str) -> Path:
+    path = Path(value)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{value} is a folder: give a file name")
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"output folder does not exist: {path.parent}")
     return path
 
 
@@ -72,6 +127,49 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", type=_date_arg, required=True, help="YYYY-MM-DD")
     p.add_argument("--treaty", choices=sorted(config.TREATIES), default="APMBC")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--data", type=_dir_arg, default=config.GEODATA_DIR, help=data_help)
+
+    p = sub.add_parser("layers", help="list the map's layer ids with their titles")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser(
+        "export",
+        help="write a map (png, svg, pdf, html) or the data in view (geojson, gpkg, csv)",
+        description="Export one view of the map: a print map with legend, scale bar, north "
+        "arrow, sources and permalink (png, svg, pdf), the interactive map as one offline file "
+        "(html), or the features in view on that date with their sources (geojson, gpkg, csv). "
+        "The file is written atomically.",
+    )
+    p.add_argument("--out", type=_out_arg, required=True, metavar="FILE", help="file to write")
+    p.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        help="default: from the file's extension (.png .svg .pdf .html .geojson .gpkg .csv)",
+    )
+    p.add_argument(
+        "--layers",
+        type=_layers_arg,
+        metavar="ID,ID",
+        help="visible layers (default: the app's: all); 'none' for none; see `layers`",
+    )
+    p.add_argument(
+        "--date",
+        type=_export_date_arg,
+        help="YYYY-MM-DD (default: today, within "
+        f"{permalink.DATE_MIN.isoformat()}..{permalink.DATE_MAX.isoformat()})",
+    )
+    west, south, east, north = view.DEFAULT_BBOX
+    p.add_argument(
+        "--bbox",
+        type=_bbox_arg,
+        metavar="W,S,E,N",
+        help=f"degrees (default: the app's default view, {west:g},{south:g},{east:g},{north:g})",
+    )
+    p.add_argument("--title", help="map title (static and html maps)")
+    p.add_argument("--lang", choices=permalink.LANGUAGES, default="en", help="language of names")
+    p.add_argument(
+        "--dpi", type=_dpi_arg, default=150, help="PNG resolution (default 150: 2400 px wide)"
+    )
     p.add_argument("--data", type=_dir_arg, default=config.GEODATA_DIR, help=data_help)
 
     p = sub.add_parser("app", help="start the map app headless (Streamlit)")
@@ -176,6 +274,53 @@ def _cmd_treaty(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def layer_rows() -> list[dict]:
+    """Return the public rows of the ``layers`` command."""
+    return [
+        {"id": layer_id, "title": title, "default": layer_id in style.DEFAULT_LAYERS}
+        for layer_id, title in style.LAYERS
+    ]
+
+
+def _cmd_layers(args: argparse.Namespace) -> int:
+    rows = layer_rows()
+    if args.format == "json":
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        print(format_table(rows, ["id", "title", "default"]))
+    return EXIT_OK
+
+
+def _size(n_bytes: int) -> str:
+    return f"{n_bytes / 1e6:.1f} MB" if n_bytes >= 1e6 else f"{n_bytes / 1e3:.0f} kB"
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from explorer import export  # local: matplotlib and folium only for this command
+
+    prog = "python -m explorer export"
+    try:
+        fmt = export.format_for(args.out, args.format)
+    except export.ExportError as exc:
+        print(f"{prog}: error: {exc} (see --help)", file=sys.stderr)
+        return EXIT_USAGE
+    ds = _load(args.data)
+    layers = args.layers if args.layers is not None else style.DEFAULT_LAYERS
+    path = export.export(
+        ds,
+        out_path=args.out,
+        fmt=fmt,
+        layers=layers,
+        date=args.date or view.default_date(),
+        bbox=args.bbox,
+        title=args.title,
+        lang=args.lang,
+        dpi=args.dpi,
+    )
+    print(f"Wrote {path} ({fmt}, {_size(path.stat().st_size)})")
+    return EXIT_OK
+
+
 def _cmd_app(args: argparse.Namespace) -> int:
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(config.ROOT / "explorer" / "app.py"),
@@ -188,6 +333,8 @@ COMMANDS = {
     "validate": _cmd_validate,
     "segments": _cmd_segments,
     "treaty": _cmd_treaty,
+    "layers": _cmd_layers,
+    "export": _cmd_export,
     "app": _cmd_app,
 }
 

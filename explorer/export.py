@@ -28,6 +28,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
 from shapely.geometry import mapping
 
@@ -241,10 +242,8 @@ def to_gpkg_bytes(gdf: gpd.GeoDataFrame, *, ds: Dataset | None = None) -> bytes:
         )
         if ds is not None:
             table = _sources_table(ds, view.sources_of(gdf))
-            if len(table):
-                gpd.GeoDataFrame(table, geometry=[None] * len(table)).to_file(
-                    path, layer="sources", driver="GPKG", engine="pyogrio", append=False
-                )
+            if len(table):  # a plain attribute table (no geometry column)
+                pyogrio.write_dataframe(table, path, layer="sources", driver="GPKG")
         return path.read_bytes()
 
 

@@ -655,9 +655,7 @@ def _legend_for(layers: Iterable[str], shown: gpd.GeoDataFrame) -> list[style.Le
     return out
 
 
-def _about_paragraphs(
-    *, layers: Sequence[str], date: dt.date, treaty: str, crs: CRS
-) -> list[str]:
+def _about_paragraphs(*, layers: Sequence[str], date: dt.date, treaty: str, crs: CRS) -> list[str]:
     """The explanatory text: what is shown, how to read it, the projection."""
     data_layers = [style.LAYER_TITLES[i] for i in style.DATA_LAYERS if i in set(layers)]
     lat0, lon0 = _crs_centre(crs)

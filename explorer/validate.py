@@ -171,6 +171,13 @@ def read_records(path: Path, spec: schema.TableSpec) -> tuple[list[Record], list
             return [], [Problem(name, "-", "-", f"invalid JSON: {exc.msg} (line {exc.lineno})")]
         if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
             return [], [Problem(name, "-", "-", "not a GeoJSON FeatureCollection")]
+        crs = doc.get("crs")
+        if crs is not None:
+            crs_name = (
+                str((crs.get("properties") or {}).get("name", "")) if isinstance(crs, dict) else ""
+            )
+            if not crs_name.endswith(("CRS84", "EPSG::4326", "EPSG:4326")):
+                return [], [Problem(name, "-", "crs", f"must be EPSG:4326 lon/lat, got {crs!r}")]
         features = doc.get("features")
         if not isinstance(features, list):
             return [], [Problem(name, "-", "-", "'features' is not a list")]

@@ -3,7 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
-  python3 -m venv .venv
+  python3 -m venv .venv || {
+    echo "ERROR: could not create a virtualenv. On Debian/Ubuntu: sudo apt-get install -y python3-venv" >&2
+    exit 1
+  }
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then

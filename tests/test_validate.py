@@ -109,6 +109,14 @@ def test_geometry_rejections(data_copy, geometry, message):
     assert message in problem.message
 
 
+def test_projected_crs_is_rejected(data_copy):
+    doc = json.loads((data_copy / FORT).read_text(encoding="utf-8"))
+    doc["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3035"}}
+    (data_copy / FORT).write_text(json.dumps(doc), encoding="utf-8")
+    problem = _only(_problems(data_copy), FORT, "-", "crs")
+    assert "EPSG:4326" in problem.message
+
+
 def test_geometry_type_not_allowed(data_copy):
     doc = json.loads((data_copy / "border_lines.geojson").read_text())
     first = doc["features"][0]
