@@ -248,8 +248,10 @@ def to_gpkg_bytes(gdf: gpd.GeoDataFrame, *, ds: Dataset | None = None) -> bytes:
 
 
 def to_csv_bytes(gdf: gpd.GeoDataFrame) -> bytes:
-    """Return the features as CSV (UTF-8): attributes, ``lon``/``lat`` of a point on each
-    feature, and the geometry as ``wkt`` (last column).
+    """Return the features as CSV (UTF-8), with a point and the geometry as text.
+
+    Columns: the attributes (``sources``, ``source_refs``, ``attribution`` included), ``lon`` and
+    ``lat`` of a point on each feature, and the geometry as ``wkt`` (last).
 
     Examples
     --------

@@ -130,7 +130,9 @@ def parse_query(
             if day is None:
                 note(key, raw, "expected a date YYYY-MM-DD")
             elif not DATE_MIN <= day <= DATE_MAX:
-                note(key, raw, f"outside {DATE_MIN.year}–{DATE_MAX.year}")
+                nearest = DATE_MIN if day < DATE_MIN else DATE_MAX
+                note(key, raw, f"outside {DATE_MIN.year}–{DATE_MAX.year}, showing {nearest}")
+                state = replace(state, date=nearest)
             else:
                 state = replace(state, date=day)
         elif key in ("lat", "lon"):

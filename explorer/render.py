@@ -289,7 +289,7 @@ def _line_kwargs(s: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _frame(fc: Mapping[str, Any], crs: CRS) -> gpd.GeoDataFrame:
-    """A FeatureCollection from :mod:`explorer.features` as a projected GeoDataFrame."""
+    """Turn a FeatureCollection from :mod:`explorer.features` into a projected GeoDataFrame."""
     if not fc["features"]:
         return gpd.GeoDataFrame({"geometry": []}, geometry="geometry", crs=crs)
     gdf = gpd.GeoDataFrame.from_features(fc["features"], crs=DISPLAY_CRS)
@@ -428,7 +428,7 @@ def _extent(
 
 
 def _visible_lonlat(extent: Sequence[float], crs: CRS) -> BaseGeometry:
-    """The map rectangle as a lon/lat polygon (for "what is in view")."""
+    """Return the map rectangle as a lon/lat polygon (for "what is in view")."""
     x0, x1, y0, y1 = extent
     rect = box(x0, y0, x1, y1).segmentize((x1 - x0) / 60)
     return gpd.GeoSeries([rect], crs=crs).to_crs(DISPLAY_CRS).iloc[0]
@@ -472,8 +472,8 @@ def _deg(value: float, positive: str, negative: str) -> str:
 def _draw_scale_bar(
     ax: Axes, crs: CRS, centre: tuple[float, float], extent: Sequence[float]
 ) -> float:
-    """Alternating black/white bar in the lower left, true at the map centre."""
-    x0, x1, y0, y1 = extent
+    """Draw an alternating black/white bar in the lower left, true at the map centre."""
+    x0, x1 = extent[0], extent[1]
     km, length = scale_bar(crs, centre[0], centre[1], (x1 - x0) * 0.22)
     frac = length / (x1 - x0)
     left, base, height = 0.03, 0.045, 0.011
@@ -504,7 +504,7 @@ def _draw_scale_bar(
 
 
 def _draw_north_arrow(fig: Figure, map_rect: Sequence[float], angle: float) -> None:
-    """An arrow pointing to true north at the map centre (top right of the map)."""
+    """Draw an arrow pointing to true north at the map centre (top right of the map)."""
     fw, fh = fig.get_size_inches()
     left, bottom, width, height = map_rect
     size = 0.62
@@ -656,7 +656,7 @@ def _legend_for(layers: Iterable[str], shown: gpd.GeoDataFrame) -> list[style.Le
 
 
 def _about_paragraphs(*, layers: Sequence[str], date: dt.date, treaty: str, crs: CRS) -> list[str]:
-    """The explanatory text: what is shown, how to read it, the projection."""
+    """Return the explanatory text: what is shown, how to read it, the projection."""
     data_layers = [style.LAYER_TITLES[i] for i in style.DATA_LAYERS if i in set(layers)]
     lat0, lon0 = _crs_centre(crs)
     programmes = any(i in style.PROGRAMME_COLOURS for i in layers)

@@ -213,7 +213,7 @@ def view_centre_zoom(
     lat = _mercator_lat((y_s + y_n) / 2)
     zoom_x = math.log2(width_px * 360.0 / (east - west) / 256)
     zoom_y = math.log2(height_px * 2 * math.pi / (y_n - y_s) / 256)
-    zoom = int(math.floor(min(zoom_x, zoom_y)))
+    zoom = math.floor(min(zoom_x, zoom_y))
     zoom = max(permalink.ZOOM_MIN, min(permalink.ZOOM_MAX, zoom))
     return round(lat, 4), round(lon, 4), zoom
 

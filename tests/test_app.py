@@ -145,7 +145,8 @@ def test_all_layers_off_shows_a_hint():
 
 
 def test_early_date_explains_empty_map():
-    at = make_app(date="1997-01-01")
+    at = make_app(date="1990-01-01")  # before the range: clamped to 1997-01-01 with a notice
+    assert at.sidebar.slider(key="date").value == dt.date(1997, 1, 1)
     assert any("did not exist yet" in i.value for i in at.main.info)
     assert treaty_status(at, "Poland") == "non-party"
 

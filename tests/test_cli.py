@@ -158,3 +158,38 @@ def test_invalid_data_gives_exit_1_for_data_commands(data_copy):
 def test_format_table_aligns_columns():
     text = cli.format_table([{"a": "x", "b": 1.234}, {"a": "long", "b": None}], ["a", "b"])
     assert text.splitlines() == ["a     b", "----  ---", "x     1.2", "long  -"]
+
+
+def test_app_command_serves_on_the_given_port():
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "explorer", "app", "--port", str(port)],
+        cwd=config.ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        body = b""
+        while time.monotonic() < deadline and body != b"ok":
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2
+                ) as r:
+                    body = r.read()
+            except OSError:
+                time.sleep(0.5)
+        assert body == b"ok"
+    finally:
+        import os
+        import signal
+
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)

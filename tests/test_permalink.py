@@ -55,7 +55,7 @@ def test_all_layers_off_survives_a_round_trip():
     ("params", "field", "needle"),
     [
         ({"date": "2026-02-30"}, "date", "expected a date"),
-        ({"date": "1990-01-01"}, "date", "outside 1997"),
+        ({"date": "2031-01-01"}, "date", "showing 2028-12-31"),
         ({"date": "tomorrow"}, "date", "expected a date"),
         ({"lat": "north"}, "lat", "expected a number"),
         ({"lat": "nan"}, "lat", "expected a number"),
@@ -70,9 +70,15 @@ def test_all_layers_off_survives_a_round_trip():
 )
 def test_bad_values_fall_back_with_a_notice(params, field, needle):
     state = parse(params)
-    assert getattr(state, field) == getattr(DEFAULT, field) or field == "layers"
+    assert getattr(state, field) == getattr(DEFAULT, field) or field in ("layers", "date")
     assert len(state.notices) == 1
     assert needle in state.notices[0]
+
+
+def test_dates_outside_the_range_are_clamped_not_dropped():
+    early = parse({"date": "1990-05-01"})
+    assert early.date == permalink.DATE_MIN
+    assert "showing 1997-01-01" in early.notices[0]
 
 
 def test_unknown_layers_are_dropped_known_kept():
