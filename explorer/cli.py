@@ -64,8 +64,7 @@ def _layers_arg(value: str) -> tuple[str, ...]:
     unknown = [v for v in wanted if v not in style.LAYER_IDS]
     if unknown:
         raise argparse.ArgumentTypeError(
-            f"unknown layer(s) {', '.join(unknown)}: use {', '.join(style.LAYER_IDS)} "
-            "(see python -m explorer layers)"
+            f"unknown layer(s) {', '.join(unknown)}: use {', '.join(style.LAYER_IDS)}"
         )
     return tuple(i for i in style.LAYER_IDS if i in wanted)
 

@@ -180,7 +180,9 @@ def _json_value(value: object) -> object:
     return value
 
 
-def to_geojson_bytes(gdf: gpd.GeoDataFrame, *, title: str | None = None) -> bytes:
+def to_geojson_bytes(
+    gdf: gpd.GeoDataFrame, *, title: str | None = None, date: dt.date | None = None
+) -> bytes:
     """Return the features as an RFC 7946 FeatureCollection (UTF-8).
 
     The collection carries ``attribution``, ``date``, ``data_as_of`` and ``title`` as foreign
@@ -203,7 +205,9 @@ def to_geojson_bytes(gdf: gpd.GeoDataFrame, *, title: str | None = None) -> byte
                 "geometry": None if geom is None else mapping(geom),
             }
         )
-    day = lonlat["date"].iloc[0] if "date" in lonlat.columns and len(lonlat) else None
+    day = date.isoformat() if date is not None else None
+    if day is None and "date" in lonlat.columns and len(lonlat):
+        day = lonlat["date"].iloc[0]
     collection = {
         "type": "FeatureCollection",
         "title": title or _DEFAULT_TITLE,
@@ -401,7 +405,7 @@ def export_bytes(
         )
     gdf = features_in_view(ds, layers=visible, date=date, bbox=bbox, lang=lang, treaty=treaty)
     if fmt == "geojson":
-        return to_geojson_bytes(gdf, title=title)
+        return to_geojson_bytes(gdf, title=title, date=date)
     if fmt == "gpkg":
         return to_gpkg_bytes(gdf, ds=ds)
     return to_csv_bytes(gdf)

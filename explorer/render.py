@@ -173,7 +173,7 @@ def north_angle_deg(crs: CRS | str, lon: float, lat: float) -> float:
     >>> round(north_angle_deg(map_crs((13, 48.5, 37, 71.5)), 25, 60), 6)
     0.0
     >>> round(north_angle_deg("EPSG:3035", 25, 60), 1)  # LAEA Europe leans east of 10°E
-    -13.0
+    -12.8
     """
     to_map = Transformer.from_crs(DISPLAY_CRS, crs, always_xy=True)
     x0, y0 = to_map.transform(lon, lat)
@@ -209,7 +209,7 @@ def scale_bar(crs: CRS | str, lon: float, lat: float, target_m: float) -> tuple[
     (250, 250.0)
     >>> km, map_m = scale_bar("EPSG:3857", 25, 60, 500_000)  # Mercator doubles lengths at 60°N
     >>> km, round(map_m / km / 1000, 2)
-    (200, 2.0)
+    (250, 1.99)
     """
     to_map = Transformer.from_crs(DISPLAY_CRS, crs, always_xy=True)
     x0, y0 = to_map.transform(lon, lat)

@@ -1,0 +1,119 @@
+"""``python -m explorer export`` and ``layers``: files written; bad arguments give one line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import geopandas as gpd
+import pytest
+from PIL import Image
+
+from explorer import cli, config, style
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "explorer", *args],
+        cwd=config.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def main(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the CLI in this process (fast): exit status, stdout, stderr."""
+    try:
+        code = cli.main(list(args))
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_export_png_as_analysts_run_it(tmp_path):
+    out = tmp_path / "east shield.png"
+    proc = run(
+        "export", "--out", str(out), "--layers", "borders,east-shield,basemap",
+        "--date", "2025-06-01", "--bbox", "14,49,24.5,55", "--title", "East Shield", "--dpi", "60",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(f"Wrote {out} (png, ") and proc.stdout.count("\n") == 1
+    with Image.open(out) as image:
+        assert image.size == (960, 600)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+
+
+def test_layers_lists_ids_with_titles(capsys):
+    code, out, _ = main(capsys, "layers", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert [r["id"] for r in rows] == list(style.LAYER_IDS)
+    assert all(r["title"] and isinstance(r["default"], bool) for r in rows)
+    code, out, _ = main(capsys, "layers")
+    assert code == 0 and "east-shield" in out and "East Shield (Poland)" in out
+
+
+def test_export_data_formats_with_defaults(capsys, tmp_path):
+    code, _, err = main(capsys, "export", "--out", str(tmp_path / "v.gpkg"), "--layers",
+                          "borders,treaty", "--date", "2026-02-20")  # fmt: skip
+    assert code == 0, err
+    gdf = gpd.read_file(tmp_path / "v.gpkg", layer="features")
+    assert {"sources", "source_refs", "attribution"} <= set(gdf.columns)
+    assert set(gdf["layer"]) == {"borders", "treaty"}
+    code, _, err = main(capsys, "export", "--out", str(tmp_path / "v.txt"), "--format", "csv")
+    assert code == 0, err
+    header = (tmp_path / "v.txt").read_text(encoding="utf-8").splitlines()[0]
+    assert "sources" in header and header.endswith("lon,lat,wkt")
+
+
+BAD = [
+    (["--out", "{tmp}/m.txt"], "cannot tell the format from the extension '.txt'"),
+    (["--out", "{tmp}/m"], "cannot tell the format"),
+    (["--out", "{tmp}/m.png", "--format", "pdf"], "does not match the format 'pdf'"),
+    (["--out", "{tmp}/m.png", "--format", "tiff"], "argument --format: invalid choice"),
+    (["--out", "{tmp}/m.png", "--layers", "borders,roads"], "unknown layer(s) roads"),
+    (["--out", "{tmp}/m.png", "--layers", ","], "no layer given"),
+    (["--out", "{tmp}/m.png", "--date", "2026-02-30"], "invalid date '2026-02-30'"),
+    (["--out", "{tmp}/m.png", "--date", "20-02-2026"], "invalid date"),
+    (["--out", "{tmp}/m.png", "--date", "1990-01-01"], "outside the map's range"),
+    (["--out", "{tmp}/m.png", "--bbox", "30,50,20,60"], "west (30) must be less than east"),
+    (["--out", "{tmp}/m.png", "--bbox", "20,60,30,50"], "south (60) must be less than north"),
+    (["--out", "{tmp}/m.png", "--bbox", "10,50,20"], "needs 4 numbers"),
+    (["--out", "{tmp}/m.png", "--bbox", "a,b,c,d"], "needs 4 numbers"),
+    (["--out", "{tmp}/m.png", "--bbox", "10,50,200,60"], "within -180..180"),
+    (["--out", "{tmp}/m.png", "--bbox", "10,-89,20,60"], "within -85..85"),
+    (["--out", "{tmp}/m.png", "--dpi", "20"], "invalid dpi '20'"),
+    (["--out", "{tmp}/m.png", "--dpi", "601"], "invalid dpi '601'"),
+    (["--out", "{tmp}/m.png", "--dpi", "1.5"], "invalid dpi"),
+    (["--out", "{tmp}/m.png", "--lang", "de"], "argument --lang: invalid choice"),
+    (["--out", "{tmp}/missing/m.png"], "output folder does not exist"),
+    (["--out", "{tmp}"], "is a folder"),
+    (["--layers", "borders"], "the following arguments are required: --out"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD, ids=[m for _, m in BAD])
+def test_bad_arguments_print_one_line_and_exit_2(capsys, tmp_path, args, message):
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    code, out, err = main(capsys, "export", *argv)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1, err
+    assert err.startswith("python -m explorer export: error: ")
+    assert message in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_argument_from_the_shell_exits_2():
+    proc = run("export", "--out", "map.png", "--bbox", "30,50,20,60")
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "west (30) must be less than east (20)" in proc.stderr
+
+
+@pytest.mark.parametrize("command", ["export", "layers"])
+def test_help(capsys, command):
+    code, out, _ = main(capsys, command, "--help")
+    assert code == 0 and "usage: python -m explorer " + command in out
