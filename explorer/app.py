@@ -14,7 +14,7 @@ from streamlit_folium import st_folium
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from explorer import config, data, features, maps, permalink, style, timeline
-from explorer.ui import copy_link, panel, sidebar, state
+from explorer.ui import copy_link, export_panel, panel, sidebar, state
 from explorer.ui.text import md_escape
 
 st.set_page_config(
@@ -140,6 +140,16 @@ def main() -> None:
         else:
             st.caption("Nothing is drawn: every layer is off.")
 
+    live_lat, live_lon, live_zoom = state.live_view()
+    export_panel.show(
+        ds,
+        layers=current.layers,
+        day=day,
+        lat=live_lat,
+        lon=live_lon,
+        zoom=live_zoom,
+        lang=current.lang,
+    )
     panel.show_lengths(ds, current.segment, day)
     panel.show_treaty_summary(ds, day)
 

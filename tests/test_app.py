@@ -154,3 +154,21 @@ def test_early_date_explains_empty_map():
 def test_segment_with_no_fortifications_says_so():
     at = make_app(segment="NOR-RUS")
     assert any("No fortification is recorded" in m.value for m in at.main.markdown)
+
+
+def test_export_panel_offers_every_format_for_the_current_state():
+    at = make_app(layers="borders,treaty", date="2026-02-20")
+    keys = {b.proto.id for b in at.main.get("download_button")}
+    assert len(keys) == 7
+    caption = next(c.value for c in at.main.caption if "(W, S – E, N)" in c.value)
+    assert "borders, treaty" in caption and "2026-02-20" in caption
+
+
+def test_live_view_reported_by_the_browser_moves_the_export_box():
+    at = make_app()
+    at.text_input(key="live_view_qs").input("?layers=borders&lat=53.0&lon=23.5&zoom=7&t=1").run()
+    caption = next(c.value for c in at.main.caption if "(W, S – E, N)" in c.value)
+    assert "view 18.56, 50.90" in caption
+    # Garbage from the channel is ignored (the script's own view is used): no exception.
+    at.text_input(key="live_view_qs").input("?lat=<script>&zoom=99").run()
+    assert not at.exception

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from urllib.parse import parse_qs
+
 import streamlit as st
 
 from explorer import permalink
@@ -68,6 +70,27 @@ def write_query(state: State) -> None:
         return
     st.query_params.from_dict(query)
     st.session_state[_WRITTEN] = query
+
+
+#: Key of the hidden text input through which the browser reports the map's live view.
+LIVE_VIEW_KEY = "live_view_qs"
+
+
+def live_view() -> tuple[float, float, int]:
+    """Return the map's live view as the browser last reported it, else the script's view.
+
+    Panning never reruns the script, so the server does not follow the view. When the user
+    asks for it (the export panel's "Use the map's current view" button), the browser writes the
+    page's query string, which it keeps on the live view, into a hidden text input: one rerun,
+    and this function parses lat/lon/zoom from it (every value validated; bad ones ignored).
+    """
+    lat, lon, zoom = st.session_state["view"]
+    fallback = State(layers=(), date=permalink.DATE_MIN, lat=lat, lon=lon, zoom=zoom)
+    reported = str(st.session_state.get(LIVE_VIEW_KEY) or "")[: permalink.MAX_VALUE_LEN]
+    live = parse_qs(reported.lstrip("?"), max_num_fields=50)
+    params = {key: live[key][-1] for key in ("lat", "lon", "zoom") if live.get(key)}
+    parsed = permalink.parse_query(params, known_layers=(), known_segments=(), default=fallback)
+    return parsed.lat, parsed.lon, parsed.zoom
 
 
 def go_to(lat: float, lon: float, zoom: int) -> None:

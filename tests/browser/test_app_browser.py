@@ -137,3 +137,54 @@ def test_popup_shows_sources(server, page: Page, page_log: PageLog):
     assert popup.locator("a[href^='http']").count() >= 1
     page.screenshot(path=ARTIFACTS_DIR / "app_popup.png")
     assert page_log.problems() == []
+
+
+def test_export_panel_downloads_the_live_view(server, page: Page, page_log: PageLog, tmp_path):
+    page.goto(server.url)
+    frame = _map_frame(page)
+    _wait_idle(page)
+    frame.evaluate(
+        """() => { const m = Object.values(window).find(v => v && v._leaflet_id && v.getCenter);
+                   m.setView([53.0, 23.5], 7, {animate: false}); }"""
+    )
+    page.wait_for_function("location.search.includes('zoom=7')", timeout=TIMEOUT_MS)
+    page.locator('[data-testid="stSidebar"]').get_by_text("Border fences", exact=True).click()
+    page.wait_for_function("!location.search.includes('border-fence')", timeout=TIMEOUT_MS)
+    _wait_idle(page)
+    page.get_by_text("Export this view (map or data)").click()
+    caption = page.get_by_text(re.compile(r"\(W, S – E, N\)"))
+    caption.wait_for(timeout=TIMEOUT_MS)
+    assert "view -" in caption.inner_text()  # still the opening view: panning did not rerun
+    # The user asks for the map's current view: one rerun, and the panel follows the map.
+    button = page.frame_locator('iframe[srcdoc*="current view"]').get_by_text(
+        "Use the map's current view"
+    )
+    button.click()
+    page.wait_for_function(
+        "[...document.querySelectorAll('p')].some(p => /view 1\\d\\./.test(p.textContent))",
+        timeout=TIMEOUT_MS,
+    )
+    west, south, east, north = map(
+        float,
+        re.search(
+            r"view ([-\d.]+), ([-\d.]+) – ([-\d.]+), ([-\d.]+)", caption.inner_text()
+        ).groups(),
+    )
+    assert west < 23.5 < east and south < 53.0 < north and east - west < 12
+    with page.expect_download(timeout=TIMEOUT_MS) as info:
+        page.get_by_test_id("stExpanderDetails").get_by_role("button", name="PNG image").click()
+    path = tmp_path / "view.png"
+    info.value.save_as(path)
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(data[16:20], "big")
+    assert width >= 1600
+    with page.expect_download(timeout=TIMEOUT_MS) as info:
+        page.get_by_test_id("stExpanderDetails").get_by_role(
+            "button", name="CSV", exact=True
+        ).click()
+    csv_text = info.value.path().read_text(encoding="utf-8")
+    assert "sources" in csv_text.splitlines()[0] and "OpenStreetMap" in csv_text
+    assert "border-fence" not in csv_text.split("\n", 1)[1].split(",")[0]
+    page.screenshot(path=ARTIFACTS_DIR / "app_export_panel.png")
+    assert page_log.problems() == []

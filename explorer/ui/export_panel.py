@@ -1,0 +1,91 @@
+"""Export panel: download the current view as a map (PNG/SVG/PDF/HTML) or as data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from explorer import export, view
+from explorer.data import Dataset
+from explorer.ui import state
+
+# The button reads the page URL (kept on the live map view by the map itself) and types it into
+# the hidden text input LIVE_VIEW_KEY, as a user would: React's value setter, an input event and
+# Enter. That is the only way the browser's view reaches the server without rerunning on pans.
+_USE_VIEW_HTML = """
+<button id="use" style="padding:4px 10px; cursor:pointer; font-family:sans-serif;">
+  Use the map's current view
+</button>
+<script>
+document.getElementById("use").addEventListener("click", () => {
+  const doc = window.parent.document;
+  const input = doc.querySelector(".st-key-%KEY% input");
+  if (!input) { return; }
+  const setter = Object.getOwnPropertyDescriptor(window.parent.HTMLInputElement.prototype, "value").set;
+  setter.call(input, window.parent.location.search + "&t=" + Date.now());
+  input.dispatchEvent(new window.parent.Event("input", { bubbles: true }));
+  input.dispatchEvent(new window.parent.KeyboardEvent("keydown", { key: "Enter", keyCode: 13, bubbles: true }));
+});
+</script>
+"""
+
+_LABELS = {
+    "png": "PNG image",
+    "pdf": "PDF (vector)",
+    "svg": "SVG (vector)",
+    "html": "Interactive HTML (offline)",
+    "geojson": "GeoJSON",
+    "gpkg": "GeoPackage",
+    "csv": "CSV",
+}
+
+
+def _maker(
+    ds: Dataset, fmt: str, layers: Sequence[str], day: dt.date, bbox: tuple, lang: str
+) -> Callable[[], bytes]:
+    def make() -> bytes:
+        return export.export_bytes(ds, fmt=fmt, layers=layers, date=day, bbox=bbox, lang=lang)
+
+    return make
+
+
+def show(
+    ds: Dataset,
+    *,
+    layers: Sequence[str],
+    day: dt.date,
+    lat: float,
+    lon: float,
+    zoom: int,
+    lang: str,
+) -> None:
+    """Download buttons for every format, for the current layers, date, view and language.
+
+    Files are made only when a button is clicked (deferred, on Streamlit's download thread),
+    so showing the panel costs nothing on a rerun.
+    """
+    bbox = view.view_bbox(lat, lon, zoom)
+    # Hidden channel for the live view (see _USE_VIEW_HTML); styled away, never shown.
+    st.html(f"<style>.st-key-{state.LIVE_VIEW_KEY} {{ display: none; }}</style>")
+    st.text_input("Map view (set by the browser)", key=state.LIVE_VIEW_KEY)
+    with st.expander("Export this view (map or data)", expanded=False):
+        st.iframe(_USE_VIEW_HTML.replace("%KEY%", state.LIVE_VIEW_KEY), height=40)
+        st.caption(
+            f"Layers: {', '.join(layers) or 'none'} · date {day.isoformat()} · view "
+            f"{bbox[0]:.2f}, {bbox[1]:.2f} – {bbox[2]:.2f}, {bbox[3]:.2f} (W, S – E, N). "
+            "Maps carry a legend, scale bar, north arrow, date, sources and attribution; data "
+            "files carry source columns and attribution. The file is made when you click."
+        )
+        cols = st.columns(4)
+        for i, fmt in enumerate(export.FORMATS):
+            cols[i % 4].download_button(
+                _LABELS.get(fmt, fmt.upper()),
+                data=_maker(ds, fmt, tuple(layers), day, bbox, lang),
+                file_name=export.default_filename(fmt, day),
+                mime=export.MIME_TYPES[fmt],
+                key=f"export_{fmt}",
+                on_click="ignore",
+                width="stretch",
+            )
