@@ -23,10 +23,12 @@ document.getElementById("use").addEventListener("click", () => {
   const doc = window.parent.document;
   const input = doc.querySelector(".st-key-%KEY% input");
   if (!input) { return; }
-  const setter = Object.getOwnPropertyDescriptor(window.parent.HTMLInputElement.prototype, "value").set;
+  const proto = window.parent.HTMLInputElement.prototype;
+  const setter = Object.getOwnPropertyDescriptor(proto, "value").set;
   setter.call(input, window.parent.location.search + "&t=" + Date.now());
   input.dispatchEvent(new window.parent.Event("input", { bubbles: true }));
-  input.dispatchEvent(new window.parent.KeyboardEvent("keydown", { key: "Enter", keyCode: 13, bubbles: true }));
+  const enter = { key: "Enter", keyCode: 13, bubbles: true };
+  input.dispatchEvent(new window.parent.KeyboardEvent("keydown", enter));
 });
 </script>
 """

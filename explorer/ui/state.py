@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-
 from urllib.parse import parse_qs
 
 import streamlit as st
