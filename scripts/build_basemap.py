@@ -29,7 +29,6 @@ Outputs (deterministic: fixed order, coordinates rounded, stable JSON):
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import sys
@@ -278,23 +277,7 @@ def build() -> dict[str, bytes]:
 
 def main(argv: list[str] | None = None) -> int:
     """Rebuild (or with ``--check`` verify) the basemap files."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="compare instead of writing")
-    args = parser.parse_args(argv)
-    outputs = build()
-    drift = []
-    for name, data in outputs.items():
-        path = config.GEODATA_DIR / name
-        if args.check:
-            if not path.exists() or path.read_bytes() != data:
-                drift.append(name)
-        else:
-            path.write_bytes(data)
-            print(f"wrote {path.relative_to(ROOT)} ({len(data):,} bytes)")
-    if args.check:
-        print("no drift" if not drift else "drift in: " + ", ".join(drift))
-        return 1 if drift else 0
-    return 0
+    return build_geodata.cli(build, __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ import json
 import subprocess
 import sys
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -286,25 +287,34 @@ def build() -> dict[str, bytes]:
     return outputs
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Rebuild (or with ``--check`` verify) the generated geodata files."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="compare instead of writing")
-    args = parser.parse_args(argv)
-    outputs = build()
+def write_or_check(outputs: dict[str, bytes], *, check: bool) -> int:
+    """Write generated files into geodata/, or with ``check`` compare them; return the exit code."""
     drift = []
     for name, data in outputs.items():
         path = config.GEODATA_DIR / name
-        if args.check:
+        if check:
             if not path.exists() or path.read_bytes() != data:
                 drift.append(name)
         else:
             path.write_bytes(data)
             print(f"wrote {path.relative_to(ROOT)} ({len(data):,} bytes)")
-    if args.check:
+    if check:
         print("no drift" if not drift else "drift in: " + ", ".join(drift))
         return 1 if drift else 0
     return 0
+
+
+def cli(build_outputs: Callable[[], dict[str, bytes]], doc: str, argv: list[str] | None) -> int:
+    """Shared command line of the build scripts: rebuild, or ``--check`` for drift."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    args = parser.parse_args(argv)
+    return write_or_check(build_outputs(), check=args.check)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Rebuild (or with ``--check`` verify) the generated geodata files."""
+    return cli(build, __doc__, argv)
 
 
 if __name__ == "__main__":
