@@ -147,6 +147,12 @@ def test_layers_draw_and_toggle_without_remount(
         assert _count(frame, "path.leaflet-interactive") == all_paths
         assert frame.evaluate("() => window.map.__bfeMarker") == "first-mount"
         assert _center(frame) == center
-        page.locator(".bfe-legend").screenshot(path=str(ARTIFACTS_DIR / "map_layers_legend.png"))
+        # The legend is re-rendered by each rerun; wait for the run to settle before the shot.
+        page.wait_for_function(
+            "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
+        )
+        legend = page.locator(".bfe-legend").first
+        legend.wait_for(state="visible", timeout=TIMEOUT_MS)
+        page.screenshot(path=str(ARTIFACTS_DIR / "map_layers_legend.png"), full_page=True)
 
     assert page_log.problems() == []

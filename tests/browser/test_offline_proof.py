@@ -11,6 +11,7 @@ import folium
 import folium.plugins
 import pytest
 from playwright.sync_api import Frame, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from explorer.map_assets import standalone_html
 
@@ -46,14 +47,18 @@ def _check_map(frame: Frame, *, min_paths: int) -> None:
     assert frame.locator(".leaflet-control-measure").is_visible()
     assert frame.locator(".leaflet-control-layers").is_visible()
     # is_visible() does not see clipping: a map wider than its iframe hides the right-hand controls
-    clipped = frame.evaluate(
-        """() => [...document.querySelectorAll('.leaflet-control')]
+    # The component iframe grows from height 0 to its final size after the map is drawn, so wait
+    # (under load this can take a while) for every control to lie inside the frame.
+    clipped_js = """() => [...document.querySelectorAll('.leaflet-control')]
             .map(el => [el.className, el.getBoundingClientRect()])
             .filter(([, r]) => r.left < 0 || r.top < 0
                 || r.right > window.innerWidth || r.bottom > window.innerHeight)
             .map(([name]) => name)"""
-    )
-    assert clipped == []
+    try:
+        frame.wait_for_function(f"({clipped_js})().length === 0", timeout=TIMEOUT_MS)
+    except PlaywrightTimeoutError:
+        pass
+    assert frame.evaluate(clipped_js) == []
     # the measure toggle's icon comes from leaflet-measure's vendored images
     toggle_bg = frame.locator(".leaflet-control-measure-toggle").evaluate(
         "el => getComputedStyle(el).backgroundImage"
