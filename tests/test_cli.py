@@ -7,18 +7,9 @@ import subprocess
 import sys
 
 import pytest
+from cli_runner import run
 
 from explorer import cli, config
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "explorer", *args],
-        cwd=config.ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_validate_ok_is_one_line():

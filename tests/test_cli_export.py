@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import geopandas as gpd
 import pytest
+from cli_runner import run
 from PIL import Image
 
-from explorer import cli, config, style
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "explorer", *args],
-        cwd=config.ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from explorer import cli, style
 
 
 def main(capsys, *args: str) -> tuple[int, str, str]:
