@@ -29,3 +29,9 @@ LIST_SEPARATOR: Final[str] = ";"
 
 #: Treaties covered by ``treaty_events.csv``.
 TREATIES: Final[tuple[str, ...]] = ("APMBC", "CCM")
+
+#: Languages of the interface and the map's content (translation tables in ``geodata/i18n/``).
+LANGUAGES: Final[tuple[str, ...]] = ("en", "pl")
+
+#: Translation tables: every ``*.csv`` here has the columns ``key,en,pl``.
+I18N_DIR: Final[Path] = GEODATA_DIR / "i18n"
