@@ -9,6 +9,7 @@ it becomes HTML, and links are made only of ``http(s)://`` URLs: folium's ``GeoJ
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -76,6 +77,9 @@ _TO_METRIC: Final = Transformer.from_crs(DISPLAY_CRS, METRIC_CRS, always_xy=True
 BAND_MAX_GAP_M: Final[float] = 2000.0
 BAND_MIN_PART_M: Final[float] = 300.0
 
+#: Display geometries kept in memory (one per data geometry and simplification; ~60 in use).
+DISPLAY_CACHE_SIZE: Final[int] = 1024
+
 
 # --- Small helpers ----------------------------------------------------------------------------
 
@@ -129,6 +133,7 @@ def _drop_small_parts(geom: BaseGeometry, min_hole_km2: float, min_part_km2: flo
     return shapely.MultiPolygon(polys) if len(polys) != 1 else polys[0]
 
 
+@functools.lru_cache(maxsize=DISPLAY_CACHE_SIZE)
 def _display(
     geom: BaseGeometry | None,
     tolerance_m: float,
@@ -136,10 +141,19 @@ def _display(
     min_hole_km2: float = 0.0,
     min_part_km2: float = 0.0,
     decimals: int = DISPLAY_DECIMALS,
+    chain: bool = False,
 ) -> BaseGeometry | None:
-    """Simplify (metres) and round a geometry for the browser; None if nothing is left."""
+    """Simplify (metres) and round a geometry for the browser; None if nothing is left.
+
+    Memoised: shapely geometries are immutable and hash by value, and the display form of a
+    data geometry does not depend on the date or language, so a rerun that changes those reuses
+    it instead of projecting and simplifying again (about half of a rerun's time before).
+    ``chain`` first joins line parts into bands (:func:`_chain_lines`).
+    """
     if geom is None or geom.is_empty:
         return None
+    if chain and isinstance(geom, LineString | MultiLineString):
+        geom = _chain_lines(geom, max_gap_m=BAND_MAX_GAP_M, min_part_m=BAND_MIN_PART_M)
     if geom.geom_type in ("Polygon", "MultiPolygon") and (min_hole_km2 or min_part_km2):
         geom = _drop_small_parts(geom, min_hole_km2, min_part_km2)
     if geom.geom_type != "Point":
@@ -367,11 +381,8 @@ def fortification_features(ds: Dataset, programme: str, *, date: dt.date, lang: 
         )
         if state is None:
             continue
-        geom = rec["geometry"]
-        if isinstance(geom, LineString | MultiLineString):
-            geom = _chain_lines(geom, max_gap_m=BAND_MAX_GAP_M, min_part_m=BAND_MIN_PART_M)
         tolerance = CORRIDOR_SIMPLIFY_M if rec["precision"] == "corridor" else LINE_SIMPLIFY_M
-        geom = _display(geom, tolerance)
+        geom = _display(rec["geometry"], tolerance, chain=True)
         if geom is None:
             continue
         name = _esc(rec[name_col])
