@@ -73,6 +73,10 @@ APP_FLOOR = BENCH_DIR / "floor_app.py"
 APP_LARGE_OURS = BENCH_DIR / "large_overlay_app.py"
 APP_LARGE_NAIVE = BENCH_DIR / "large_overlay_naive.py"
 
+#: The naive apps run with Streamlit's defaults, as the common pattern does: the repository's
+#: ``.streamlit/config.toml`` turns WebSocket compression on (our choice), so switch it back off.
+NAIVE_ARGS: tuple[str, ...] = ("--server.enableWebsocketCompression", "false")
+
 VIEWPORT = {"width": 1280, "height": 900}
 # Network blocked at the browser: every non-loopback request goes to a closed local port (a
 # refused proxy fails at once), names other than localhost do not resolve. No Python sits in the
@@ -913,7 +917,8 @@ def bench_large(
         if label not in which:
             continue
         staged = stage_page(script, stage_root / f"large-{label}")
-        with serve(staged, log_dir) as server:
+        extra = NAIVE_ARGS if label == "naive" else ()
+        with serve(staged, log_dir, extra_args=extra) as server:
             timed_load(browser, f"{server.url}/?data=warm", is_map=False, timeout_s=timeout_s)
             for kind in kinds:
                 url = f"{server.url}/?data={kind}"
@@ -978,7 +983,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             for name, script in (("ours", APP_OURS), ("naive", staged_naive), ("floor", APP_FLOOR)):
                 times = []
                 for _ in range(args.runs):
-                    with serve(script, log_dir) as server:
+                    extra = NAIVE_ARGS if name == "naive" else ()
+                    with serve(script, log_dir, extra_args=extra) as server:
                         times.append(server.start_s)
                 cold[name] = stats(times)
                 log(f"cold start {name}: {cold[name]['median']:.2f} s")
@@ -1032,7 +1038,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         staged = stage_page(APP_NAIVE, tmp / "naive")
                         with (
                             serve(APP_OURS, log_dir) as ours,
-                            serve(staged, log_dir) as naive,
+                            serve(staged, log_dir, extra_args=NAIVE_ARGS) as naive,
                             serve(APP_FLOOR, log_dir) as floor,
                         ):
                             apps = {
