@@ -35,6 +35,7 @@ from shapely.geometry import mapping
 from explorer import map_assets, maps, render, style, view
 from explorer.config import DATA_AS_OF
 from explorer.files import write_atomic
+from explorer.i18n import t
 from explorer.view import DEFAULT_BBOX, features_in_view
 
 if TYPE_CHECKING:
@@ -86,8 +87,6 @@ MIME_TYPES: Final[dict[str, str]] = {
 
 #: Decimals kept in GeoJSON/CSV coordinates (about 0.1 m; the data has 5).
 COORD_DECIMALS: Final[int] = 6
-
-_DEFAULT_TITLE: Final[str] = "Border fortifications on NATO's eastern flank"
 
 
 class ExportError(ValueError):
@@ -181,7 +180,11 @@ def _json_value(value: object) -> object:
 
 
 def to_geojson_bytes(
-    gdf: gpd.GeoDataFrame, *, title: str | None = None, date: dt.date | None = None
+    gdf: gpd.GeoDataFrame,
+    *,
+    title: str | None = None,
+    date: dt.date | None = None,
+    lang: str = "en",
 ) -> bytes:
     """Return the features as an RFC 7946 FeatureCollection (UTF-8).
 
@@ -210,7 +213,7 @@ def to_geojson_bytes(
         day = lonlat["date"].iloc[0]
     collection = {
         "type": "FeatureCollection",
-        "title": title or _DEFAULT_TITLE,
+        "title": title or t("export.default_title", lang),
         "date": _json_value(day),
         "data_as_of": DATA_AS_OF,
         "attribution": view.ATTRIBUTION_TEXT,
@@ -279,19 +282,20 @@ def to_csv_bytes(gdf: gpd.GeoDataFrame) -> bytes:
 # --- Standalone HTML -----------------------------------------------------------------------------
 
 
-def _header_html(title: str, date: dt.date, permalink_url: str) -> str:
+def _header_html(title: str, date: dt.date, permalink_url: str, lang: str = "en") -> str:
     esc = html.escape
+    map_on = t("export.html_map_on", lang, date=date.isoformat(), as_of=DATA_AS_OF)
     return (
         '<div class="bfe-export-header" style="position:absolute;top:10px;left:50%;'
         "transform:translateX(-50%);z-index:1000;background:rgba(255,255,255,0.92);"
         "padding:6px 12px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,0.3);"
         'font:13px/1.35 sans-serif;color:#222;max-width:60%;text-align:center">'
         f'<div style="font-weight:700;font-size:15px">{esc(title)}</div>'
-        f"<div>Map on {esc(date.isoformat())} · data as of {esc(DATA_AS_OF)} · "
+        f"<div>{esc(map_on)} "
         f'<a href="{esc(permalink_url, quote=True)}" target="_blank" rel="noopener">'
-        "open this view in the app</a></div>"
-        f'<div style="font-size:11px;color:#555">{esc(view.ATTRIBUTION_TEXT)} · click a feature '
-        "for its sources</div></div>"
+        f"{esc(t('export.open_in_app', lang))}</a></div>"
+        f'<div style="font-size:11px;color:#555">{esc(view.ATTRIBUTION_TEXT)} · '
+        f"{esc(t('export.click_feature', lang))}</div></div>"
     )
 
 
@@ -329,13 +333,13 @@ def to_html_bytes(
     m = maps.build_base_map(center=(lat, lon), zoom=zoom, basemap=base_layers)
     for group in maps.layer_groups(ds, date=date, visible=visible, lang=lang, treaty=treaty):
         group.add_to(m)
-    maps.legend_control(style.legend_items(visible)).add_to(m)
+    maps.legend_control(style.legend_items(visible, lang)).add_to(m)
     m.fit_bounds([[south, west], [north, east]])
-    title = title or _DEFAULT_TITLE
+    title = title or t("export.default_title", lang)
     link = view.permalink_url(layers=visible, date=date, bbox=bbox, lang=lang)
     root = m.get_root()
     root.title = html.escape(title)  # branca writes it into <title> as it is
-    root.html.add_child(folium.Element(_header_html(title, date, link)))
+    root.html.add_child(folium.Element(_header_html(title, date, link, lang)))
     return map_assets.standalone_html(m).encode("utf-8")
 
 
@@ -405,7 +409,7 @@ def export_bytes(
         )
     gdf = features_in_view(ds, layers=visible, date=date, bbox=bbox, lang=lang, treaty=treaty)
     if fmt == "geojson":
-        return to_geojson_bytes(gdf, title=title, date=date)
+        return to_geojson_bytes(gdf, title=title, date=date, lang=lang)
     if fmt == "gpkg":
         return to_gpkg_bytes(gdf, ds=ds)
     return to_csv_bytes(gdf)

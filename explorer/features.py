@@ -23,6 +23,7 @@ from shapely.geometry.base import BaseGeometry
 
 from explorer import geometry, style, timeline
 from explorer.config import DATA_AS_OF, DISPLAY_CRS, METRIC_CRS
+from explorer.i18n import t
 
 if TYPE_CHECKING:
     from explorer.data import Dataset
@@ -49,24 +50,8 @@ SHAPE_SIMPLIFY_M: Final[float] = 2000.0
 SHADING_MIN_HOLE_KM2: Final[float] = 500.0
 SHADING_MIN_PART_KM2: Final[float] = 50.0
 
-_TREATY_NAMES: Final[dict[str, str]] = {
-    "APMBC": "Mine Ban Treaty (Ottawa Convention, APMBC)",
-    "CCM": "Convention on Cluster Munitions (CCM)",
-}
-
-_PRECISION_TEXT: Final[dict[str, str]] = {
-    "exact": "exact: surveyed line or boundary dataset",
-    "approximate": "approximate: sourced place or line; the exact extent is not public",
-    "corridor": "corridor: somewhere within the drawn strip along the border",
-}
-
-#: Why official and measured border lengths differ (shown in every border popup).
-_WHY_LENGTHS_DIFFER: Final[str] = (
-    "Official figures come from the states' own surveys and may count water boundaries (rivers, "
-    "lakes, lagoons, sea) their own way, while the measured length is geodesic on the WGS84 "
-    "ellipsoid along the OpenStreetMap land border, with Natural Earth's generalised line where "
-    "the land polygons do not touch, so counting rules and generalisation make them differ."
-)
+#: Treaties a layer can shade by; names are translated (keys ``treaty.<id>.long``).
+_TREATIES: Final[tuple[str, ...]] = ("APMBC", "CCM")
 
 _LANGS: Final[tuple[str, ...]] = ("en", "pl")
 
@@ -110,6 +95,32 @@ def _name_column(lang: str) -> str:
     if lang not in _LANGS:
         raise ValueError(f"unsupported language {lang!r}; expected one of {list(_LANGS)}")
     return f"name_{lang}"
+
+
+def _words(prefix: str, value: object, lang: str) -> str:
+    """Translate a coded value (``prefix.value``); unknown or empty values pass through as text."""
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    try:
+        return t(f"{prefix}.{text}", lang)
+    except ValueError:
+        return text.replace("-", " ")
+
+
+def description(rec: Mapping[str, Any], lang: str) -> str:
+    """Return a fortification's description in ``lang`` (English when no translation is stored).
+
+    Examples
+    --------
+    >>> description({"description_en": "A fence.", "description_pl": "Płot."}, "pl")
+    'Płot.'
+    >>> description({"description_en": "A fence.", "description_pl": None}, "pl")
+    'A fence.'
+    """
+    _name_column(lang)
+    text = rec.get(f"description_{lang}")
+    if not isinstance(text, str) or not text.strip():
+        text = rec.get("description_en")
+    return str(text or "")
 
 
 def _round(geom: BaseGeometry, decimals: int) -> BaseGeometry:
@@ -212,7 +223,7 @@ def _row(label: str, value_html: str) -> str:
     return f"<tr><th>{_esc(label)}</th><td>{value_html}</td></tr>" if value_html else ""
 
 
-def _sources_html(ds: Dataset, source_ids: Iterable[str]) -> str:
+def _sources_html(ds: Dataset, source_ids: Iterable[str], lang: str = "en") -> str:
     """Return a list of sources (publisher, title, date) as links where the URL is http(s)."""
     items = []
     for sid in source_ids:
@@ -229,7 +240,8 @@ def _sources_html(ds: Dataset, source_ids: Iterable[str]) -> str:
         items.append(f"<li>{text}</li>")
     if not items:
         return ""
-    return '<div class="bfe-sources"><b>Sources</b><ul>' + "".join(items) + "</ul></div>"
+    heading = _esc(t("popup.sources", lang))
+    return f'<div class="bfe-sources"><b>{heading}</b><ul>' + "".join(items) + "</ul></div>"
 
 
 def _popup(title: str, rows: Sequence[str], paragraphs: Sequence[str], sources: str) -> str:
@@ -297,36 +309,49 @@ def border_features(ds: Dataset, *, lang: str = "en") -> dict:
         official = _km(seg["official_km"]) + part if seg["official_km"] is not None else "—"
         measured = _km(seg["measured_km"])
         if seg["measured_approx_km"]:
-            measured += (
-                f" ({_km(seg['measured_exact_km'])} exact OSM land border"
-                f" + {_km(seg['measured_approx_km'])} approximate Natural Earth line)"
+            parts = t(
+                "popup.measured_parts",
+                lang,
+                exact=_km(seg["measured_exact_km"]),
+                approx=_km(seg["measured_approx_km"]),
             )
+            measured += f" ({parts})"
         difference = ""
         if seg["official_km"]:
             delta = float(seg["measured_km"]) - float(seg["official_km"])
-            difference = (
-                f"measured is {_km(abs(delta))} {'longer' if delta > 0 else 'shorter'}"
-                f" ({abs(delta) / float(seg['official_km']):.0%})"
+            difference = t(
+                "popup.longer" if delta > 0 else "popup.shorter",
+                lang,
+                km=_km(abs(delta)),
+                pct=f"{abs(delta) / float(seg['official_km']):.0%}",
             )
-        precision = _PRECISION_TEXT.get(piece.precision, piece.precision)
+        precision = _words("precision", f"{piece.precision}.long", lang)
         piece_text = f"{_km(piece.measured_km)}, {_esc(precision)}"
         rows = [
-            _row("Official length", _esc(official)),
-            _row("Measured length", _esc(measured)),
-            _row("Difference", _esc(difference)),
-            _row("This piece", piece_text),
-            _row("Priority", _esc(seg["priority"])),
+            _row(t("popup.official_length", lang), _esc(official)),
+            _row(t("popup.measured_length", lang), _esc(measured)),
+            _row(t("popup.difference", lang), _esc(difference)),
+            _row(t("popup.this_piece", lang), piece_text),
+            _row(t("popup.priority", lang), _esc(_words("priority", seg["priority"], lang))),
         ]
+        # The segment note is English-only data; it is shown in the English popup.
+        note = _esc(seg["note"]) if lang == "en" else ""
+        why = (
+            f"<b>{_esc(t('popup.why_differ_title', lang))}</b> {_esc(t('popup.why_differ', lang))}"
+        )
         popup = _popup(
             name,
             rows,
-            [f"<b>Why they differ.</b> {_esc(_WHY_LENGTHS_DIFFER)}", _esc(seg["note"])],
-            _sources_html(ds, [*seg["official_sources"], *piece.sources]),
+            [why, note],
+            _sources_html(ds, [*seg["official_sources"], *piece.sources], lang),
         )
-        tooltip = (
-            f"<b>{name}</b><br>official {_esc(_km(seg['official_km']))} · "
-            f"measured {_esc(_km(seg['measured_km']))}"
+        lengths_text = t(
+            "popup.tooltip_lengths",
+            lang,
+            official=_km(seg["official_km"]),
+            measured=_km(seg["measured_km"]),
         )
+        tooltip = f"<b>{name}</b><br>{_esc(lengths_text)}"
         feat = _feature(piece.id, "borders", geom, tooltip, popup)
         feat["properties"].update(priority=seg["priority"], precision=piece.precision)
         features.append(feat)
@@ -335,15 +360,18 @@ def border_features(ds: Dataset, *, lang: str = "en") -> dict:
     return _collection(features)
 
 
-def _fort_measured_km(ds: Dataset, rec: Mapping[str, Any]) -> tuple[float | None, str]:
+def _fort_measured_km(
+    ds: Dataset, rec: Mapping[str, Any], lang: str = "en"
+) -> tuple[float | None, str]:
     """Measured length of a fortification and what it was measured along."""
     if rec["derive_method"] in ("segment", "corridor") and rec["derive_segments"]:
         seg_km = ds.segments.set_index("id")["measured_km"]
         total = float(sum(seg_km.get(s, 0.0) for s in rec["derive_segments"]))
-        return total, "along the border segment(s) it follows: " + ", ".join(rec["derive_segments"])
+        along = t("popup.along_segments", lang, segments=", ".join(rec["derive_segments"]))
+        return total, along
     geom = rec["geometry"]
     if isinstance(geom, LineString | MultiLineString):
-        return geometry.geodesic_length_m(geom) / 1000.0, "along the drawn line"
+        return geometry.geodesic_length_m(geom) / 1000.0, t("popup.along_line", lang)
     return None, ""
 
 
@@ -363,7 +391,7 @@ def fortification_features(ds: Dataset, programme: str, *, date: dt.date, lang: 
     date : datetime.date
         The day shown.
     lang : {"en", "pl"}, default "en"
-        Language of feature names.
+        Language of names, descriptions and popup labels.
 
     Returns
     -------
@@ -386,38 +414,44 @@ def fortification_features(ds: Dataset, programme: str, *, date: dt.date, lang: 
         if geom is None:
             continue
         name = _esc(rec[name_col])
-        state_text = style.FORT_STATES[state]
-        measured, along = _fort_measured_km(ds, rec)
+        state_text = style.state_label(state, lang)
+        measured, along = _fort_measured_km(ds, rec, lang)
         official = _km(rec["length_km"]) if _esc(rec["length_km"]) else ""
         if official and _esc(rec["length_note"]):
             official += f" ({rec['length_note']})"
         dates = [
-            _row(label, _esc(rec[key]))
-            for key, label in (
-                ("announced", "Announced"),
-                ("start", "Construction started"),
-                ("completed", "Completed"),
-                ("target", "Target"),
-            )
+            _row(t(f"popup.{key}", lang), _esc(rec[key]))
+            for key in ("announced", "start", "completed", "target")
         ]
         width = rec["derive_width_km"]
-        precision = _PRECISION_TEXT[rec["precision"]]
+        precision = t(f"precision.{rec['precision']}.long", lang)
         if rec["precision"] == "corridor" and _esc(width):
-            precision += f" ({float(width):g} km deep)"
+            precision += " " + t("popup.corridor_depth", lang, km=f"{float(width):g}")
         rows = [
-            _row("Programme", _esc(style.LAYER_TITLES[programme])),
-            _row("Type", _esc(str(rec["element"]).replace("-", " "))),
-            _row("Country", _esc(_country_name(ds, rec["country"], lang))),
-            _row(f"On {date.isoformat()}", _esc(state_text)),
-            _row(f"Status as of {DATA_AS_OF}", _esc(str(rec["status"]).replace("-", " "))),
+            _row(t("popup.programme", lang), _esc(style.layer_title(programme, lang))),
+            _row(t("popup.type", lang), _esc(_words("element", rec["element"], lang))),
+            _row(t("popup.country", lang), _esc(_country_name(ds, rec["country"], lang))),
+            _row(t("popup.on_date", lang, date=date.isoformat()), _esc(state_text)),
+            _row(
+                t("popup.status_as_of", lang, date=DATA_AS_OF),
+                _esc(_words("state", rec["status"], lang)),
+            ),
             *dates,
-            _row("Official length", _esc(official)),
-            _row("Measured length", _esc(f"{_km(measured)} {along}") if measured else ""),
-            _row("Precision", _esc(precision)),
-            _row("Confidence", _esc(rec["confidence"])),
-            _row("Budget", _esc(rec["budget"])),
+            _row(t("popup.official_length", lang), _esc(official)),
+            _row(
+                t("popup.measured_length", lang),
+                _esc(f"{_km(measured)} {along}") if measured else "",
+            ),
+            _row(t("popup.precision", lang), _esc(precision)),
+            _row(t("popup.confidence", lang), _esc(_words("confidence", rec["confidence"], lang))),
+            _row(t("popup.budget", lang), _esc(rec["budget"])),
         ]
-        popup = _popup(name, rows, [_esc(rec["description_en"])], _sources_html(ds, rec["sources"]))
+        popup = _popup(
+            name,
+            rows,
+            [_esc(description(rec, lang))],
+            _sources_html(ds, rec["sources"], lang),
+        )
         tooltip = f"<b>{name}</b><br>{_esc(state_text)}"
         feat = _feature(str(rec["id"]), programme, geom, tooltip, popup)
         feat["properties"].update(programme=programme, precision=rec["precision"], state=state)
@@ -445,8 +479,8 @@ def treaty_features(ds: Dataset, *, date: dt.date, treaty: str = "APMBC", lang: 
         GeoJSON FeatureCollection; properties ``layer``, ``iso3``, ``status``, ``tooltip``,
         ``popup``. Shapes simplified to :data:`SHAPE_SIMPLIFY_M`.
     """
-    if treaty not in _TREATY_NAMES:
-        raise ValueError(f"unknown treaty {treaty!r}; expected one of {list(_TREATY_NAMES)}")
+    if treaty not in _TREATIES:
+        raise ValueError(f"unknown treaty {treaty!r}; expected one of {list(_TREATIES)}")
     events = ds.treaty_events.set_index("id")
     features = []
     for rec in ds.country_shapes.to_dict("records"):
@@ -462,18 +496,26 @@ def treaty_features(ds: Dataset, *, date: dt.date, treaty: str = "APMBC", lang: 
             continue
         status = timeline.status_on(ds.treaty_events, iso3, treaty, date)
         name = _esc(_country_name(ds, iso3, lang))
-        status_text = status.status.replace("-", " ")
+        status_text = style.status_label(status.status, lang)
         since = ""
         if status.event_id is not None and status.since is not None:
+            # Event labels are English-only data: the Polish popup gives the date alone.
             label = (
-                events.loc[status.event_id, "label_en"] if status.event_id in events.index else ""
+                events.loc[status.event_id, "label_en"]
+                if status.event_id in events.index and lang == "en"
+                else ""
             )
-            since = f"{_esc(status.since.isoformat())}: {_esc(label)}"
+            since = _esc(status.since.isoformat()) + (f": {_esc(label)}" if label else "")
         rows = [
-            _row(f"On {date.isoformat()}", _esc(status_text)),
-            _row("Since", since),
+            _row(t("popup.on_date", lang, date=date.isoformat()), _esc(status_text)),
+            _row(t("popup.since", lang), since),
         ]
-        popup = _popup(name, rows, [_esc(_TREATY_NAMES[treaty])], _sources_html(ds, status.sources))
+        popup = _popup(
+            name,
+            rows,
+            [_esc(t(f"treaty.{treaty}.long", lang))],
+            _sources_html(ds, status.sources, lang),
+        )
         tooltip = f"<b>{name}</b><br>{_esc(treaty)}: {_esc(status_text)}"
         feat = _feature(f"treaty-{iso3}", "treaty", geom, tooltip, popup)
         feat["properties"].update(iso3=iso3, status=status.status)

@@ -40,6 +40,7 @@ from shapely.geometry.base import BaseGeometry
 
 from explorer import features, files, style, view
 from explorer.config import DATA_AS_OF, DISPLAY_CRS, ELLIPSOID, GEODATA_DIR
+from explorer.i18n import t
 
 if TYPE_CHECKING:
     from explorer.data import Dataset
@@ -96,10 +97,8 @@ _RC_LOCK: Final = threading.RLock()
 _GEOD: Final = Geod(ellps=ELLIPSOID)
 _NICE_KM: Final[tuple[float, ...]] = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000)
 
-_TREATY_NAMES: Final[dict[str, str]] = {
-    "APMBC": "Mine Ban Treaty (APMBC)",
-    "CCM": "Convention on Cluster Munitions (CCM)",
-}
+#: Treaties a map can shade by; their names are translated (keys ``treaty.<id>.short``).
+_TREATIES: Final[tuple[str, ...]] = ("APMBC", "CCM")
 
 # Layout, in inches from the figure's edges.
 _MARGIN: Final[float] = 0.3
@@ -470,7 +469,7 @@ def _deg(value: float, positive: str, negative: str) -> str:
 
 
 def _draw_scale_bar(
-    ax: Axes, crs: CRS, centre: tuple[float, float], extent: Sequence[float]
+    ax: Axes, crs: CRS, centre: tuple[float, float], extent: Sequence[float], lang: str = "en"
 ) -> float:
     """Draw an alternating black/white bar in the lower left, true at the map centre."""
     x0, x1 = extent[0], extent[1]
@@ -497,7 +496,7 @@ def _draw_scale_bar(
         ax.text(x, base + height + 0.006, f"{value:g}", ha="center", va="bottom", **text)
     ax.text(left + frac + 0.008, base + height / 2, "km", ha="left", va="center", **text)
     ax.text(
-        left, base - 0.006, f"Scale true at {_deg(round(centre[1], 1), 'N', 'S')}",
+        left, base - 0.006, t("render.scale_true", lang, lat=_deg(round(centre[1], 1), "N", "S")),
         ha="left", va="top", **dict(text, fontsize=6.5),
     )  # fmt: skip
     return km
@@ -593,7 +592,11 @@ def _swatch(ax: Axes, item: style.LegendItem, x: float, y: float) -> None:
 
 
 def _draw_legend(
-    fig: Figure, rect: Sequence[float], items: Sequence[style.LegendItem], columns: int
+    fig: Figure,
+    rect: Sequence[float],
+    items: Sequence[style.LegendItem],
+    columns: int,
+    lang: str = "en",
 ) -> float:
     """Draw the legend into ``rect`` (inches: left, bottom, width, height); return its height."""
     fw, fh = fig.get_size_inches()
@@ -602,10 +605,10 @@ def _draw_legend(
     ax.set_xlim(0, width)
     ax.set_ylim(-height, 0)  # y: inches below the top
     ax.axis("off")
-    ax.text(0, -0.02, "Legend", fontsize=12.5, fontweight="bold", va="top")
+    ax.text(0, -0.02, t("legend.title", lang), fontsize=12.5, fontweight="bold", va="top")
     top = -0.42
     if not items:
-        ax.text(0, top, "Nothing is drawn: every layer is off.", fontsize=9.5, va="top")
+        ax.text(0, top, t("legend.empty", lang), fontsize=9.5, va="top")
         return 0.7
     rows = _legend_rows(items)
     heights = [_ROW_IN + (0.1 if kind == "group" else 0.0) for kind, _ in rows]
@@ -637,9 +640,11 @@ def _draw_legend(
     return -lowest
 
 
-def _legend_for(layers: Iterable[str], shown: gpd.GeoDataFrame) -> list[style.LegendItem]:
+def _legend_for(
+    layers: Iterable[str], shown: gpd.GeoDataFrame, lang: str = "en"
+) -> list[style.LegendItem]:
     """Legend rows for what is drawn: programmes and treaty statuses present in the view."""
-    items = style.legend_items(layers)
+    items = style.legend_items(layers, lang)
     present = set(shown["layer"])
     statuses = set(shown.loc[shown["layer"] == "treaty", "state"])
     colours = {style.TREATY_STATUS_COLOURS[s] for s in statuses}
@@ -651,46 +656,39 @@ def _legend_for(layers: Iterable[str], shown: gpd.GeoDataFrame) -> list[style.Le
             continue
         out.append(item)
     if not any(i["layer"] in style.PROGRAMME_COLOURS for i in out):
-        out = [i for i in out if i["group"] != "Fortifications: how to read"]
+        out = [i for i in out if i["layer"] != style.HOW_TO_READ]
     return out
 
 
-def _about_paragraphs(*, layers: Sequence[str], date: dt.date, treaty: str, crs: CRS) -> list[str]:
+def _about_paragraphs(
+    *, layers: Sequence[str], date: dt.date, treaty: str, crs: CRS, lang: str = "en"
+) -> list[str]:
     """Return the explanatory text: what is shown, how to read it, the projection."""
-    data_layers = [style.LAYER_TITLES[i] for i in style.DATA_LAYERS if i in set(layers)]
+    data_layers = [style.layer_title(i, lang) for i in style.DATA_LAYERS if i in set(layers)]
     lat0, lon0 = _crs_centre(crs)
     programmes = any(i in style.PROGRAMME_COLOURS for i in layers)
-    shows = f"Shows: {', '.join(data_layers) or 'no data layer'}, on {date.isoformat()}."
+    names = ", ".join(data_layers) or t("render.no_data_layer", lang)
+    shows = [t("render.shows", lang, layers=names, date=date.isoformat())]
     if programmes:
-        shows += (
-            " Fortifications appear from their announcement and are drawn in their state on "
-            "that date."
-        )
+        shows.append(t("render.forts_appear", lang))
     if "treaty" in layers:
-        shows += f" Countries are shaded by their {_TREATY_NAMES[treaty]} status on that date."
-    shows += f" Facts and build status as of {DATA_AS_OF}."
-    paragraphs = [shows]
+        shows.append(t("render.treaty_shading", lang, treaty=t(f"treaty.{treaty}.short", lang)))
+    shows.append(t("render.as_of", lang, date=DATA_AS_OF))
+    paragraphs = [" ".join(shows)]
     if programmes:
-        paragraphs.append(
-            "Most fortification locations are not public: dashed bands are approximate (drawn "
-            "along the border they follow), hatched strips are corridors (somewhere within the "
-            "strip); lengths in the data exports are sourced figures, not measured from this "
-            "drawing."
-        )
+        paragraphs.append(t("render.not_public", lang))
     paragraphs.append(
-        f"Projection: Lambert azimuthal equal-area centred on {_deg(lat0, 'N', 'S')} "
-        f"{_deg(lon0, 'E', 'W')} (GRS80); the scale bar and the north arrow are true at the map "
-        "centre."
+        t("render.projection", lang, lat=_deg(lat0, "N", "S"), lon=_deg(lon0, "E", "W"))
     )
     return paragraphs
 
 
-def _sources_paragraph(sources: Sequence[str], keep: int) -> str:
+def _sources_paragraph(sources: Sequence[str], keep: int, lang: str = "en") -> str:
     shown = list(sources[:keep])
-    text = f"Sources ({len(sources)}, by id; full references in geodata/sources.csv and in the "
-    text += "GeoJSON, GeoPackage and CSV exports): " + (", ".join(shown) or "none")
+    ids = ", ".join(shown) or t("render.none", lang)
+    text = t("render.sources", lang, n=len(sources), ids=ids)
     if len(sources) > len(shown):
-        text += f", … and {len(sources) - len(shown)} more"
+        text += t("render.more", lang, n=len(sources) - len(shown))
     return text + "."
 
 
@@ -700,6 +698,7 @@ def _fit_text(
     paragraphs: Sequence[str],
     sources: Sequence[str],
     fontsize: float,
+    lang: str = "en",
 ) -> None:
     """Write paragraphs and the sources into ``rect`` (inches), listing as many sources as fit.
 
@@ -714,7 +713,7 @@ def _fit_text(
 
     def layout(size: float, chars: int, keep: int) -> tuple[bool, bool]:
         """Set the text; return whether it fits the width and the height."""
-        blocks = [*paragraphs, _sources_paragraph(sources, keep)]
+        blocks = [*paragraphs, _sources_paragraph(sources, keep, lang)]
         text = "\n\n".join(textwrap.fill(b, chars, break_on_hyphens=False) for b in blocks)
         artist.set_text(text)
         artist.set_fontsize(size)
@@ -768,9 +767,9 @@ def render_static(
         Degrees; default :data:`explorer.view.DEFAULT_BBOX`. The map shows at least this box,
         widened to fill the map frame.
     title : str, optional
-        Default "Border fortifications on NATO's eastern flank".
+        Default "Border fortifications on NATO's eastern flank" (in ``lang``).
     lang : {"en", "pl"}, default "en"
-        Language of the country labels (and of the permalink).
+        Language of every label: title, legend, scale bar, notes, country names, permalink.
     permalink_url : str, optional
         The link printed under the map; default :func:`explorer.view.permalink_url` of this view.
     treaty : {"APMBC", "CCM"}, default "APMBC"
@@ -793,10 +792,10 @@ def render_static(
     unknown = set(layers) - set(style.LAYER_IDS)
     if unknown:
         raise ValueError(f"unknown layer(s) {sorted(unknown)}; expected {list(style.LAYER_IDS)}")
-    if treaty not in _TREATY_NAMES:
-        raise ValueError(f"unknown treaty {treaty!r}; expected one of {list(_TREATY_NAMES)}")
+    if treaty not in _TREATIES:
+        raise ValueError(f"unknown treaty {treaty!r}; expected one of {list(_TREATIES)}")
     bbox = view.validate_bbox(bbox or view.DEFAULT_BBOX)
-    title = title if title is not None else "Border fortifications on NATO's eastern flank"
+    title = title if title is not None else t("export.default_title", lang)
     permalink_url = permalink_url or view.permalink_url(
         layers=visible_layers, date=date, bbox=bbox, lang=lang
     )
@@ -872,7 +871,7 @@ def _compose(
     _draw_layers(ax, frames)
     label_size = 9.0 if map_w < 7 else 10.0
     _label_countries(ax, ds, crs, extent, lang, label_size)
-    _draw_scale_bar(ax, crs, centre, extent)
+    _draw_scale_bar(ax, crs, centre, extent, lang)
     _draw_north_arrow(fig, map_rect, north_angle_deg(crs, *centre))
 
     # What is in view: legend rows and the sources line describe only that.
@@ -886,9 +885,12 @@ def _compose(
     # Title, subtitle.
     fig.text(_MARGIN / fw, 1 - 0.25 / fh, title, fontsize=21, fontweight="bold", va="top",
              color="#111111")  # fmt: skip
-    subtitle = (
-        f"Map on {date.isoformat()}  ·  data as of {DATA_AS_OF}  ·  "
-        f"treaty shading: {_TREATY_NAMES[treaty]}"
+    subtitle = t(
+        "render.subtitle",
+        lang,
+        date=date.isoformat(),
+        as_of=DATA_AS_OF,
+        treaty=t(f"treaty.{treaty}.short", lang),
     )
     fig.text(_MARGIN / fw, 1 - 0.78 / fh, subtitle, fontsize=11.5, va="top", color="#333333")
 
@@ -896,18 +898,20 @@ def _compose(
     right_left = map_rect[0] + map_w + _GAP
     right_w = fw - _MARGIN - right_left
     columns = 2 if right_w >= 6.8 else 1
-    items = _legend_for(layers, shown)
-    legend_h = _draw_legend(fig, (right_left, _MAP_BOTTOM, right_w, map_h), items, columns)
+    items = _legend_for(layers, shown, lang)
+    legend_h = _draw_legend(fig, (right_left, _MAP_BOTTOM, right_w, map_h), items, columns, lang)
     text_top = _MAP_BOTTOM + map_h - legend_h - 0.25
-    paragraphs = _about_paragraphs(layers=layers, date=date, treaty=treaty, crs=crs)
-    _fit_text(fig, (right_left, _MAP_BOTTOM, right_w, text_top), paragraphs, sources, _TEXT_PT)
+    paragraphs = _about_paragraphs(layers=layers, date=date, treaty=treaty, crs=crs, lang=lang)
+    text_rect = (right_left, _MAP_BOTTOM, right_w, text_top)
+    _fit_text(fig, text_rect, paragraphs, sources, _TEXT_PT, lang)
 
     # Footer: attribution and permalink.
-    fig.text(_MARGIN / fw, 0.47 / fh, f"Map data: {view.ATTRIBUTION_TEXT}", fontsize=9,
-             va="center", color="#222222")  # fmt: skip
-    fig.text(_MARGIN / fw, 0.2 / fh, f"Permalink: {permalink_url}", fontsize=8.5, va="center",
-             color="#1a4f8a")  # fmt: skip
-    fig.text((fw - _MARGIN) / fw, 0.2 / fh, "Border Fortification Explorer", fontsize=8,
+    attribution = t("render.map_data", lang, attribution=view.ATTRIBUTION_TEXT)
+    fig.text(_MARGIN / fw, 0.47 / fh, attribution, fontsize=9, va="center",
+             color="#222222")  # fmt: skip
+    fig.text(_MARGIN / fw, 0.2 / fh, t("render.permalink", lang, url=permalink_url),
+             fontsize=8.5, va="center", color="#1a4f8a")  # fmt: skip
+    fig.text((fw - _MARGIN) / fw, 0.2 / fh, t("app.title", lang), fontsize=8,
              va="center", ha="right", color="#777777")  # fmt: skip
     return fig
 

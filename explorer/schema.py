@@ -277,6 +277,7 @@ FORTIFICATIONS = TableSpec(
         Field("derive_segments", "list", required=False, ref="segments"),
         Field("derive_width_km", "float", required=False),
         Field("description_en"),
+        Field("description_pl"),
         Field("length_km", "float", required=False),
         Field("length_note", required=False),
         Field("budget", required=False),

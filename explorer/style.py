@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final, Literal, TypedDict
 
+from explorer.i18n import t
 from explorer.schema import PRECISION, PROGRAMMES, TREATY_STATUSES
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "DATA_LAYERS",
     "DEFAULT_LAYERS",
     "FORT_STATES",
+    "HOW_TO_READ",
     "LAKE_COLOUR",
     "LAND_COLOUR",
     "LAND_OUTLINE_COLOUR",
@@ -36,29 +38,33 @@ __all__ = [
     "hatch_pattern_id",
     "lake_style",
     "land_style",
+    "layer_title",
+    "layers",
     "legend_items",
     "point_style",
+    "state_label",
+    "status_label",
     "treaty_style",
 ]
 
 # --- Layer registry ----------------------------------------------------------------------------
 
-#: Every map layer in drawing/legend order: ``(layer_id, English title)``. The programme ids are
-#: :data:`explorer.schema.PROGRAMMES`; ``basemap`` (land, lakes, sea) is drawn by the base map and
-#: is listed so the legend can explain it.
-LAYERS: Final[tuple[tuple[str, str], ...]] = (
-    ("borders", "Border segments"),
-    ("east-shield", "East Shield (Poland)"),
-    ("pl-by-barrier", "Poland–Belarus barrier"),
-    ("pl-ru-barrier", "Poland–Russia barrier"),
-    ("baltic-defence-line", "Baltic Defence Line"),
-    ("border-fence", "Border fences"),
-    ("treaty", "Mine Ban Treaty status"),
-    ("basemap", "Basemap"),
+#: Layer ids in drawing/legend order. The programme ids are :data:`explorer.schema.PROGRAMMES`;
+#: ``basemap`` (land, lakes, sea) is drawn by the base map and is listed so the legend can explain
+#: it. Titles are translated: key ``layer.<id>`` in ``geodata/i18n/ui.csv`` (see :func:`layers`).
+LAYER_IDS: Final[tuple[str, ...]] = (
+    "borders",
+    "east-shield",
+    "pl-by-barrier",
+    "pl-ru-barrier",
+    "baltic-defence-line",
+    "border-fence",
+    "treaty",
+    "basemap",
 )
 
-#: Layer ids in order.
-LAYER_IDS: Final[tuple[str, ...]] = tuple(layer_id for layer_id, _ in LAYERS)
+#: Every map layer in order as ``(layer_id, English title)``; :func:`layers` gives other languages.
+LAYERS: Final[tuple[tuple[str, str], ...]] = tuple((i, t(f"layer.{i}", "en")) for i in LAYER_IDS)
 
 #: Layer id -> English title.
 LAYER_TITLES: Final[dict[str, str]] = dict(LAYERS)
@@ -116,11 +122,9 @@ PRECISION_DASH: Final[dict[str, str | None]] = {
 }
 
 #: Build states of a fortification on a date (see :func:`explorer.timeline.fortification_state`)
-#: with their English labels, in time order.
+#: with their English labels, in time order (:func:`state_label` for other languages).
 FORT_STATES: Final[dict[str, str]] = {
-    "announced": "announced",
-    "under-construction": "under construction",
-    "complete": "complete",
+    state: t(f"state.{state}", "en") for state in ("announced", "under-construction", "complete")
 }
 
 #: Opacity by build state: complete features are solid, announced ones faint.
@@ -136,7 +140,8 @@ _POINT_RADIUS: Final[float] = 7.0
 
 Kind = Literal["line", "fill", "point"]
 
-_FORT_GROUP: Final[str] = "Fortification programmes"
+#: Layer id of the legend rows that explain precision and build state.
+HOW_TO_READ: Final[str] = "how-to-read"
 
 
 class LegendItem(TypedDict):
@@ -156,6 +161,64 @@ class LegendItem(TypedDict):
     opacity: float
     hatch: bool
     outline: str | None
+
+
+# --- Labels ------------------------------------------------------------------------------------
+
+
+def layer_title(layer_id: str, lang: str = "en") -> str:
+    """Return a layer's title in ``lang``.
+
+    Examples
+    --------
+    >>> layer_title("east-shield", "pl")
+    'Tarcza Wschód (Polska)'
+    >>> layer_title("roads")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown layer 'roads'; expected one of [...]
+    """
+    _check(layer_id, LAYER_IDS, "layer")
+    return t(f"layer.{layer_id}", lang)
+
+
+def layers(lang: str = "en") -> tuple[tuple[str, str], ...]:
+    """Return every layer as ``(layer_id, title in lang)``, in :data:`LAYER_IDS` order.
+
+    Examples
+    --------
+    >>> layers("pl")[0]
+    ('borders', 'Odcinki granic')
+    """
+    return tuple((layer_id, t(f"layer.{layer_id}", lang)) for layer_id in LAYER_IDS)
+
+
+def status_label(status: str, lang: str = "en") -> str:
+    """Return a treaty status as words in ``lang`` (lower case).
+
+    Examples
+    --------
+    >>> status_label("withdrawal-pending"), status_label("withdrawn", "pl")
+    ('withdrawal pending', 'wystąpiło')
+    """
+    _check(status, TREATY_STATUSES, "status")
+    return t(f"status.{status}", lang)
+
+
+def state_label(state: str, lang: str = "en") -> str:
+    """Return a fortification's build state (or stored status, e.g. ``planned``) in ``lang``.
+
+    Examples
+    --------
+    >>> state_label("under-construction", "pl")
+    'w budowie'
+    """
+    _check(state, (*FORT_STATES, "planned"), "state")
+    return t(f"state.{state}", lang)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 # --- Path styles (Leaflet path options) ---------------------------------------------------------
@@ -374,10 +437,11 @@ def _item(
     hatch: bool = False,
     outline: str | None = None,
     group: str | None = None,
+    lang: str = "en",
 ) -> LegendItem:
     return LegendItem(
         layer=layer,
-        group=group or LAYER_TITLES[layer],
+        group=group or layer_title(layer, lang),
         label=label,
         kind=kind,
         colour=colour,
@@ -389,7 +453,7 @@ def _item(
     )
 
 
-def _layer_items(layer: str) -> list[LegendItem]:
+def _layer_items(layer: str, lang: str) -> list[LegendItem]:
     if layer == "borders":
         req = border_style("required", "exact")
         exp = border_style("expected", "exact")
@@ -397,79 +461,107 @@ def _layer_items(layer: str) -> list[LegendItem]:
         return [
             _item(
                 layer,
-                "Required segment (one of the three)",
+                t("legend.required", lang),
                 "line",
                 str(req["color"]),
                 weight=float(req["weight"]),
+                lang=lang,
             ),
-            _item(layer, "Other segment", "line", str(exp["color"]), weight=float(exp["weight"])),
             _item(
                 layer,
-                "Across water: approximate (Natural Earth)",
+                t("legend.other", lang),
+                "line",
+                str(exp["color"]),
+                weight=float(exp["weight"]),
+                lang=lang,
+            ),
+            _item(
+                layer,
+                t("legend.water", lang),
                 "line",
                 str(approx["color"]),
                 dash=PRECISION_DASH["approximate"],
                 weight=float(approx["weight"]),
+                lang=lang,
             ),
         ]
     if layer in PROGRAMME_COLOURS:
         return [
             _item(
                 layer,
-                LAYER_TITLES[layer],
+                layer_title(layer, lang),
                 "line",
                 PROGRAMME_COLOURS[layer],
                 weight=_FORT_LINE_WEIGHT / 2,
                 opacity=0.85,
-                group=_FORT_GROUP,
+                group=t("legend.fort_group", lang),
             ),
         ]
     if layer == "treaty":
         return [
             _item(
                 layer,
-                status.replace("-", " ").capitalize(),
+                _capital(status_label(status, lang)),
                 "fill",
                 TREATY_STATUS_COLOURS[status],
                 opacity=float(treaty_style(status)["fillOpacity"]),
                 outline="#7d7d7d",
+                lang=lang,
             )
             for status in TREATY_STATUSES
         ]
     if layer == "basemap":
         return [
-            _item(layer, "Land", "fill", LAND_COLOUR, outline=LAND_OUTLINE_COLOUR),
-            _item(layer, "Sea and large lakes", "fill", SEA_COLOUR, outline=_LAKE_SHORE),
+            _item(
+                layer,
+                t("legend.land", lang),
+                "fill",
+                LAND_COLOUR,
+                outline=LAND_OUTLINE_COLOUR,
+                lang=lang,
+            ),
+            _item(
+                layer,
+                t("legend.sea", lang),
+                "fill",
+                SEA_COLOUR,
+                outline=_LAKE_SHORE,
+                lang=lang,
+            ),
         ]
     raise ValueError(f"unknown layer {layer!r}; expected one of {list(LAYER_IDS)}")
 
 
-def _reading_items() -> list[LegendItem]:
+def _reading_items(lang: str) -> list[LegendItem]:
     """How precision and build state look, shown once when any programme layer is visible."""
     grey = "#555555"
-    layer = "how-to-read"
+    group = t("legend.read_group", lang)
+    dash = PRECISION_DASH
+    opacity = _STATE_OPACITY
     return [
-        _reading(layer, "Exact line", "line", grey, None),
-        _reading(layer, "Approximate: location not public", "line", grey, "8 6"),
-        _reading(layer, "Corridor: somewhere within this strip", "fill", grey, "2 5", hatch=True),
-        _reading(layer, "Site (approximate point)", "point", grey, None),
-        _reading(layer, "Complete", "line", grey, None, opacity=_STATE_OPACITY["complete"]),
+        _reading(group, t("legend.exact", lang), "line", grey, dash["exact"]),
+        _reading(group, t("legend.approximate", lang), "line", grey, dash["approximate"]),
+        _reading(group, t("legend.corridor", lang), "fill", grey, dash["corridor"], hatch=True),
+        _reading(group, t("legend.site", lang), "point", grey, None),
         _reading(
-            layer,
-            "Under construction",
+            group, t("legend.complete", lang), "line", grey, None, opacity=opacity["complete"]
+        ),
+        _reading(
+            group,
+            t("legend.under_construction", lang),
             "line",
             grey,
             None,
-            opacity=_STATE_OPACITY["under-construction"],
+            opacity=opacity["under-construction"],
         ),
         _reading(
-            layer, "Announced, not started", "line", grey, None, opacity=_STATE_OPACITY["announced"]
+            group, t("legend.announced", lang), "line", grey, None, opacity=opacity["announced"]
         ),
     ]
 
 
 def _reading(
-    layer: str,
+    group: str,
     label: str,
     kind: Kind,
     colour: str,
@@ -479,8 +571,8 @@ def _reading(
     opacity: float = 0.85,
 ) -> LegendItem:
     return LegendItem(
-        layer=layer,
-        group="Fortifications: how to read",
+        layer=HOW_TO_READ,
+        group=group,
         label=label,
         kind=kind,
         colour=colour,
@@ -492,13 +584,15 @@ def _reading(
     )
 
 
-def legend_items(visible_layers: Iterable[str]) -> list[LegendItem]:
+def legend_items(visible_layers: Iterable[str], lang: str = "en") -> list[LegendItem]:
     """Describe exactly what the visible layers draw, in :data:`LAYERS` order.
 
     Parameters
     ----------
     visible_layers : iterable of str
         Layer ids from :data:`LAYER_IDS`.
+    lang : {"en", "pl"}, default "en"
+        Language of the group titles and labels.
 
     Returns
     -------
@@ -518,6 +612,8 @@ def legend_items(visible_layers: Iterable[str]) -> list[LegendItem]:
     ['East Shield (Poland)', 'Exact line']
     >>> {i["layer"] for i in legend_items(["borders"])}
     {'borders'}
+    >>> [i["label"] for i in legend_items(["treaty"], "pl")][:2]
+    ['Nie jest stroną', 'Sygnatariusz']
     >>> legend_items([])
     []
     >>> legend_items(["roads"])  # doctest: +ELLIPSIS
@@ -535,7 +631,7 @@ def legend_items(visible_layers: Iterable[str]) -> list[LegendItem]:
     )
     items: list[LegendItem] = []
     for n, layer in enumerate(shown):
-        items.extend(_layer_items(layer))
+        items.extend(_layer_items(layer, lang))
         if n == last_programme:
-            items.extend(_reading_items())
+            items.extend(_reading_items(lang))
     return items
