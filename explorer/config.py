@@ -35,3 +35,27 @@ LANGUAGES: Final[tuple[str, ...]] = ("en", "pl")
 
 #: Translation tables: every ``*.csv`` here has the columns ``key,en,pl``.
 I18N_DIR: Final[Path] = GEODATA_DIR / "i18n"
+
+# --- Analysts' overlays (explorer.overlay) ---------------------------------------------------
+# Defaults fit the benchmark sizes (100,000 points or 20,000 polygons as GeoJSON, ~15 MB) with
+# room to spare; each can be overridden per call, with CLI flags, or with an environment variable
+# named like the constant with a ``BFE_`` prefix (e.g. ``BFE_OVERLAY_MAX_BYTES=100000000``).
+
+
+def _env_int(name: str, default: int) -> int:
+    """Return the positive integer in ``$BFE_<name>``, or ``default`` when unset or malformed."""
+    import os  # local: only the overlay limits read the environment
+
+    value = os.environ.get(f"BFE_{name}", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else default
+
+
+#: Largest overlay file accepted, in bytes (the upload widget and ``--overlay``).
+OVERLAY_MAX_BYTES: Final[int] = _env_int("OVERLAY_MAX_BYTES", 50_000_000)
+#: Most features an overlay may hold (each drawn on the map and in exports).
+OVERLAY_MAX_FEATURES: Final[int] = _env_int("OVERLAY_MAX_FEATURES", 200_000)
+#: Zipped shapefiles: most members, total uncompressed bytes, and the highest compression ratio of
+#: any member (a zip bomb's ratio is in the hundreds or thousands; real shapefiles stay under ~50).
+OVERLAY_ZIP_MAX_MEMBERS: Final[int] = _env_int("OVERLAY_ZIP_MAX_MEMBERS", 100)
+OVERLAY_ZIP_MAX_UNCOMPRESSED: Final[int] = _env_int("OVERLAY_ZIP_MAX_UNCOMPRESSED", 250_000_000)
+OVERLAY_ZIP_MAX_RATIO: Final[int] = _env_int("OVERLAY_ZIP_MAX_RATIO", 200)
