@@ -164,7 +164,7 @@ def load_dataset(data_dir: Path | str = GEODATA_DIR) -> Dataset:
     >>> load_dataset("/nonexistent")
     Traceback (most recent call last):
     ...
-    explorer.validate.DataError: 8 problem(s) in geodata:
+    explorer.validate.DataError: 9 problem(s) in geodata:
     ...
     """
     data_dir = Path(data_dir)

@@ -17,6 +17,8 @@ DEFAULT_LON = 25.0
 DEFAULT_ZOOM = 4
 ZOOM_MIN, ZOOM_MAX = 3, 12
 LANGUAGES = ("en", "pl")
+#: ``explore``: the map with every control; ``present``: the story's chapters, full screen.
+MODES = ("explore", "present")
 
 #: Longest value accepted for any key (anything longer is garbage or an attack).
 MAX_VALUE_LEN = 400
@@ -40,6 +42,12 @@ class State:
         Selected border segment id.
     lang : str
         Interface language.
+    mode : str
+        ``explore`` or ``present`` (:data:`MODES`).
+    chapter : int
+        The story chapter shown in ``present`` mode (1..N).
+    notices : tuple of str
+        Why values of a parsed query were ignored (not part of the state's identity).
     """
 
     layers: tuple[str, ...]
@@ -49,6 +57,8 @@ class State:
     zoom: int = DEFAULT_ZOOM
     segment: str | None = None
     lang: str = "en"
+    mode: str = "explore"
+    chapter: int = 1
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -75,6 +85,7 @@ def parse_query(
     known_layers: Sequence[str],
     known_segments: Iterable[str],
     default: State,
+    chapters: int = 0,
 ) -> State:
     """Turn query parameters into a :class:`State`, falling back per key with a notice.
 
@@ -86,6 +97,8 @@ def parse_query(
         Valid layer and segment ids.
     default : State
         Used for every missing or invalid value.
+    chapters : int, default 0
+        Number of story chapters: ``chapter`` must be 1..``chapters``.
 
     Returns
     -------
@@ -99,6 +112,10 @@ def parse_query(
     ...                 known_segments=[], default=d)
     >>> s.date, s.zoom, s.notices
     (datetime.date(2026, 2, 20), 4, ("Ignored zoom='99': expected a whole number 3–12.",))
+    >>> s = parse_query({"mode": "present", "chapter": "12"}, known_layers=[], known_segments=[],
+    ...                 default=d, chapters=9)
+    >>> s.mode, s.chapter, s.notices
+    ('present', 1, ("Ignored chapter='12': expected a chapter number 1–9.",))
     """
     notices: list[str] = []
     state = default
@@ -108,7 +125,8 @@ def parse_query(
         notices.append(f"Ignored {key}={shown!r}: {why}.")
 
     raw_values = {
-        k: _one(params, k) for k in ("layers", "date", "lat", "lon", "zoom", "segment", "lang")
+        k: _one(params, k)
+        for k in ("layers", "date", "lat", "lon", "zoom", "segment", "lang", "mode", "chapter")
     }
     for key, raw in raw_values.items():
         if raw is None:
@@ -160,11 +178,24 @@ def parse_query(
                 state = replace(state, lang=raw)
             else:
                 note(key, raw, f"expected one of {', '.join(LANGUAGES)}")
+        elif key == "mode":
+            if raw in MODES:
+                state = replace(state, mode=raw)
+            else:
+                note(key, raw, f"expected one of {', '.join(MODES)}")
+        elif key == "chapter":
+            if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= chapters:
+                state = replace(state, chapter=int(raw))
+            else:
+                note(key, raw, f"expected a chapter number 1–{chapters}")
     return replace(state, notices=tuple(notices))
 
 
 def to_query(state: State) -> dict[str, str]:
     """Return the query parameters for ``state`` (always complete, so a link is self-contained).
+
+    In ``present`` mode the chapter fixes the layers, date and view, so the link is just the
+    mode, the chapter and the language; in ``explore`` mode (the default) ``mode`` is left out.
 
     Examples
     --------
@@ -173,7 +204,11 @@ def to_query(state: State) -> dict[str, str]:
     ('a,b', '2026-01-01')
     >>> to_query(replace(d, layers=()))["layers"]
     'none'
+    >>> to_query(replace(d, mode="present", chapter=3))
+    {'mode': 'present', 'chapter': '3', 'lang': 'en'}
     """
+    if state.mode == "present":
+        return {"mode": "present", "chapter": str(state.chapter), "lang": state.lang}
     query = {
         "layers": ",".join(state.layers) if state.layers else "none",
         "date": state.date.isoformat(),

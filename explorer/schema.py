@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
-FieldKind = Literal["str", "int", "float", "bool", "date", "partial_date", "list", "enum"]
+FieldKind = Literal["str", "int", "float", "signed", "bool", "date", "partial_date", "list", "enum"]
 
 # --- Allowed values --------------------------------------------------------------------------
 
@@ -117,7 +117,8 @@ class Field:
     name : str
         Column / property name.
     kind : FieldKind
-        ``str``, ``int``, ``float``, ``bool`` (``true``/``false``), ``date`` (``YYYY-MM-DD``),
+        ``str``, ``int``, ``float`` (both not negative), ``signed`` (a number that may be
+        negative, e.g. a longitude), ``bool`` (``true``/``false``), ``date`` (``YYYY-MM-DD``),
         ``partial_date`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``), ``list`` (of strings) or
         ``enum`` (one of ``allowed``).
     required : bool
@@ -310,6 +311,33 @@ TREATY_EVENTS_TABLE = TableSpec(
     ),
 )
 
+#: The presenter's story: one row per chapter, shown in ``chapter`` order (1..N, consecutive).
+#: ``west``..``north`` is the view in degrees, ``layers`` are :data:`explorer.style.LAYER_IDS`
+#: (checked by :mod:`explorer.validate`, which may import the style), and every chapter cites
+#: its sources. Titles, captions and speaker notes are in each language of the interface.
+STORY = TableSpec(
+    name="story",
+    filename="story.csv",
+    id_field="id",
+    fields=(
+        Field("chapter", "int"),
+        Field("id"),
+        Field("date", "date"),
+        Field("west", "signed"),
+        Field("south", "signed"),
+        Field("east", "signed"),
+        Field("north", "signed"),
+        Field("layers", "list"),
+        Field("title_en"),
+        Field("title_pl"),
+        Field("caption_en"),
+        Field("caption_pl"),
+        Field("notes_en"),
+        Field("notes_pl"),
+        Field("sources", "list", ref="sources"),
+    ),
+)
+
 #: Every table, in load order (referenced tables first).
 TABLES: Final[tuple[TableSpec, ...]] = (
     SOURCES,
@@ -320,6 +348,7 @@ TABLES: Final[tuple[TableSpec, ...]] = (
     COUNTRY_SHAPES,
     FORTIFICATIONS,
     TREATY_EVENTS_TABLE,
+    STORY,
 )
 
 TABLES_BY_NAME: Final[dict[str, TableSpec]] = {t.name: t for t in TABLES}

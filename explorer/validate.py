@@ -112,7 +112,7 @@ def _check_value(fld: schema.Field, value: object) -> tuple[object, str | None]:
         if kind == "enum" and fld.allowed is not None and value not in fld.allowed:
             return value, f"{value!r} is not one of {sorted(fld.allowed)}"
         return value, None
-    if kind in ("int", "float"):
+    if kind in ("int", "float", "signed"):
         if isinstance(value, bool):
             return value, f"expected a number, got {value!r}"
         if isinstance(value, str):
@@ -122,8 +122,10 @@ def _check_value(fld: schema.Field, value: object) -> tuple[object, str | None]:
                 return value, f"expected a number, got {value!r}"
         if not isinstance(value, int | float) or not math.isfinite(value):
             return value, f"expected a finite number, got {value!r}"
-        if value < 0:
+        if value < 0 and kind != "signed":
             return value, f"must not be negative, got {value!r}"
+        if kind == "int" and not float(value).is_integer():
+            return value, f"expected a whole number, got {value!r}"
         return (int(value) if kind == "int" else float(value)), None
     if kind == "bool":
         if isinstance(value, bool):
@@ -419,6 +421,64 @@ def _border_length_rules(records: list[Record]) -> list[Problem]:
     ]
 
 
+def story_rules(records: list[Record]) -> list[Problem]:
+    """Check the story: chapters numbered 1..N in file order, known layers, a sane view and date.
+
+    Field types and source ids are checked by :func:`check_table` and :func:`check_references`;
+    this adds what the presenter relies on.
+
+    Parameters
+    ----------
+    records : list of dict
+        Coerced rows of ``story.csv`` (from :func:`check_table`).
+
+    Returns
+    -------
+    list of Problem
+        Empty when the story can be presented.
+
+    Examples
+    --------
+    >>> row = {"id": "a", "chapter": 2, "west": 30.0, "south": 50.0, "east": 20.0, "north": 55.0,
+    ...        "layers": ["borders", "moat"], "date": dt.date(2026, 1, 1)}
+    >>> for p in sorted(story_rules([row])):
+    ...     print(p.field, "|", p.message)
+    chapter | chapter 2 is out of order: expected 1 (chapters run 1..N in file order)
+    east | west 30.0 must be less than east 20.0
+    layers | unknown layer 'moat' (see `python -m explorer layers`)
+    """
+    from explorer import permalink, style  # local: only the story needs layer ids and dates
+
+    fname = schema.STORY.filename
+    problems = []
+    for index, rec in enumerate(records, start=1):
+        rid = _record_id(schema.STORY, rec, index)
+        number = rec.get("chapter")
+        if isinstance(number, int) and number != index:
+            message = f"chapter {number} is out of order: expected {index} (chapters run 1..N"
+            problems.append(Problem(fname, rid, "chapter", message + " in file order)"))
+        for layer in rec.get("layers") or []:
+            if layer not in style.LAYER_IDS:
+                message = f"unknown layer {layer!r} (see `python -m explorer layers`)"
+                problems.append(Problem(fname, rid, "layers", message))
+        bounds = {k: rec.get(k) for k in ("west", "south", "east", "north")}
+        for key, value in bounds.items():
+            limit = 90.0 if key in ("south", "north") else 180.0
+            if isinstance(value, float) and not -limit <= value <= limit:
+                message = f"{value} is outside -{limit:g}..{limit:g} degrees"
+                problems.append(Problem(fname, rid, key, message))
+        for low, high in (("west", "east"), ("south", "north")):
+            a, b = bounds[low], bounds[high]
+            if isinstance(a, float) and isinstance(b, float) and not a < b:
+                message = f"{low} {a} must be less than {high} {b}"
+                problems.append(Problem(fname, rid, high, message))
+        day = rec.get("date")
+        if isinstance(day, dt.date) and not permalink.DATE_MIN <= day <= permalink.DATE_MAX:
+            span = f"{permalink.DATE_MIN}..{permalink.DATE_MAX}"
+            problems.append(Problem(fname, rid, "date", f"{day} is outside the map's {span}"))
+    return problems
+
+
 def validate_dir(data_dir: Path) -> tuple[dict[str, list[Record]], list[Problem]]:
     """Read and check every table in ``data_dir``.
 
@@ -452,4 +512,5 @@ def validate_dir(data_dir: Path) -> tuple[dict[str, list[Record]], list[Problem]
     problems += _fortification_rules(tables[schema.FORTIFICATIONS.name])
     problems += _treaty_rules(tables[schema.TREATY_EVENTS_TABLE.name])
     problems += _border_length_rules(tables[schema.BORDER_LENGTHS.name])
+    problems += story_rules(tables[schema.STORY.name])
     return tables, sorted(set(problems))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -14,11 +15,12 @@ from explorer.permalink import State
 LAYERS = ["borders", "east-shield", "treaty", "basemap"]
 SEGMENTS = ["POL-BLR", "POL-RUS"]
 DEFAULT = State(layers=("borders", "basemap"), date=dt.date(2026, 11, 22))
+CHAPTERS = 9
 
 
 def parse(params):
     return permalink.parse_query(
-        params, known_layers=LAYERS, known_segments=SEGMENTS, default=DEFAULT
+        params, known_layers=LAYERS, known_segments=SEGMENTS, default=DEFAULT, chapters=CHAPTERS
     )
 
 
@@ -66,6 +68,14 @@ def test_all_layers_off_survives_a_round_trip():
         ({"lang": "de"}, "lang", "expected one of"),
         ({"layers": "borders,<script>"}, "layers", "unknown layer"),
         ({"date": "2" * 10_000}, "date", "too long"),
+        ({"mode": "slides"}, "mode", "expected one of explore, present"),
+        ({"mode": "PRESENT"}, "mode", "expected one of explore, present"),
+        ({"chapter": "0"}, "chapter", "expected a chapter number 1–9"),
+        ({"chapter": "10"}, "chapter", "expected a chapter number 1–9"),
+        ({"chapter": "-1"}, "chapter", "expected a chapter number 1–9"),
+        ({"chapter": "2.5"}, "chapter", "expected a chapter number 1–9"),
+        ({"chapter": "٣"}, "chapter", "expected a chapter number 1–9"),  # Arabic-Indic 3
+        ({"chapter": "9" * 5000}, "chapter", "too long"),
     ],
 )
 def test_bad_values_fall_back_with_a_notice(params, field, needle):
@@ -73,6 +83,42 @@ def test_bad_values_fall_back_with_a_notice(params, field, needle):
     assert getattr(state, field) == getattr(DEFAULT, field) or field in ("layers", "date")
     assert len(state.notices) == 1
     assert needle in state.notices[0]
+
+
+def test_present_mode_round_trip_keeps_mode_chapter_and_language():
+    state = State(layers=("borders",), date=dt.date(2026, 2, 20), mode="present", chapter=8,
+                  lang="pl")  # fmt: skip
+    query = permalink.to_query(state)
+    assert query == {"mode": "present", "chapter": "8", "lang": "pl"}
+    restored = parse(query)
+    assert (restored.mode, restored.chapter, restored.lang) == ("present", 8, "pl")
+    assert restored.notices == ()
+
+
+def test_explore_mode_links_are_unchanged_and_carry_no_mode():
+    query = permalink.to_query(replace(DEFAULT, chapter=4))
+    assert "mode" not in query and "chapter" not in query
+    assert parse(query).mode == "explore"
+
+
+def test_mode_and_chapter_defaults():
+    state = parse({"mode": "present"})
+    assert (state.mode, state.chapter, state.notices) == ("present", 1, ())
+    assert parse({}).mode == "explore"
+    assert parse({"mode": ["present", "explore"]}).mode == "explore"  # the last value wins
+
+
+def test_bad_chapter_keeps_present_mode_with_the_first_chapter():
+    state = parse({"mode": "present", "chapter": "99"})
+    assert (state.mode, state.chapter) == ("present", 1)
+    assert len(state.notices) == 1 and "chapter='99'" in state.notices[0]
+
+
+def test_without_a_story_no_chapter_is_accepted():
+    state = permalink.parse_query(
+        {"chapter": "1"}, known_layers=LAYERS, known_segments=SEGMENTS, default=DEFAULT
+    )
+    assert state.chapter == 1 and "expected a chapter number 1–0" in state.notices[0]
 
 
 def test_dates_outside_the_range_are_clamped_not_dropped():
@@ -101,7 +147,9 @@ def test_default_state_clamps_today():
 @settings(max_examples=300, deadline=None)
 @given(
     st.dictionaries(
-        st.sampled_from(["layers", "date", "lat", "lon", "zoom", "segment", "lang", "x", ""]),
+        st.sampled_from(
+            ["layers", "date", "lat", "lon", "zoom", "segment", "lang", "mode", "chapter", "x", ""]
+        ),
         st.one_of(
             st.text(max_size=50),
             st.lists(st.text(max_size=20), max_size=4),
@@ -119,3 +167,5 @@ def test_any_query_string_gives_a_valid_state(params):
     assert set(state.layers) <= set(LAYERS)
     assert state.segment in (None, *SEGMENTS)
     assert state.lang in permalink.LANGUAGES
+    assert state.mode in permalink.MODES
+    assert 1 <= state.chapter <= CHAPTERS
