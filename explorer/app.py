@@ -14,7 +14,7 @@ from streamlit_folium import st_folium
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from explorer import config, data, features, maps, permalink, style, timeline
-from explorer.ui import copy_link, export_panel, panel, sidebar, state
+from explorer.ui import copy_link, data_errors, export_panel, panel, sidebar, state
 from explorer.ui.text import md_escape
 
 st.set_page_config(
@@ -26,9 +26,12 @@ st.set_page_config(
 
 
 @st.cache_resource(show_spinner="Loading border data…")
-def get_dataset() -> data.Dataset:
-    """Load and validate the bundled data once per server (shared, treated as read-only)."""
-    return data.load_dataset()
+def get_dataset(data_dir: str) -> data.Dataset:
+    """Load and validate the data once per server and folder (shared, treated as read-only).
+
+    ``partial``: a broken file only turns off the layers that need it (``unavailable_layers``).
+    """
+    return data.load_dataset(data_dir, partial=True)
 
 
 @st.cache_resource(show_spinner=False)
@@ -38,19 +41,20 @@ def get_basemap() -> dict:
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
-def get_collections(day: dt.date, visible: tuple[str, ...], lang: str) -> dict:
+def get_collections(data_dir: str, day: dt.date, visible: tuple[str, ...], lang: str) -> dict:
     """GeoJSON of the visible data layers on a date (shared, read-only; the costly part).
 
     folium objects are not cached: ``st_folium`` renames elements as it serialises them, so a
     reused FeatureGroup would point at variables that no longer exist.
     """
-    return features.layer_collections(get_dataset(), date=day, visible=visible, lang=lang)
+    ds = get_dataset(data_dir)
+    return features.layer_collections(ds, date=day, visible=visible, lang=lang)
 
 
 @st.cache_data(show_spinner=False)
-def get_key_events() -> object:
+def get_key_events(data_dir: str) -> object:
     """Return the key events the time control can jump to."""
-    ds = get_dataset()
+    ds = get_dataset(data_dir)
     return timeline.key_events(ds.treaty_events, ds.fortifications)
 
 
@@ -67,11 +71,14 @@ def segment_views(ds: data.Dataset) -> dict[str, tuple[float, float, int]]:
 
 def main() -> None:
     """Draw the page."""
+    data_dir = str(config.geodata_dir())
     try:
-        ds = get_dataset()
+        ds = get_dataset(data_dir)
     except data.DataError as exc:
-        st.error("The bundled data failed validation, so the map cannot be drawn.")
-        st.code(str(exc), language=None)
+        data_errors.show_fatal(exc.problems, data_dir)
+        st.stop()
+    except Exception as exc:  # any surprise in the data: a message, never a traceback
+        st.error(f"The data in {md_escape(data_dir)} could not be loaded: {md_escape(exc)}")
         st.stop()
     layer_ids = list(style.LAYER_IDS)
     state.init_from_query(
@@ -84,7 +91,7 @@ def main() -> None:
     st.sidebar.caption(
         "NATO's eastern flank: border fortifications and the Ottawa mine-ban treaty, with sources."
     )
-    sidebar.time_controls(get_key_events())
+    sidebar.time_controls(get_key_events(data_dir))
     sidebar.layer_toggles(style.LAYERS)
     names = dict(zip(ds.segments["id"], ds.segments["name_en"], strict=True))
     sidebar.segment_picker(names, segment_views(ds))
@@ -94,6 +101,7 @@ def main() -> None:
     state.write_query(current)
 
     st.title("Border Fortification Explorer")
+    data_errors.show_broken_files(ds)
     for notice in st.session_state.get(state.NOTICES, []):
         st.info(f"Link not fully understood — {md_escape(notice)} The default is shown instead.")
     day = current.date
@@ -102,7 +110,9 @@ def main() -> None:
             "Before 18 September 1997 the Mine Ban Treaty did not exist yet: every country is "
             "shown as a non-party and no fortification had been announced."
         )
-    data_layers = [i for i in current.layers if i in style.DATA_LAYERS]
+    # Layers whose data file is broken stay selected (the link keeps them) but are not drawn.
+    drawn = tuple(i for i in current.layers if i not in ds.unavailable_layers)
+    data_layers = [i for i in drawn if i in style.DATA_LAYERS]
     if not current.layers:
         st.warning("All layers are off: turn some on in the sidebar to see data on the map.")
 
@@ -112,8 +122,8 @@ def main() -> None:
     base = maps.build_base_map(
         center=(permalink.DEFAULT_LAT, permalink.DEFAULT_LON), zoom=permalink.DEFAULT_ZOOM
     )
-    groups = maps.feature_groups(get_collections(day, tuple(data_layers), current.lang))
-    if "basemap" in current.layers:
+    groups = maps.feature_groups(get_collections(data_dir, day, tuple(data_layers), current.lang))
+    if "basemap" in drawn:
         groups.insert(0, maps.basemap_group(get_basemap()))
     legend_col, map_col = st.columns([1, 3.2])
     with map_col:
@@ -134,7 +144,7 @@ def main() -> None:
         )
     with legend_col:
         st.markdown("**Legend**")
-        legend = maps.legend_html(style.legend_items(current.layers))
+        legend = maps.legend_html(style.legend_items(drawn))
         if legend.strip():
             st.html(legend)
         else:
@@ -143,15 +153,19 @@ def main() -> None:
     live_lat, live_lon, live_zoom = state.live_view()
     export_panel.show(
         ds,
-        layers=current.layers,
+        layers=drawn,
         day=day,
         lat=live_lat,
         lon=live_lon,
         zoom=live_zoom,
         lang=current.lang,
     )
-    panel.show_lengths(ds, current.segment, day)
-    panel.show_treaty_summary(ds, day)
+    if not data_errors.show_panel_unavailable(
+        ds, "Border lengths", ("border_lengths", "fortifications")
+    ):
+        panel.show_lengths(ds, current.segment, day)
+    if not data_errors.show_panel_unavailable(ds, "Mine Ban Treaty status", ("treaty_events",)):
+        panel.show_treaty_summary(ds, day)
 
 
 main()

@@ -36,6 +36,25 @@ LANGUAGES: Final[tuple[str, ...]] = ("en", "pl")
 #: Translation tables: every ``*.csv`` here has the columns ``key,en,pl``.
 I18N_DIR: Final[Path] = GEODATA_DIR / "i18n"
 
+#: Environment variable pointing the app at another data folder, e.g. a copy of ``geodata/``
+#: to try an edit on: ``EXPLORER_GEODATA_DIR=/tmp/mydata python -m explorer app``.
+GEODATA_DIR_ENV: Final[str] = "EXPLORER_GEODATA_DIR"
+
+
+def geodata_dir() -> Path:
+    """Return the data folder the app reads: ``$EXPLORER_GEODATA_DIR`` if set, else ``geodata/``.
+
+    Examples
+    --------
+    >>> geodata_dir() == GEODATA_DIR or GEODATA_DIR_ENV in __import__("os").environ
+    True
+    """
+    import os  # local: only this reads the environment
+
+    value = os.environ.get(GEODATA_DIR_ENV, "").strip()
+    return Path(value).expanduser() if value else GEODATA_DIR
+
+
 # --- Analysts' overlays (explorer.overlay) ---------------------------------------------------
 # Defaults fit the benchmark sizes (100,000 points or 20,000 polygons as GeoJSON, ~15 MB) with
 # room to spare; each can be overridden per call, with CLI flags, or with an environment variable

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
-from explorer import geometry, validate
+from explorer import geometry, schema, validate
 from explorer.config import DISPLAY_CRS, GEODATA_DIR
-from explorer.validate import DataError, parse_partial_date
+from explorer.validate import DataError, Problem, parse_partial_date
 
 __all__ = ["DataError", "Dataset", "load_dataset"]
 
@@ -45,6 +46,14 @@ class Dataset:
         Dated treaty events, ``date`` as ``datetime.date``.
     data_dir : pathlib.Path
         Where the data was read from.
+    problems : tuple of Problem
+        What was wrong (only ever non-empty for ``load_dataset(..., partial=True)``).
+    broken_tables : frozenset of str
+        Names of the tables (:data:`explorer.schema.TABLES`) that had problems; each is loaded
+        as an empty table with the right columns so nothing from a broken file is shown.
+    unavailable_layers : mapping of str to tuple of str
+        Layer id -> the broken files it depends on (see :data:`explorer.schema.LAYER_TABLES`),
+        in :data:`explorer.schema.LAYER_TABLES` order. Such layers must not be drawn.
     """
 
     sources: pd.DataFrame
@@ -56,6 +65,13 @@ class Dataset:
     fortifications: gpd.GeoDataFrame
     treaty_events: pd.DataFrame
     data_dir: Path
+    problems: tuple[Problem, ...] = ()
+    broken_tables: frozenset[str] = frozenset()
+    unavailable_layers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def problems_in(self, filename: str) -> list[Problem]:
+        """Return the problems found in one file (e.g. ``"fortifications.geojson"``)."""
+        return [p for p in self.problems if p.file == filename]
 
 
 def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
@@ -110,15 +126,19 @@ def build_segments(
 
 
 def derive_fortification_geometry(
-    forts: gpd.GeoDataFrame, segments: gpd.GeoDataFrame, shapes: gpd.GeoDataFrame
+    forts: gpd.GeoDataFrame, segments: gpd.GeoDataFrame, shapes: gpd.GeoDataFrame | None
 ) -> gpd.GeoDataFrame:
     """Fill in geometries of features whose location is only known as "along the border".
 
     ``segment``: the merged line of the listed segments. ``corridor``: the strip of
-    ``derive_width_km`` on the feature country's side of those segments.
+    ``derive_width_km`` on the feature country's side of those segments; without ``shapes``
+    (country shapes unavailable) a corridor's side is unknown and its geometry is left None.
     """
     seg_geom = dict(zip(segments["id"], segments.geometry, strict=True))
-    side = dict(zip(shapes["iso3"], shapes.geometry, strict=True))
+    if shapes is None:
+        side = None
+    else:
+        side = dict(zip(shapes["iso3"], shapes.geometry, strict=True))
     out = forts.copy()
     geoms = []
     for rec in forts.to_dict("records"):
@@ -129,6 +149,8 @@ def derive_fortification_geometry(
         line = geometry.merge_lines(seg_geom[s] for s in rec["derive_segments"])
         if method == "segment":
             geoms.append(line)
+        elif side is None:
+            geoms.append(None)
         else:
             geoms.append(geometry.corridor(line, side.get(rec["country"]), rec["derive_width_km"]))
     out["geometry"] = gpd.GeoSeries(geoms, index=out.index, crs=DISPLAY_CRS)
@@ -139,13 +161,37 @@ def _date_or_none(value: object) -> dt.date | None:
     return parse_partial_date(value) if isinstance(value, str) and value else None
 
 
-def load_dataset(data_dir: Path | str = GEODATA_DIR) -> Dataset:
+def _broken_tables(problems: Iterable[Problem]) -> set[str]:
+    """Names of the tables the problems are in."""
+    by_file = {spec.filename: spec.name for spec in schema.TABLES}
+    return {by_file.get(p.file, p.file) for p in problems}
+
+
+def _unavailable_layers(broken: set[str], forts: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+    """Layer id -> broken files it depends on (:data:`explorer.schema.LAYER_TABLES`)."""
+    corridor_programmes = set(forts.loc[forts["derive_method"] == "corridor", "programme"])
+    out = {}
+    for layer, needs in schema.LAYER_TABLES.items():
+        tables = [t for t in needs if t in broken]
+        if layer in corridor_programmes and "country_shapes" in broken:
+            tables.append("country_shapes")
+        if tables:
+            out[layer] = tuple(schema.TABLES_BY_NAME[t].filename for t in tables)
+    return out
+
+
+def load_dataset(data_dir: Path | str = GEODATA_DIR, *, partial: bool = False) -> Dataset:
     """Validate and load every table in ``data_dir``.
 
     Parameters
     ----------
     data_dir : path, default ``geodata/``
         Folder holding the data files.
+    partial : bool, default False
+        False: any problem raises. True: a file with problems that only some map layers need
+        (see :data:`explorer.schema.LAYER_TABLES`) is loaded as an empty table and those layers
+        are listed in ``Dataset.unavailable_layers``, with the problems in ``Dataset.problems``;
+        only a problem in a file everything needs (:data:`explorer.schema.CORE_TABLES`) raises.
 
     Returns
     -------
@@ -154,7 +200,8 @@ def load_dataset(data_dir: Path | str = GEODATA_DIR) -> Dataset:
     Raises
     ------
     DataError
-        Listing every problem found in every file (nothing is loaded if anything is wrong).
+        Listing every problem found in every file (nothing is loaded if anything is wrong, or,
+        with ``partial``, if a core file is wrong).
 
     Examples
     --------
@@ -166,12 +213,16 @@ def load_dataset(data_dir: Path | str = GEODATA_DIR) -> Dataset:
     ...
     explorer.validate.DataError: 9 problem(s) in geodata:
     ...
+    >>> load_dataset(partial=True).unavailable_layers
+    {}
     """
     data_dir = Path(data_dir)
     tables, problems = validate.validate_dir(data_dir)
-    if problems:
+    broken = _broken_tables(problems)
+    if problems and (not partial or broken & set(schema.CORE_TABLES)):
         raise DataError(problems)
-    from explorer import schema  # local: only the field lists are needed here
+    for name in broken:
+        tables[name] = []  # nothing from a broken file is shown
 
     def cols(spec: schema.TableSpec) -> list[str]:
         return list(spec.field_names())
@@ -185,21 +236,31 @@ def load_dataset(data_dir: Path | str = GEODATA_DIR) -> Dataset:
     segments = build_segments(segment_rows, lines, lengths)
     shapes = _geo(tables["country_shapes"], cols(schema.COUNTRY_SHAPES))
     forts = _geo(tables["fortifications"], cols(schema.FORTIFICATIONS))
-    forts = derive_fortification_geometry(forts, segments, shapes)
+    forts = derive_fortification_geometry(
+        forts, segments, None if "country_shapes" in broken else shapes
+    )
+    geoms = forts.geometry.values
+    invalid = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
+    if invalid.any():  # pragma: no cover - defensive: derived geometry should always be valid
+        problems = sorted(
+            {
+                *problems,
+                *(
+                    Problem(
+                        schema.FORTIFICATIONS.filename, b, "geometry", "derived geometry is invalid"
+                    )
+                    for b in forts.loc[invalid, "id"]
+                ),
+            }
+        )
+        if not partial:
+            raise DataError(problems)
+        broken.add("fortifications")
+        forts = forts.iloc[0:0].copy()
     for key in ("announced", "start", "completed", "target"):
         forts[f"{key}_date"] = forts[key].map(_date_or_none)
     events = _frame(tables["treaty_events"], cols(schema.TREATY_EVENTS_TABLE))
     events = events.sort_values(["country", "treaty", "date", "id"]).reset_index(drop=True)
-    if not shapely.is_valid(forts.geometry.values).all():  # pragma: no cover - defensive
-        bad = forts.loc[~shapely.is_valid(forts.geometry.values), "id"].tolist()
-        raise DataError(
-            [
-                validate.Problem(
-                    "fortifications.geojson", b, "geometry", "derived geometry is invalid"
-                )
-                for b in bad
-            ]
-        )
     return Dataset(
         sources=sources,
         countries=countries,
@@ -210,4 +271,9 @@ def load_dataset(data_dir: Path | str = GEODATA_DIR) -> Dataset:
         fortifications=forts,
         treaty_events=events,
         data_dir=data_dir,
+        problems=tuple(problems),
+        broken_tables=frozenset(broken),
+        unavailable_layers=_unavailable_layers(
+            broken, _frame(tables["fortifications"], cols(schema.FORTIFICATIONS))
+        ),
     )

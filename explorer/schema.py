@@ -352,3 +352,24 @@ TABLES: Final[tuple[TableSpec, ...]] = (
 )
 
 TABLES_BY_NAME: Final[dict[str, TableSpec]] = {t.name: t for t in TABLES}
+
+
+# --- What depends on what ----------------------------------------------------------------------
+
+#: Tables everything needs (source ids, country names, the border segments and their lines): a
+#: problem in one of these files stops the app with a message naming it.
+CORE_TABLES: Final[tuple[str, ...]] = ("sources", "countries", "segments", "border_lines")
+
+#: Map layer id (:data:`explorer.style.LAYER_IDS`) -> the tables it is drawn from beyond
+#: :data:`CORE_TABLES`. A problem in one of these files disables only the layers listed with it;
+#: the rest of the app keeps working. ``borders`` shows the official lengths; each programme layer
+#: draws its features, and a corridor lies on one country's side of the border, so a programme
+#: with corridor features (``derive_method`` ``corridor``) also needs ``country_shapes`` (worked
+#: out from the data by :func:`explorer.data.load_dataset`); the treaty layer shades the country
+#: shapes by the events.
+LAYER_TABLES: Final[dict[str, tuple[str, ...]]] = {
+    "borders": ("border_lengths",),
+    **dict.fromkeys(sorted(PROGRAMMES), ("fortifications",)),
+    "treaty": ("country_shapes", "treaty_events"),
+    "basemap": (),
+}

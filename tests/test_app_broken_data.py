@@ -1,0 +1,128 @@
+"""The app on a broken copy of geodata/: an error per broken file, every other layer still drawn."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explorer import config, schema, style
+
+APP = str(Path(__file__).resolve().parent.parent / "explorer" / "app.py")
+PROGRAMMES = sorted(schema.PROGRAMMES)
+
+
+@pytest.fixture
+def broken_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of geodata/ that the app reads (``EXPLORER_GEODATA_DIR``), for a test to break."""
+    target = tmp_path / "geodata"
+    shutil.copytree(config.GEODATA_DIR, target)
+    monkeypatch.setenv(config.GEODATA_DIR_ENV, str(target))
+    return target
+
+
+def run_app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def map_args(at: AppTest) -> dict:
+    comps = [e for e in at.main if e.type == "component_instance"]
+    assert len(comps) == 1, "exactly one map"
+    return json.loads(comps[0].proto.json_args)
+
+
+def drawn_layers(at: AppTest) -> set[str]:
+    """Layer ids drawn on the map, from the feature ids in the component's script."""
+    script = map_args(at)["feature_group"]
+    marks = {
+        "borders": '"layer": "borders"',
+        "treaty": '"layer": "treaty"',
+        **{p: f'"layer": "{p}"' for p in PROGRAMMES},
+    }
+    return {layer for layer, mark in marks.items() if mark in script}
+
+
+def errors_shown(at: AppTest) -> list[str]:
+    """Text of the error boxes (markdown escapes removed)."""
+    return [e.value.replace("\\", "") for e in at.main.error]
+
+
+def test_drawn_layers_helper_sees_every_layer_of_the_bundled_data(monkeypatch):
+    monkeypatch.delenv(config.GEODATA_DIR_ENV, raising=False)
+    at = run_app(date="2026-02-20")
+    assert drawn_layers(at) == set(style.DATA_LAYERS)
+    assert not at.main.error
+
+
+def test_typo_in_fortifications_turns_off_the_programmes_and_keeps_the_rest(broken_copy):
+    path = broken_copy / "fortifications.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["features"][0]["properties"]["status"] = "finsihed"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    before = path.read_bytes()
+
+    at = run_app(date="2026-02-20")
+    assert drawn_layers(at) == {"borders", "treaty"}
+    errors = errors_shown(at)
+    assert len(errors) == 2
+    assert "fortifications.geojson" in errors[0] and "finsihed" in errors[0]
+    assert "East Shield (Poland)" in errors[0] and "Border fences" in errors[0]
+    assert "python -m explorer validate" in errors[0]
+    # Everything else works: the treaty panel, the legend without the lost layers, the link.
+    assert at.main.dataframe[-1].value.set_index("country").loc["Poland", "status"] == "withdrawn"
+    legend = at.main.get("html")[0].proto.body
+    assert "Mine Ban Treaty" in legend and "East Shield" not in legend
+    assert "east-shield" in at.query_params["layers"].split(",")  # the link keeps the choice
+    # The lengths panel counts fenced km from the broken file: a message instead of a wrong 0.
+    assert "Border lengths" in errors[1] and "fortifications.geojson" in errors[1]
+    assert path.read_bytes() == before
+
+
+def test_unknown_treaty_event_turns_off_only_the_treaty_layer(broken_copy):
+    path = broken_copy / "treaty_events.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(",signature,", ",signed,", 1), encoding="utf-8")
+
+    at = run_app(date="2026-02-20")
+    assert drawn_layers(at) == set(style.DATA_LAYERS) - {"treaty"}
+    errors = errors_shown(at)
+    assert any("treaty_events.csv" in e and "'signed'" in e for e in errors)
+    # The treaty summary is replaced by a message, not shown with every country a non-party.
+    assert any("Mine Ban Treaty status" in e and "is not shown" in e for e in errors)
+    assert not any("non-party" in str(d.value) for d in at.main.dataframe)
+
+
+def test_truncated_country_shapes_keeps_the_borders_and_line_programmes(broken_copy):
+    path = broken_copy / "country_shapes.geojson"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: len(text) // 2], encoding="utf-8")
+
+    at = run_app(date="2026-02-20")
+    assert drawn_layers(at) == {"borders", "pl-by-barrier", "pl-ru-barrier", "border-fence"}
+    (error,) = errors_shown(at)
+    assert "country_shapes.geojson" in error and "invalid JSON" in error
+    for title in ("Mine Ban Treaty status", "East Shield (Poland)", "Baltic Defence Line"):
+        assert title in error
+    # Toggling and moving the date still work on what is left.
+    at.sidebar.checkbox(key="layer_border-fence").uncheck().run()
+    assert not at.exception
+    assert drawn_layers(at) == {"borders", "pl-by-barrier", "pl-ru-barrier"}
+
+
+def test_a_broken_core_file_stops_with_a_message_not_a_traceback(broken_copy):
+    path = broken_copy / "sources.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("id,", "ident,", 1), encoding="utf-8")
+
+    at = run_app()
+    (error,) = errors_shown(at)
+    assert "cannot be drawn" in error and "sources.csv" in error
+    assert "python -m explorer validate" in error
+    assert not [e for e in at.main if e.type == "component_instance"]
