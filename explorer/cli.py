@@ -96,6 +96,12 @@ def _out_arg(value: str) -> Path:
     return path
 
 
+def _positive_arg(value: str) -> int:
+    if not value.strip().isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"invalid number {value!r}: expected a whole number > 0")
+    return int(value)
+
+
 def _port_arg(value: str) -> int:
     try:
         port = int(value)
@@ -168,6 +174,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=permalink.LANGUAGES, default="en", help="language of names")
     p.add_argument(
         "--dpi", type=_dpi_arg, default=150, help="PNG resolution (default 150: 2400 px wide)"
+    )
+    p.add_argument(
+        "--overlay",
+        metavar="FILE",
+        help="your own data drawn as its own layer (and added to data exports): .geojson/.json, "
+        ".gpkg (first layer), .zip (zipped shapefile) or .csv with lat/lon columns",
+    )
+    p.add_argument(
+        "--overlay-max-bytes",
+        type=_positive_arg,
+        metavar="N",
+        help=f"largest overlay file in bytes (default {config.OVERLAY_MAX_BYTES:,}; "
+        "env BFE_OVERLAY_MAX_BYTES)",
+    )
+    p.add_argument(
+        "--overlay-max-features",
+        type=_positive_arg,
+        metavar="N",
+        help=f"most overlay features (default {config.OVERLAY_MAX_FEATURES:,}; "
+        "env BFE_OVERLAY_MAX_FEATURES)",
     )
     p.add_argument("--data", type=_dir_arg, default=config.GEODATA_DIR, help=data_help)
 
@@ -303,6 +329,20 @@ def _cmd_export(args: argparse.Namespace) -> int:
     except export.ExportError as exc:
         print(f"{prog}: error: {exc} (see --help)", file=sys.stderr)
         return EXIT_USAGE
+    overlay = None
+    if args.overlay is not None:
+        from explorer.overlay import OverlayError, read_overlay_file
+
+        try:
+            overlay = read_overlay_file(
+                args.overlay,
+                max_bytes=args.overlay_max_bytes,
+                max_features=args.overlay_max_features,
+            )
+        except OverlayError as exc:
+            shown = "".join(c if c.isprintable() else "?" for c in str(args.overlay))
+            print(f"{prog}: error: overlay {shown}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     ds = _load(args.data)
     layers = args.layers if args.layers is not None else style.DEFAULT_LAYERS
     path = export.export(
@@ -315,6 +355,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         title=args.title,
         lang=args.lang,
         dpi=args.dpi,
+        overlay=overlay,
     )
     print(f"Wrote {path} ({fmt}, {_size(path.stat().st_size)})")
     return EXIT_OK

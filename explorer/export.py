@@ -32,7 +32,7 @@ import pyogrio
 import shapely
 from shapely.geometry import mapping
 
-from explorer import map_assets, maps, render, style, view
+from explorer import map_assets, maps, overlay_features, render, style, view
 from explorer.config import DATA_AS_OF
 from explorer.files import write_atomic
 from explorer.i18n import t
@@ -40,6 +40,7 @@ from explorer.view import DEFAULT_BBOX, features_in_view
 
 if TYPE_CHECKING:
     from explorer.data import Dataset
+    from explorer.overlay import Overlay
 
 __all__ = [
     "DEFAULT_BBOX",
@@ -279,6 +280,52 @@ def to_csv_bytes(gdf: gpd.GeoDataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
+def with_overlay_rows(
+    gdf: gpd.GeoDataFrame, overlay: Overlay, *, bbox: Sequence[float], lang: str = "en"
+) -> gpd.GeoDataFrame:
+    """Append an overlay's features touching ``bbox`` to the data of a view.
+
+    Overlay rows have ``layer`` "overlay", ``id`` "overlay-<n>" (n: the feature's number in the
+    file), ``name`` its name-like property, ``element`` point/line/polygon, empty ``sources``,
+    ``attribution`` "Your overlay: <file name>" and every property as JSON text in
+    ``properties`` (a column added for all rows).
+    """
+    area = shapely.box(*bbox)
+    src = overlay.gdf
+    columns = [c for c in src.columns if c != src.geometry.name]
+    label = overlay_features.label_column(columns)
+    records = src[columns].to_dict("records")
+    rows = [
+        {**rec, "properties": None, "geometry": geom}
+        for rec, geom in zip(
+            pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).to_dict("records"),
+            gdf.geometry.values,
+            strict=True,
+        )
+    ]
+    attribution = t("overlay.legend.group", lang, name=overlay.name)
+    for n, (rec, geom) in enumerate(zip(records, src.geometry.values, strict=True), start=1):
+        if not geom.intersects(area):
+            continue
+        values = {k: _json_value(v) for k, v in rec.items()}
+        rows.append(
+            {
+                "layer": "overlay",
+                "id": f"overlay-{n}",
+                "name": None if label is None else _json_value(rec[label]),
+                "element": overlay_features.KINDS[geom.geom_type],
+                "sources": "",
+                "source_refs": "",
+                "attribution": attribution,
+                "properties": json.dumps(values, ensure_ascii=False, default=str),
+                "geometry": geom,
+            }
+        )
+    order = [c for c in gdf.columns if c != gdf.geometry.name] + ["properties", "geometry"]
+    frame = pd.DataFrame.from_records(rows, columns=order)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+
+
 # --- Standalone HTML -----------------------------------------------------------------------------
 
 
@@ -309,13 +356,16 @@ def to_html_bytes(
     lang: str = "en",
     treaty: str = "APMBC",
     basemap: Mapping[str, gpd.GeoDataFrame] | None = None,
+    overlay: Overlay | None = None,
 ) -> bytes:
     """Return the interactive map of a view as one standalone HTML page that works offline.
 
     The app's base map (:func:`explorer.maps.build_base_map`), its layers on ``date``
     (:func:`explorer.maps.layer_groups`, with popups and sources) and its legend
     (:func:`explorer.maps.legend_control`), fitted to ``bbox``, with Leaflet and every image
-    inlined (:func:`explorer.map_assets.standalone_html`): no outside request.
+    inlined (:func:`explorer.map_assets.standalone_html`): no outside request. An ``overlay``
+    (:func:`explorer.overlay.read_overlay`) is drawn as its own layer with escaped popups and a
+    legend entry "Your overlay: <file name>".
 
     Raises
     ------
@@ -333,7 +383,11 @@ def to_html_bytes(
     m = maps.build_base_map(center=(lat, lon), zoom=zoom, basemap=base_layers)
     for group in maps.layer_groups(ds, date=date, visible=visible, lang=lang, treaty=treaty):
         group.add_to(m)
-    maps.legend_control(style.legend_items(visible, lang)).add_to(m)
+    legend = style.legend_items(visible, lang)
+    if overlay is not None:
+        maps.overlay_group(overlay_features.overlay_collection(overlay, lang)).add_to(m)
+        legend += overlay_features.legend_items(overlay, lang)
+    maps.legend_control(legend).add_to(m)
     m.fit_bounds([[south, west], [north, east]])
     title = title or t("export.default_title", lang)
     link = view.permalink_url(layers=visible, date=date, bbox=bbox, lang=lang)
@@ -357,6 +411,7 @@ def export_bytes(
     lang: str = "en",
     dpi: int = render.DEFAULT_DPI,
     treaty: str = "APMBC",
+    overlay: Overlay | None = None,
 ) -> bytes:
     """Return one export of a view as bytes (for a download button).
 
@@ -381,6 +436,10 @@ def export_bytes(
         PNG resolution (50–600); 150 gives 2400 × 1500 px.
     treaty : {"APMBC", "CCM"}, default "APMBC"
         Treaty whose status shades countries.
+    overlay : Overlay, optional
+        An analyst's overlay (:func:`explorer.overlay.read_overlay`): drawn on maps with a legend
+        entry; in data exports its features touching the box are rows with ``layer`` "overlay",
+        their properties as JSON text in ``properties`` and empty ``sources``.
 
     Returns
     -------
@@ -400,14 +459,18 @@ def export_bytes(
     bbox = view.validate_bbox(bbox or DEFAULT_BBOX)
     if fmt in render.STATIC_FORMATS:
         fig = render.render_static(
-            ds, layers=visible, date=date, bbox=bbox, title=title, lang=lang, treaty=treaty
-        )
+            ds, layers=visible, date=date, bbox=bbox, title=title, lang=lang, treaty=treaty,
+            overlay=overlay,
+        )  # fmt: skip
         return render.figure_bytes(fig, fmt, dpi=dpi)
     if fmt == "html":
         return to_html_bytes(
-            ds, layers=visible, date=date, bbox=bbox, title=title, lang=lang, treaty=treaty
-        )
+            ds, layers=visible, date=date, bbox=bbox, title=title, lang=lang, treaty=treaty,
+            overlay=overlay,
+        )  # fmt: skip
     gdf = features_in_view(ds, layers=visible, date=date, bbox=bbox, lang=lang, treaty=treaty)
+    if overlay is not None:
+        gdf = with_overlay_rows(gdf, overlay, bbox=bbox, lang=lang)
     if fmt == "geojson":
         return to_geojson_bytes(gdf, title=title, date=date, lang=lang)
     if fmt == "gpkg":
@@ -427,6 +490,7 @@ def export(
     lang: str = "en",
     dpi: int = render.DEFAULT_DPI,
     treaty: str = "APMBC",
+    overlay: Overlay | None = None,
 ) -> Path:
     """Write one export of a view to ``out_path`` atomically.
 
@@ -461,5 +525,6 @@ def export(
         lang=lang,
         dpi=dpi,
         treaty=treaty,
+        overlay=overlay,
     )
     return write_atomic(target, data)

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CANVAS_MIN_POINTS",
+    "KINDS",
     "OVERLAY_COLOUR",
+    "label_column",
     "legend_items",
     "overlay_collection",
     "path_style",
@@ -62,7 +64,8 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _label_column(columns: list[str]) -> str | None:
+def label_column(columns: list[str]) -> str | None:
+    """Return the property that names a feature (name, title, label or id; any case), if any."""
     lower = {str(c).lower(): c for c in reversed(columns)}
     return next((lower[n] for n in _LABEL_NAMES if n in lower), None)
 
@@ -81,7 +84,7 @@ def tooltip_html(props: Mapping[str, Any], n: int, lang: str = "en") -> str:
     >>> tooltip_html({}, 3)
     'Feature 3'
     """
-    column = _label_column(list(props))
+    column = label_column(list(props))
     if column is not None and not _blank(props[column]):
         return _esc(_cut(str(props[column]), LABEL_MAX_CHARS))
     return _esc(i18n.t("overlay.popup.feature", lang, n=n))

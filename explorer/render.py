@@ -44,6 +44,7 @@ from explorer.i18n import t
 
 if TYPE_CHECKING:
     from explorer.data import Dataset
+    from explorer.overlay import Overlay
 
 __all__ = [
     "BASEMAP_FILES",
@@ -751,6 +752,7 @@ def render_static(
     permalink_url: str | None = None,
     treaty: str = "APMBC",
     basemap: Mapping[str, gpd.GeoDataFrame] | None = None,
+    overlay: Overlay | None = None,
 ) -> Figure:
     """Draw a print-ready map of a view, styled like the app.
 
@@ -776,6 +778,9 @@ def render_static(
         The treaty whose status shades countries.
     basemap : mapping, optional
         Pre-loaded :func:`load_basemap` (to cache it); read from ``geodata/`` when None.
+    overlay : Overlay, optional
+        An analyst's overlay (:func:`explorer.overlay.read_overlay`), drawn over the layers with
+        a legend entry "Your overlay: <file name>" and a line saying it is the user's own data.
 
     Returns
     -------
@@ -820,6 +825,7 @@ def render_static(
             collections=collections,
             crs=crs,
             centre=centre,
+            overlay=overlay,
         )
 
 
@@ -837,6 +843,7 @@ def _compose(
     collections: Mapping[str, Any],
     crs: CRS,
     centre: tuple[float, float],
+    overlay: Overlay | None = None,
 ) -> Figure:
     fw, fh = FIGSIZE_IN
     fig = Figure(figsize=FIGSIZE_IN, dpi=100, facecolor="white")
@@ -869,6 +876,8 @@ def _compose(
     _graticule(ax, crs, extent, visible)
     frames = {layer: _frame(fc, crs) for layer, fc in collections.items()}
     _draw_layers(ax, frames)
+    if overlay is not None:
+        _draw_overlay(ax, overlay, crs)
     label_size = 9.0 if map_w < 7 else 10.0
     _label_countries(ax, ds, crs, extent, lang, label_size)
     _draw_scale_bar(ax, crs, centre, extent, lang)
@@ -899,9 +908,14 @@ def _compose(
     right_w = fw - _MARGIN - right_left
     columns = 2 if right_w >= 6.8 else 1
     items = _legend_for(layers, shown, lang)
+    if overlay is not None:
+        items += _overlay_legend(overlay, lang)
     legend_h = _draw_legend(fig, (right_left, _MAP_BOTTOM, right_w, map_h), items, columns, lang)
     text_top = _MAP_BOTTOM + map_h - legend_h - 0.25
     paragraphs = _about_paragraphs(layers=layers, date=date, treaty=treaty, crs=crs, lang=lang)
+    if overlay is not None:
+        about = t("overlay.about", lang, name=overlay.name, counts=overlay.counts_text(lang))
+        paragraphs.append(_plain(about))
     text_rect = (right_left, _MAP_BOTTOM, right_w, text_top)
     _fit_text(fig, text_rect, paragraphs, sources, _TEXT_PT, lang)
 
@@ -914,6 +928,46 @@ def _compose(
     fig.text((fw - _MARGIN) / fw, 0.2 / fh, t("app.title", lang), fontsize=8,
              va="center", ha="right", color="#777777")  # fmt: skip
     return fig
+
+
+def _plain(text: str) -> str:
+    r"""Keep text from a user's file literal: ``$`` would start matplotlib's mathtext.
+
+    Examples
+    --------
+    >>> _plain("a $x$ b")
+    'a \\$x\\$ b'
+    """
+    return text.replace("$", r"\$")
+
+
+def _overlay_legend(overlay: Overlay, lang: str) -> list[style.LegendItem]:
+    from explorer import overlay_features  # local: only exports with an overlay need it
+
+    items = overlay_features.legend_items(overlay, lang)
+    return [style.LegendItem(**{**i, "group": _plain(i["group"])}) for i in items]  # type: ignore[typeddict-item]
+
+
+def _draw_overlay(ax: Axes, overlay: Overlay, crs: CRS) -> None:
+    """Draw an analyst's overlay over the data layers: polygons, lines, then points."""
+    from explorer import overlay_features  # local: only exports with an overlay need it
+
+    colour = overlay_features.OVERLAY_COLOUR
+    geoms = overlay.gdf.geometry.to_crs(crs).values.to_numpy()
+    kinds = overlay.gdf.geometry.geom_type.to_numpy()
+    finite = np.isfinite(shapely.bounds(geoms)).all(axis=1)
+    polygons = geoms[finite & np.isin(kinds, ["Polygon", "MultiPolygon"])]
+    lines = geoms[finite & np.isin(kinds, ["LineString", "MultiLineString"])]
+    points = geoms[finite & np.isin(kinds, ["Point", "MultiPoint"])]
+    z = _Z["points"] + 0.5
+    _add_polygons(ax, polygons, z, facecolors=[to_rgba(colour, 0.25)],
+                  edgecolors=[to_rgba(colour, 0.95)], linewidths=[1.5 * PX_TO_PT])  # fmt: skip
+    _add_lines(ax, lines, z, colors=[to_rgba(colour, 0.95)], linewidths=[2.5 * PX_TO_PT])
+    if len(points):
+        xy = shapely.get_coordinates(points)
+        ax.scatter(xy[:, 0], xy[:, 1], s=(8 if len(xy) < 2000 else 2) ** 2 * 0.5,
+                   c=[to_rgba(colour, 0.9)], edgecolors="white", linewidths=0.5,
+                   zorder=z + 0.1)  # fmt: skip
 
 
 def _basemap_source_ids(ds: Dataset) -> list[str]:
