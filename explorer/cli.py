@@ -1,4 +1,4 @@
-"""Command line: ``python -m explorer validate | segments | treaty | layers | export | app``."""
+"""Command line: ``python -m explorer validate | segments | treaty | export | handout | ...``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -15,6 +16,7 @@ from typing import NoReturn
 import pandas as pd
 
 from explorer import config, data, lengths, permalink, style, timeline, validate, view
+from explorer.i18n import t
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -89,9 +91,14 @@ def _dpi_arg(value: str) -> int:
 
 def _out_arg(value: str) -> Path:
     path = Path(value)
-    if path.is_dir():
+    try:
+        is_dir, parent_is_dir = path.is_dir(), path.parent.is_dir()
+    except OSError as exc:  # e.g. a file name too long for the file system
+        shown = value if len(value) <= 60 else value[:60] + "…"
+        raise argparse.ArgumentTypeError(f"invalid output path {shown}: {exc.strerror}") from None
+    if is_dir:
         raise argparse.ArgumentTypeError(f"{value} is a folder: give a file name")
-    if not path.parent.is_dir():
+    if not parent_is_dir:
         raise argparse.ArgumentTypeError(f"output folder does not exist: {path.parent}")
     return path
 
@@ -171,7 +178,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"degrees (default: the app's default view, {west:g},{south:g},{east:g},{north:g})",
     )
     p.add_argument("--title", help="map title (static and html maps)")
-    p.add_argument("--lang", choices=permalink.LANGUAGES, default="en", help="language of names")
+    p.add_argument(
+        "--lang",
+        choices=permalink.LANGUAGES,
+        default="en",
+        help="language of every label, name and description (default en)",
+    )
     p.add_argument(
         "--dpi", type=_dpi_arg, default=150, help="PNG resolution (default 150: 2400 px wide)"
     )
@@ -194,6 +206,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"most overlay features (default {config.OVERLAY_MAX_FEATURES:,}; "
         "env BFE_OVERLAY_MAX_FEATURES)",
+    )
+    p.add_argument("--data", type=_dir_arg, default=config.GEODATA_DIR, help=data_help)
+
+    p = sub.add_parser(
+        "handout",
+        help="write the presenter's handout: a PDF with one page per story chapter",
+        description="Write the story (geodata/story.csv) as a PDF handout: one page per chapter "
+        "with its map, title, caption, date, sources and the data attribution. The file is "
+        "written atomically.",
+    )
+    p.add_argument("--out", type=_out_arg, required=True, metavar="FILE.pdf", help="file to write")
+    p.add_argument(
+        "--lang", choices=permalink.LANGUAGES, default="en", help="language (default en)"
     )
     p.add_argument("--data", type=_dir_arg, default=config.GEODATA_DIR, help=data_help)
 
@@ -357,7 +382,38 @@ def _cmd_export(args: argparse.Namespace) -> int:
         dpi=args.dpi,
         overlay=overlay,
     )
-    print(f"Wrote {path} ({fmt}, {_size(path.stat().st_size)})")
+    print(t("cli.wrote", args.lang, path=path, fmt=fmt, size=_size(path.stat().st_size)))
+    return EXIT_OK
+
+
+def _cmd_handout(args: argparse.Namespace) -> int:
+    from explorer import handout, story  # local: matplotlib only for this command
+
+    prog = "python -m explorer handout"
+    if args.out.suffix.lower() != ".pdf":
+        print(f"{prog}: error: the handout is a PDF: give a .pdf file name (see --help)",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+    try:  # fail before the seconds of drawing if the folder refuses new files
+        with tempfile.TemporaryFile(dir=args.out.parent):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        print(f"{prog}: error: cannot write {args.out}: {reason}", file=sys.stderr)
+        return EXIT_USAGE
+    ds = _load(args.data)
+    try:
+        chapters = story.load_chapters(args.data)
+    except story.DataError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        path = handout.write_handout(ds, chapters, args.out, lang=args.lang)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        print(f"{prog}: error: cannot write {args.out}: {reason}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Wrote {path} ({len(chapters)} pages, {args.lang}, {_size(path.stat().st_size)})")
     return EXIT_OK
 
 
@@ -375,6 +431,7 @@ COMMANDS = {
     "treaty": _cmd_treaty,
     "layers": _cmd_layers,
     "export": _cmd_export,
+    "handout": _cmd_handout,
     "app": _cmd_app,
 }
 

@@ -1,0 +1,197 @@
+"""The presenter's handout: a PDF with one page per story chapter (map, title, caption, sources).
+
+Each page is the static map of :func:`explorer.render.render_static` for the chapter's layers,
+date and box (with its legend, scale bar, north arrow, attribution and the chapter's permalink),
+with a band under the title that holds the chapter's caption, date and full source references.
+Pages are drawn one at a time and joined with pypdf; text stays text, so the captions can be
+searched and copied. No browser, no network.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from pypdf import PdfReader, PdfWriter
+
+from explorer import files, render, story, view
+from explorer.i18n import t
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from matplotlib.figure import Figure
+
+    from explorer.data import Dataset
+
+__all__ = ["handout_bytes", "handout_figure", "write_handout"]
+
+#: Caption and source text sizes (points) and how many characters fit a line of each on a
+#: 16-inch page (DejaVu Sans averages about 0.55 em per character).
+_CAPTION_PT: Final[float] = 15.0
+_DETAIL_PT: Final[float] = 9.5
+_CAPTION_CHARS: Final[int] = 125
+_DETAIL_CHARS: Final[int] = 205
+_LINE: Final[float] = 1.3
+_MARGIN_IN: Final[float] = 0.3
+_PAD_IN: Final[float] = 0.15
+
+
+def _wrap(text: str, chars: int) -> list[str]:
+    return textwrap.wrap(text, chars, break_on_hyphens=False, break_long_words=True) or [""]
+
+
+def _insert_band(fig: Figure, lines: Sequence[tuple[str, float, str]]) -> None:
+    """Grow the page and put ``lines`` (text, size pt, colour) between the titles and the map.
+
+    Everything drawn keeps its size and its distance from the bottom edge; figure texts above
+    the top of the highest axes (title and subtitle) move up by the band's height.
+    """
+    width, height = fig.get_size_inches()
+    band = sum(size * _LINE for _, size, _ in lines) / 72 + 2 * _PAD_IN
+    new_height = height + band
+    top_of_axes = max(ax.get_position().y1 for ax in fig.axes) * height
+    for ax in fig.axes:
+        box = ax.get_position()
+        ax.set_position(
+            (box.x0, box.y0 * height / new_height, box.width, box.height * height / new_height),
+            which="both",
+        )
+    for text in fig.texts:
+        if text.get_transform() != fig.transFigure:
+            continue
+        x, y = text.get_position()
+        y_in = y * height
+        if y_in > top_of_axes:
+            y_in += band
+        text.set_position((x, y_in / new_height))
+    fig.set_size_inches(width, new_height)
+    y_in = top_of_axes + band - _PAD_IN
+    for text, size, colour in lines:
+        fig.text(_MARGIN_IN / width, y_in / new_height, text, fontsize=size, va="top",
+                 color=colour)  # fmt: skip
+        y_in -= size * _LINE / 72
+
+
+def handout_figure(
+    ds: Dataset,
+    chapter: story.Chapter,
+    *,
+    total: int,
+    lang: str = "en",
+    basemap: Mapping[str, gpd.GeoDataFrame] | None = None,
+) -> Figure:
+    """Draw one handout page: the chapter's map with its title, caption, date and sources.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (for the map and the full source references).
+    chapter : Chapter
+        From :func:`explorer.story.load_chapters`.
+    total : int
+        Number of chapters (for "Chapter 3 of 9").
+    lang : {"en", "pl"}, default "en"
+        Language of the texts and the map.
+    basemap : mapping, optional
+        Pre-loaded :func:`explorer.render.load_basemap`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig = render.render_static(
+        ds,
+        layers=chapter.layers,
+        date=chapter.date,
+        bbox=chapter.bbox,
+        title=f"{chapter.number}. {chapter.title[lang]}",
+        lang=lang,
+        permalink_url=story.chapter_url(chapter, lang),
+        basemap=basemap,
+    )
+    heading = t("presenter.handout.chapter", lang, n=chapter.number, total=total,
+                date=chapter.date.isoformat())  # fmt: skip
+    refs = t(
+        "presenter.handout.sources", lang, refs="; ".join(view.source_refs(ds, chapter.sources))
+    )
+    lines = [(heading, _DETAIL_PT + 1, "#555555")]
+    lines += [
+        (line, _CAPTION_PT, "#111111") for line in _wrap(chapter.caption[lang], _CAPTION_CHARS)
+    ]
+    lines += [(line, _DETAIL_PT, "#333333") for line in _wrap(refs, _DETAIL_CHARS)]
+    lines.append((t("presenter.handout.attribution", lang), _DETAIL_PT, "#333333"))
+    _insert_band(fig, lines)
+    return fig
+
+
+def handout_bytes(
+    ds: Dataset,
+    chapters: Sequence[story.Chapter],
+    *,
+    lang: str = "en",
+    basemap: Mapping[str, gpd.GeoDataFrame] | None = None,
+) -> bytes:
+    """Return the handout PDF: one page per chapter, in chapter order.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data.
+    chapters : sequence of Chapter
+        The story (:func:`explorer.story.load_chapters`).
+    lang : {"en", "pl"}, default "en"
+        Language of every page.
+    basemap : mapping, optional
+        Pre-loaded :func:`explorer.render.load_basemap` (read once here when None).
+
+    Returns
+    -------
+    bytes
+        A PDF with ``len(chapters)`` pages.
+
+    Raises
+    ------
+    ValueError
+        For an empty story or an unknown language.
+    """
+    if not chapters:
+        raise ValueError("the story has no chapters")
+    if lang not in story.permalink.LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; expected one of {story.permalink.LANGUAGES}")
+    basemap = basemap if basemap is not None else render.load_basemap()
+    writer = PdfWriter()
+    for chapter in chapters:
+        fig = handout_figure(ds, chapter, total=len(chapters), lang=lang, basemap=basemap)
+        writer.append(PdfReader(io.BytesIO(render.figure_bytes(fig, "pdf"))))
+    writer.add_metadata(
+        {
+            "/Title": t("presenter.handout.title", lang),
+            "/Creator": "Border Fortification Explorer (matplotlib, pypdf)",
+        }
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def write_handout(
+    ds: Dataset, chapters: Sequence[story.Chapter], out_path: Path | str, *, lang: str = "en"
+) -> Path:
+    """Write the handout PDF to ``out_path`` atomically (temporary file, then rename).
+
+    Returns
+    -------
+    pathlib.Path
+        ``out_path``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the folder does not exist.
+    OSError
+        If the file cannot be written (nothing is left behind).
+    """
+    return files.write_atomic(Path(out_path), handout_bytes(ds, chapters, lang=lang))
