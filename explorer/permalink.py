@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -22,6 +23,12 @@ MODES = ("explore", "present")
 
 #: Longest value accepted for any key (anything longer is garbage or an attack).
 MAX_VALUE_LEN = 400
+
+#: Every key a permalink may hold; any other key is reported as ignored.
+KEYS = ("layers", "date", "lat", "lon", "zoom", "segment", "lang", "mode", "chapter")
+
+#: A plain decimal number in ASCII (``float`` alone would also take "١٢", "1_0" or " 12 ").
+_NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -67,16 +74,23 @@ def default_state(default_layers: Sequence[str], today: dt.date) -> State:
     return State(layers=tuple(default_layers), date=min(max(today, DATE_MIN), DATE_MAX))
 
 
-def _one(params: Mapping[str, object], key: str) -> str | None:
-    """Return the single string value of ``key`` (last one wins for repeated keys)."""
+def _one(params: Mapping[str, object], key: str) -> tuple[str | None, str | None]:
+    """Return ``(value, why not)`` for ``key``: its one string value, or why there is none.
+
+    A key given several times with different values is ambiguous (which one did the sender
+    mean?) and is ignored; repeats of the same value are harmless.
+    """
     value = params.get(key)
-    if value is None:
-        return None
-    if isinstance(value, list | tuple):
-        value = value[-1] if value else None
-    if not isinstance(value, str):
-        return None
-    return value
+    values = list(value) if isinstance(value, list | tuple) else [value]
+    values = [v for v in values if v is not None]
+    if not values:
+        return None, None
+    if not all(isinstance(v, str) for v in values):
+        return None, "expected text"
+    distinct = list(dict.fromkeys(values))
+    if len(distinct) > 1:
+        return None, f"given {len(values)} times with different values"
+    return distinct[0], None
 
 
 def parse_query(
@@ -121,14 +135,25 @@ def parse_query(
     state = default
 
     def note(key: str, raw: str, why: str) -> None:
-        shown = raw if len(raw) <= 40 else raw[:40] + "…"
-        notices.append(f"Ignored {key}={shown!r}: {why}.")
+        shown = repr(raw if len(raw) <= 40 else raw[:40] + "…")
+        shown = shown if len(shown) <= 80 else shown[:80] + "…"  # escapes can be long
+        notices.append(f"Ignored {key}={shown}: {why}.")
 
-    raw_values = {
-        k: _one(params, k)
-        for k in ("layers", "date", "lat", "lon", "zoom", "segment", "lang", "mode", "chapter")
-    }
-    for key, raw in raw_values.items():
+    unknown_keys = [str(k) for k in params if k not in KEYS]
+    if unknown_keys:
+        names = ", ".join(repr(k[:20]) for k in unknown_keys[:5])
+        more = f" and {len(unknown_keys) - 5} more" if len(unknown_keys) > 5 else ""
+        notices.append(f"Ignored unknown parameter(s) {names}{more}.")
+    for key in KEYS:
+        raw, why_not = _one(params, key)
+        if why_not is not None:
+            value = params.get(key)
+            note(
+                key,
+                ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value),
+                why_not,
+            )
+            continue
         if raw is None:
             continue
         if len(raw) > MAX_VALUE_LEN:
@@ -136,13 +161,18 @@ def parse_query(
             continue
         if key == "layers":
             wanted = [] if raw == "none" else [v for v in raw.split(",") if v]
+            if not wanted and raw != "none":
+                note(key, raw, "no layer named (a link with every layer off says 'none')")
+                continue
             unknown = [v for v in wanted if v not in known_layers]
             if unknown:
                 note(key, raw, f"unknown layer(s) {', '.join(sorted(set(unknown)))[:80]}")
+                if len(unknown) == len(wanted):
+                    continue  # nothing usable: the default layers, not an empty map
             state = replace(state, layers=tuple(v for v in known_layers if v in wanted))
         elif key == "date":
             try:
-                day = dt.date.fromisoformat(raw) if len(raw) == 10 else None
+                day = dt.date.fromisoformat(raw) if len(raw) == 10 and raw.isascii() else None
             except ValueError:
                 day = None
             if day is None:
@@ -155,16 +185,13 @@ def parse_query(
                 state = replace(state, date=day)
         elif key in ("lat", "lon"):
             limit = 85.0 if key == "lat" else 180.0
-            try:
-                number = float(raw)
-            except ValueError:
-                number = math.nan
+            number = float(raw) if _NUMBER_RE.fullmatch(raw) else math.nan
             if not math.isfinite(number) or abs(number) > limit:
                 note(key, raw, f"expected a number between -{limit:g} and {limit:g}")
             else:
                 state = replace(state, **{key: round(number, 4)})
         elif key == "zoom":
-            if raw.isdigit() and ZOOM_MIN <= int(raw) <= ZOOM_MAX:
+            if raw.isascii() and raw.isdigit() and ZOOM_MIN <= int(raw) <= ZOOM_MAX:
                 state = replace(state, zoom=int(raw))
             else:
                 note(key, raw, f"expected a whole number {ZOOM_MIN}–{ZOOM_MAX}")
