@@ -14,7 +14,7 @@ from streamlit_folium import st_folium
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from explorer import config, data, features, maps, permalink, style, timeline
-from explorer.ui import copy_link, data_errors, export_panel, panel, sidebar, state
+from explorer.ui import copy_link, data_errors, export_panel, overlay_panel, panel, sidebar, state
 from explorer.ui.text import md_escape
 
 st.set_page_config(
@@ -99,6 +99,7 @@ def main() -> None:
 
     current = state.current(layer_ids)
     state.write_query(current)
+    overlay = overlay_panel.show(current.lang)  # the analyst's own data (sidebar, session only)
 
     st.title("Border Fortification Explorer")
     data_errors.show_broken_files(ds)
@@ -125,6 +126,8 @@ def main() -> None:
     groups = maps.feature_groups(get_collections(data_dir, day, tuple(data_layers), current.lang))
     if "basemap" in drawn:
         groups.insert(0, maps.basemap_group(get_basemap()))
+    if overlay is not None:
+        groups.append(overlay_panel.map_group(overlay, current.lang, len(groups)))
     legend_col, map_col = st.columns([1, 3.2])
     with map_col:
         st_folium(
@@ -144,7 +147,9 @@ def main() -> None:
         )
     with legend_col:
         st.markdown("**Legend**")
-        legend = maps.legend_html(style.legend_items(drawn))
+        legend = maps.legend_html(
+            style.legend_items(drawn) + overlay_panel.legend_items(overlay, current.lang)
+        )
         if legend.strip():
             st.html(legend)
         else:
@@ -159,6 +164,7 @@ def main() -> None:
         lon=live_lon,
         zoom=live_zoom,
         lang=current.lang,
+        overlay=overlay,
     )
     if not data_errors.show_panel_unavailable(
         ds, "Border lengths", ("border_lengths", "fortifications")

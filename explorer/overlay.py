@@ -497,7 +497,7 @@ def _read_geojson(data: bytes, lim: OverlayLimits) -> tuple[list[dict], list, CR
         if isinstance(geom, dict) and geom.get("type") == "Point":
             _check_coords(geom.get("coordinates"), 0, "Point", n)
             coords = geom["coordinates"]
-            geoms.append(shapely.Point(coords[0], coords[1]))
+            geoms.append(shapely.Point(*coords[:3]))
         else:
             geoms.append(_geometry(geom, n))
     return props, geoms, crs
@@ -700,6 +700,9 @@ def _finish(
     if len(collection):
         raise OverlayError("overlay.error.collection", n=int(numbers[collection[0]]))
     if missing.all():
+        malformed = int((~shapely.is_missing(arr)).sum())  # empty or malformed, not null
+        if malformed:
+            raise OverlayError("overlay.error.unusable", n=malformed)
         raise OverlayError("overlay.error.no_geometry")
     frame = pd.DataFrame(props, index=range(len(arr)))
     frame.columns = [_clean(c, 60) for c in frame.columns.astype(str)]

@@ -84,9 +84,10 @@ def tooltip_html(props: Mapping[str, Any], n: int, lang: str = "en") -> str:
     >>> tooltip_html({}, 3)
     'Feature 3'
     """
-    column = label_column(list(props))
-    if column is not None and not _blank(props[column]):
-        return _esc(_cut(str(props[column]), LABEL_MAX_CHARS))
+    names = {str(k).lower(): v for k, v in reversed(props.items()) if not _blank(v)}
+    label = next((names[n] for n in _LABEL_NAMES if n in names), None)
+    if label is not None:
+        return _esc(_cut(str(label), LABEL_MAX_CHARS))
     return _esc(i18n.t("overlay.popup.feature", lang, n=n))
 
 

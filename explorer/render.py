@@ -17,6 +17,7 @@ import io
 import math
 import textwrap
 import threading
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -953,7 +954,10 @@ def _draw_overlay(ax: Axes, overlay: Overlay, crs: CRS) -> None:
     from explorer import overlay_features  # local: only exports with an overlay need it
 
     colour = overlay_features.OVERLAY_COLOUR
-    geoms = overlay.gdf.geometry.to_crs(crs).values.to_numpy()
+    with warnings.catch_warnings():
+        # pyproj warns (NumPy deprecation) when a single point is transformed
+        warnings.simplefilter("ignore", DeprecationWarning)
+        geoms = overlay.gdf.geometry.to_crs(crs).values.to_numpy()
     kinds = overlay.gdf.geometry.geom_type.to_numpy()
     finite = np.isfinite(shapely.bounds(geoms)).all(axis=1)
     polygons = geoms[finite & np.isin(kinds, ["Polygon", "MultiPolygon"])]

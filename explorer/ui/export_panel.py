@@ -9,6 +9,7 @@ import streamlit as st
 
 from explorer import export, view
 from explorer.data import Dataset
+from explorer.overlay import Overlay
 from explorer.ui import state
 
 # The button reads the page URL (kept on the live map view by the map itself) and types it into
@@ -45,10 +46,18 @@ _LABELS = {
 
 
 def _maker(
-    ds: Dataset, fmt: str, layers: Sequence[str], day: dt.date, bbox: tuple, lang: str
+    ds: Dataset,
+    fmt: str,
+    layers: Sequence[str],
+    day: dt.date,
+    bbox: tuple,
+    lang: str,
+    overlay: Overlay | None = None,
 ) -> Callable[[], bytes]:
     def make() -> bytes:
-        return export.export_bytes(ds, fmt=fmt, layers=layers, date=day, bbox=bbox, lang=lang)
+        return export.export_bytes(
+            ds, fmt=fmt, layers=layers, date=day, bbox=bbox, lang=lang, overlay=overlay
+        )
 
     return make
 
@@ -62,8 +71,11 @@ def show(
     lon: float,
     zoom: int,
     lang: str,
+    overlay: Overlay | None = None,
 ) -> None:
     """Download buttons for every format, for the current layers, date, view and language.
+
+    An analyst's ``overlay`` is drawn on the maps and added to the data files.
 
     Files are made only when a button is clicked (deferred, on Streamlit's download thread),
     so showing the panel costs nothing on a rerun.
@@ -84,7 +96,7 @@ def show(
         for i, fmt in enumerate(export.FORMATS):
             cols[i % 4].download_button(
                 _LABELS.get(fmt, fmt.upper()),
-                data=_maker(ds, fmt, tuple(layers), day, bbox, lang),
+                data=_maker(ds, fmt, tuple(layers), day, bbox, lang, overlay),
                 file_name=export.default_filename(fmt, day),
                 mime=export.MIME_TYPES[fmt],
                 key=f"export_{fmt}",

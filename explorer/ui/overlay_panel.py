@@ -1,0 +1,126 @@
+"""Sidebar panel for an analyst's own data: upload, notes or a clear error, remove.
+
+The overlay lives in session state, read once per file (keyed by the file's SHA-256), so reruns
+never parse it again; a file that cannot be used shows one clear message and leaves the map and
+any previous overlay as they were. The upload widget is emptied after each file (a fresh key), so
+the file is not held by the widget nor sent again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+import streamlit as st
+
+from explorer import config, maps, overlay_features, style
+from explorer.i18n import t
+from explorer.overlay import FORMATS, Overlay, OverlayError, read_overlay
+from explorer.ui import map_script
+from explorer.ui.text import md_escape
+
+#: Session-state keys.
+OVERLAY = "overlay"
+ERROR = "overlay_error"
+GENERATION = "overlay_uploader_generation"
+SCRIPTS = "overlay_scripts"
+
+#: File types the upload widget offers.
+TYPES = sorted({ext.lstrip(".") for ext in FORMATS})
+
+
+def uploader_key() -> str:
+    """Return the upload widget's current key (a new one after every file)."""
+    return f"overlay_upload_{st.session_state.get(GENERATION, 0)}"
+
+
+def current() -> Overlay | None:
+    """Return the overlay shown in this session, if any."""
+    return st.session_state.get(OVERLAY)
+
+
+def accept(data: bytes, filename: str) -> None:
+    """Read an uploaded file into session state: the new overlay, or an error beside the old one.
+
+    The same bytes as the current overlay are not read again.
+    """
+    shown = current()
+    if shown is not None and shown.digest == hashlib.sha256(data).hexdigest():
+        st.session_state[ERROR] = None
+        return
+    try:
+        overlay = read_overlay(data, filename)
+    except OverlayError as exc:
+        st.session_state[ERROR] = (filename, exc)  # the previous overlay stays as it was
+        return
+    st.session_state[OVERLAY] = overlay
+    st.session_state[ERROR] = None
+    st.session_state[SCRIPTS] = {}
+
+
+def _on_upload(key: str) -> None:
+    uploaded = st.session_state.get(key)
+    if uploaded is None:
+        return
+    accept(uploaded.getvalue(), uploaded.name)
+    st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
+
+
+def remove() -> None:
+    """Forget the overlay and any error."""
+    st.session_state[OVERLAY] = None
+    st.session_state[ERROR] = None
+    st.session_state[SCRIPTS] = {}
+
+
+def show(lang: str = "en") -> Overlay | None:
+    """Draw the sidebar panel and return the overlay to draw (None when there is none)."""
+    st.sidebar.subheader(t("overlay.panel.title", lang))
+    key = uploader_key()
+    st.sidebar.file_uploader(
+        t("overlay.panel.upload", lang),
+        type=TYPES,
+        key=key,
+        on_change=_on_upload,
+        args=(key,),
+        max_upload_size=math.ceil(config.OVERLAY_MAX_BYTES / 1e6),
+        help=t(
+            "overlay.panel.upload_help",
+            lang,
+            size=f"{config.OVERLAY_MAX_BYTES / 1e6:g} MB",
+            n=f"{config.OVERLAY_MAX_FEATURES:,}",
+        ),
+    )
+    error = st.session_state.get(ERROR)
+    if error is not None:
+        name, exc = error
+        message = exc.text(lang) if isinstance(exc, OverlayError) else str(exc)
+        st.sidebar.error(md_escape(t("overlay.panel.error", lang, name=name, message=message)))
+    overlay = current()
+    if overlay is None:
+        return None
+    shown = t("overlay.panel.shown", lang, name=overlay.name, counts=overlay.counts_text(lang))
+    st.sidebar.success(md_escape(shown))
+    for note in overlay.note_texts(lang):
+        st.sidebar.caption(md_escape(note))
+    st.sidebar.button(t("overlay.panel.remove", lang), key="overlay_remove", on_click=remove)
+    return overlay
+
+
+def map_group(overlay: Overlay, lang: str, position: int) -> maps.Group:
+    """Return the overlay's map layer for ``feature_group_to_add`` at ``position``.
+
+    Its script is rendered once per overlay, language and position and kept in session state.
+    """
+    scripts = st.session_state.setdefault(SCRIPTS, {})
+    cache_key = (overlay.digest, lang, position)
+    if cache_key not in scripts:
+        collection = overlay_features.overlay_collection(overlay, lang)
+        scripts.clear()  # one overlay at a time: keep only the current script
+        scripts[cache_key] = map_script.group_script(maps.overlay_group(collection), position)
+    return map_script.prerendered(scripts[cache_key], "overlay")
+
+
+def legend_items(overlay: Overlay | None, lang: str = "en") -> list[style.LegendItem]:
+    """Return the overlay's legend rows (none without an overlay)."""
+    return [] if overlay is None else overlay_features.legend_items(overlay, lang)
