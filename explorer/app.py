@@ -13,19 +13,20 @@ from streamlit_folium import st_folium
 # whatever the working directory (plain `streamlit run explorer/app.py` included).
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from explorer import config, data, features, maps, permalink, style, timeline
+from explorer import config, data, features, maps, permalink, style, summary, timeline, view
+from explorer.i18n import t
 from explorer.ui import copy_link, data_errors, export_panel, overlay_panel, panel, sidebar, state
 from explorer.ui.text import md_escape
 
 st.set_page_config(
-    page_title="Border Fortification Explorer",
+    page_title=t("app.title", "en"),
     page_icon="🗺️",
     layout="wide",
     initial_sidebar_state="expanded",
 )
 
 
-@st.cache_resource(show_spinner="Loading border data…")
+@st.cache_resource(show_spinner=" / ".join(t("app.loading", lang) for lang in config.LANGUAGES))
 def get_dataset(data_dir: str) -> data.Dataset:
     """Load and validate the data once per server and folder (shared, treated as read-only).
 
@@ -87,35 +88,34 @@ def main() -> None:
         segment_ids=list(ds.segments["id"]),
     )
 
-    st.sidebar.title("Border Fortification Explorer")
-    st.sidebar.caption(
-        "NATO's eastern flank: border fortifications and the Ottawa mine-ban treaty, with sources."
-    )
-    sidebar.time_controls(get_key_events(data_dir))
-    sidebar.layer_toggles(style.LAYERS)
-    names = dict(zip(ds.segments["id"], ds.segments["name_en"], strict=True))
-    sidebar.segment_picker(names, segment_views(ds))
-    copy_link.copy_link_control()
+    # The language picker's state is current before the script reruns: read it first, so every
+    # label on this run (the sidebar title included) is in the chosen language.
+    lang = st.session_state.get(sidebar.LANG_KEY, "en")
+    st.sidebar.title(t("app.title", lang))
+    st.sidebar.caption(t("app.caption", lang))
+    sidebar.language_picker()
+    sidebar.time_controls(get_key_events(data_dir), lang)
+    sidebar.layer_toggles(style.layers(lang), lang)
+    names = dict(zip(ds.segments["id"], ds.segments[f"name_{lang}"], strict=True))
+    sidebar.segment_picker(names, segment_views(ds), lang)
+    copy_link.copy_link_control(lang)
 
     current = state.current(layer_ids)
     state.write_query(current)
     overlay = overlay_panel.show(current.lang)  # the analyst's own data (sidebar, session only)
 
-    st.title("Border Fortification Explorer")
+    st.title(t("app.title", lang))
     data_errors.show_broken_files(ds)
     for notice in st.session_state.get(state.NOTICES, []):
-        st.info(f"Link not fully understood — {md_escape(notice)} The default is shown instead.")
+        st.info(md_escape(t("app.link_notice", lang, notice=notice)))
     day = current.date
     if day < dt.date(1997, 9, 18):
-        st.info(
-            "Before 18 September 1997 the Mine Ban Treaty did not exist yet: every country is "
-            "shown as a non-party and no fortification had been announced."
-        )
+        st.info(md_escape(t("app.before_treaty", lang)))
     # Layers whose data file is broken stay selected (the link keeps them) but are not drawn.
     drawn = tuple(i for i in current.layers if i not in ds.unavailable_layers)
     data_layers = [i for i in drawn if i in style.DATA_LAYERS]
     if not current.layers:
-        st.warning("All layers are off: turn some on in the sidebar to see data on the map.")
+        st.warning(md_escape(t("app.all_off", lang)))
 
     lat, lon, zoom = st.session_state["view"]
     # The base map never changes (no re-mount, no flicker); layers and the basemap go through
@@ -140,22 +140,34 @@ def main() -> None:
             feature_group_to_add=groups,
             returned_objects=[],
         )
-        st.caption(
-            f"Map on **{day.isoformat()}** · data as of {config.DATA_AS_OF} · "
-            "© OpenStreetMap contributors (ODbL) · Natural Earth (public domain) · "
-            "click a feature for its sources; use the ruler (top left) to measure in km."
-        )
+        caption = t("app.map_caption", lang, date=day.isoformat(), as_of=config.DATA_AS_OF)
+        st.caption(md_escape(caption))
     with legend_col:
-        st.markdown("**Legend**")
+        st.markdown(f"**{md_escape(t('legend.title', lang))}**")
         legend = maps.legend_html(
-            style.legend_items(drawn) + overlay_panel.legend_items(overlay, current.lang)
+            style.legend_items(drawn, lang) + overlay_panel.legend_items(overlay, current.lang)
         )
         if legend.strip():
             st.html(legend)
         else:
-            st.caption("Nothing is drawn: every layer is off.")
+            st.caption(md_escape(t("legend.empty", lang)))
 
     live_lat, live_lon, live_zoom = state.live_view()
+    # The same view in words, for screen readers and anyone who cannot see the map.
+    with st.expander(t("app.summary_title", lang), expanded=False):
+        lines = summary.summary_lines(
+            ds,
+            layers=drawn,
+            date=day,
+            bbox=view.view_bbox(live_lat, live_lon, live_zoom),
+            lang=lang,
+        )
+        st.markdown(
+            "\n".join(
+                f"- {md_escape(line[2:])}" if line.startswith("- ") else f"\n{md_escape(line)}\n"
+                for line in lines
+            )
+        )
     export_panel.show(
         ds,
         layers=drawn,
@@ -169,9 +181,9 @@ def main() -> None:
     if not data_errors.show_panel_unavailable(
         ds, "Border lengths", ("border_lengths", "fortifications")
     ):
-        panel.show_lengths(ds, current.segment, day)
+        panel.show_lengths(ds, current.segment, day, lang)
     if not data_errors.show_panel_unavailable(ds, "Mine Ban Treaty status", ("treaty_events",)):
-        panel.show_treaty_summary(ds, day)
+        panel.show_treaty_summary(ds, day, lang)
 
 
 main()

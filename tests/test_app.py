@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import map_assets, style
+from explorer import i18n, map_assets, style
 
 APP = str(Path(__file__).resolve().parent.parent / "explorer" / "app.py")
 
@@ -30,8 +31,19 @@ def map_args(at: AppTest) -> dict:
 
 
 def treaty_status(at: AppTest, country: str) -> str:
+    """Status code of a country in the treaty table (whose words follow the language)."""
     table = at.main.dataframe[-1].value
-    return table.set_index("country").loc[country, "status"]
+    words = {
+        style.status_label(code, lang): code
+        for code in style.TREATY_STATUS_COLOURS
+        for lang in ("en", "pl")
+    }
+    return words[table.set_index(table.columns[0]).loc[country].iloc[0]]
+
+
+def plain(markdown: str) -> str:
+    """Markdown source without its backslash escapes (text from t() is escaped)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 @pytest.fixture(scope="module")
@@ -160,15 +172,78 @@ def test_export_panel_offers_every_format_for_the_current_state():
     at = make_app(layers="borders,treaty", date="2026-02-20")
     keys = {b.proto.id for b in at.main.get("download_button")}
     assert len(keys) == 7
-    caption = next(c.value for c in at.main.caption if "(W, S – E, N)" in c.value)
+    caption = next(plain(c.value) for c in at.main.caption if "(W, S – E, N)" in plain(c.value))
     assert "borders, treaty" in caption and "2026-02-20" in caption
 
 
 def test_live_view_reported_by_the_browser_moves_the_export_box():
     at = make_app()
     at.text_input(key="live_view_qs").input("?layers=borders&lat=53.0&lon=23.5&zoom=7&t=1").run()
-    caption = next(c.value for c in at.main.caption if "(W, S – E, N)" in c.value)
+    caption = next(plain(c.value) for c in at.main.caption if "(W, S – E, N)" in plain(c.value))
     assert "view 18.56, 50.90" in caption
     # Garbage from the channel is ignored (the script's own view is used): no exception.
     at.text_input(key="live_view_qs").input("?lat=<script>&zoom=99").run()
     assert not at.exception
+
+
+# --- Languages and accessibility (issue 5) ------------------------------------------------------
+
+
+def summary_text(at: AppTest) -> str:
+    """The text summary of the view (the markdown inside the summary expander)."""
+    box = next(e for e in at.main.expander if e.label in SUMMARY_TITLES)
+    return "\n".join(plain(m.value) for m in box.markdown)
+
+
+SUMMARY_TITLES = {i18n.t("app.summary_title", lang) for lang in ("en", "pl")}
+
+
+def test_switching_to_polish_changes_labels_title_and_link():
+    at = make_app(date="2026-02-20", layers="borders,treaty")
+    assert at.sidebar.selectbox(key="lang").value == "en"
+    assert at.title[0].value == "Border Fortification Explorer"
+    at.sidebar.selectbox(key="lang").set_value("pl").run()
+    assert not at.exception
+    assert at.query_params["lang"] == "pl"
+    assert at.sidebar.title[0].value == at.title[0].value == "Eksplorator umocnień granicznych"
+    assert [c.label for c in at.sidebar.checkbox] == [title for _, title in style.layers("pl")]
+    assert at.sidebar.slider(key="date").label == "Pokaż mapę na dzień"
+    assert [h.value for h in at.sidebar.subheader][:3] == ["Data", "Warstwy", "Odcinek granicy"]
+    assert at.sidebar.selectbox(key="segment").options[0] == "Wszystkie granice"
+    # The state survives the switch: the same date and layers, now in Polish.
+    assert at.sidebar.slider(key="date").value == dt.date(2026, 2, 20)
+    checked = {c.key.removeprefix("layer_") for c in at.sidebar.checkbox if c.value}
+    assert checked == {"borders", "treaty"}
+    assert treaty_status(at, "Polska") == "withdrawn"
+    legend = at.main.get("html")[0].proto.body
+    assert "Odcinki granic" in legend and "Border segments" not in legend
+    assert any("Legenda" in m.value for m in at.main.markdown)
+    # ... and back.
+    at.sidebar.selectbox(key="lang").set_value("en").run()
+    assert at.query_params["lang"] == "en"
+    assert at.title[0].value == "Border Fortification Explorer"
+
+
+def test_lang_pl_in_the_link_restores_polish():
+    at = make_app(lang="pl", segment="POL-BLR")
+    assert at.sidebar.selectbox(key="lang").value == "pl"
+    assert at.title[0].value == "Eksplorator umocnień granicznych"
+    assert [c.label for c in at.sidebar.checkbox] == [title for _, title in style.layers("pl")]
+    assert not at.main.info
+    lengths = at.main.dataframe[0].value
+    assert list(lengths["Granica"]) == ["Polska–Białoruś"]
+    assert any("Długości granic" in h.value for h in at.main.subheader)
+    assert summary_text(at).startswith("Mapa na dzień")
+
+
+def test_text_summary_describes_the_view_and_follows_the_date():
+    at = make_app(date="2026-02-19", layers="borders,treaty")
+    before = summary_text(at)
+    assert "Layers shown: Border segments, Mine Ban Treaty status." in before
+    assert "- Poland: withdrawal pending (since 2025-08-20)" in before
+    assert "Poland–Belarus: 418.0 km / 404.6 km" in before
+    at.sidebar.slider(key="date").set_value(dt.date(2026, 2, 20)).run()
+    after = summary_text(at)
+    assert after != before
+    assert "Map on 2026-02-20" in after
+    assert "- Poland: withdrawn (since 2026-02-20)" in after

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import html
+import json
+
 import streamlit as st
+
+from explorer.i18n import t
 
 # The component reads the parent page's URL live (it includes the map view, which the browser
 # keeps current), shows it, and copies it. Clipboard API first, selection + execCommand as the
 # fallback inside the sandboxed iframe.
 _HTML = """
 <div style="font-family: sans-serif; font-size: 14px;">
-  <button id="copy" style="padding:4px 10px; cursor:pointer;" aria-label="Copy link to this view">
-    Copy link
+  <button id="copy" style="padding:4px 10px; cursor:pointer;" aria-label="%ARIA_BUTTON%">
+    %BUTTON%
   </button>
   <span id="done" role="status" style="margin-left:6px; color:#2a7a2a;"></span>
-  <input id="url" readonly aria-label="Link to this view"
+  <input id="url" readonly aria-label="%ARIA_URL%"
          style="width:100%; margin-top:6px; font-size:12px; box-sizing:border-box;">
 </div>
 <script>
@@ -30,14 +35,26 @@ document.getElementById("copy").addEventListener("click", async () => {
     url.focus(); url.select();
     try { ok = document.execCommand("copy"); } catch (e2) { ok = false; }
   }
-  document.getElementById("done").textContent = ok ? "Copied" : "Select the link below and copy it";
+  document.getElementById("done").textContent = ok ? %COPIED% : %FALLBACK%;
 });
 </script>
 """
 
 
-def copy_link_control() -> None:
+def control_html(lang: str = "en") -> str:
+    """Return the control's HTML in ``lang`` (texts escaped for HTML and for JavaScript)."""
+    page = _HTML
+    for name, key in (("ARIA_BUTTON", "copy.aria_button"), ("BUTTON", "copy.button"),
+                      ("ARIA_URL", "copy.aria_url")):  # fmt: skip
+        page = page.replace(f"%{name}%", html.escape(t(key, lang), quote=True))
+    for name, key in (("COPIED", "copy.copied"), ("FALLBACK", "copy.fallback")):
+        # JSON is a JavaScript string literal; "<" escaped so no text can close the script.
+        page = page.replace(f"%{name}%", json.dumps(t(key, lang)).replace("<", "\\u003c"))
+    return page
+
+
+def copy_link_control(lang: str = "en") -> None:
     """Render the control in the sidebar."""
     with st.sidebar:
-        st.subheader("Share this view")
-        st.iframe(_HTML, height=80)
+        st.subheader(t("copy.share", lang))
+        st.iframe(control_html(lang), height=80)

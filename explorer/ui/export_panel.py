@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable, Sequence
 
 import streamlit as st
 
 from explorer import export, view
 from explorer.data import Dataset
+from explorer.i18n import t
 from explorer.overlay import Overlay
 from explorer.ui import state
+from explorer.ui.text import md_escape
 
 # The button reads the page URL (kept on the live map view by the map itself) and types it into
 # the hidden text input LIVE_VIEW_KEY, as a user would: React's value setter, an input event and
 # Enter. That is the only way the browser's view reaches the server without rerunning on pans.
 _USE_VIEW_HTML = """
 <button id="use" style="padding:4px 10px; cursor:pointer; font-family:sans-serif;">
-  Use the map's current view
+  %LABEL%
 </button>
 <script>
 document.getElementById("use").addEventListener("click", () => {
@@ -34,15 +37,13 @@ document.getElementById("use").addEventListener("click", () => {
 </script>
 """
 
-_LABELS = {
-    "png": "PNG image",
-    "pdf": "PDF (vector)",
-    "svg": "SVG (vector)",
-    "html": "Interactive HTML (offline)",
-    "geojson": "GeoJSON",
-    "gpkg": "GeoPackage",
-    "csv": "CSV",
-}
+
+def _label(fmt: str, lang: str) -> str:
+    """Button label of a format (key ``export.fmt.<fmt>``; the format's name if none)."""
+    try:
+        return t(f"export.fmt.{fmt}", lang)
+    except ValueError:
+        return fmt.upper()
 
 
 def _maker(
@@ -83,19 +84,26 @@ def show(
     bbox = view.view_bbox(lat, lon, zoom)
     # Hidden channel for the live view (see _USE_VIEW_HTML); styled away, never shown.
     st.html(f"<style>.st-key-{state.LIVE_VIEW_KEY} {{ display: none; }}</style>")
-    st.text_input("Map view (set by the browser)", key=state.LIVE_VIEW_KEY)
-    with st.expander("Export this view (map or data)", expanded=False):
-        st.iframe(_USE_VIEW_HTML.replace("%KEY%", state.LIVE_VIEW_KEY), height=40)
-        st.caption(
-            f"Layers: {', '.join(layers) or 'none'} · date {day.isoformat()} · view "
-            f"{bbox[0]:.2f}, {bbox[1]:.2f} – {bbox[2]:.2f}, {bbox[3]:.2f} (W, S – E, N). "
-            "Maps carry a legend, scale bar, north arrow, date, sources and attribution; data "
-            "files carry source columns and attribution. The file is made when you click."
+    st.text_input(t("export.live_view_label", lang), key=state.LIVE_VIEW_KEY)
+    with st.expander(t("export.expander", lang), expanded=False):
+        button = html.escape(t("export.use_view", lang))
+        page = _USE_VIEW_HTML.replace("%KEY%", state.LIVE_VIEW_KEY).replace("%LABEL%", button)
+        st.iframe(page, height=40)
+        caption = t(
+            "export.caption",
+            lang,
+            layers=", ".join(layers) or t("export.none", lang),  # ids, as in the link
+            date=day.isoformat(),
+            w=f"{bbox[0]:.2f}",
+            s=f"{bbox[1]:.2f}",
+            e=f"{bbox[2]:.2f}",
+            n=f"{bbox[3]:.2f}",
         )
+        st.caption(md_escape(caption))
         cols = st.columns(4)
         for i, fmt in enumerate(export.FORMATS):
             cols[i % 4].download_button(
-                _LABELS.get(fmt, fmt.upper()),
+                _label(fmt, lang),
                 data=_maker(ds, fmt, tuple(layers), day, bbox, lang, overlay),
                 file_name=export.default_filename(fmt, day),
                 mime=export.MIME_TYPES[fmt],

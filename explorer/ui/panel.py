@@ -7,8 +7,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from explorer import lengths, timeline
+from explorer import lengths, style, timeline
 from explorer.data import Dataset
+from explorer.i18n import t
 from explorer.ui.text import md_escape
 
 
@@ -39,7 +40,14 @@ def fortification_states(ds: Dataset, day: dt.date) -> dict[str, str | None]:
     }
 
 
-def lengths_table(ds: Dataset, segment_ids: list[str], day: dt.date) -> pd.DataFrame:
+def _fort_name(ds: Dataset, fort_id: str, lang: str) -> str:
+    forts = ds.fortifications.set_index("id")
+    return str(forts.loc[fort_id, f"name_{lang}"]) if fort_id in forts.index else fort_id
+
+
+def lengths_table(
+    ds: Dataset, segment_ids: list[str], day: dt.date, lang: str = "en"
+) -> pd.DataFrame:
     """Rows for the lengths panel: official and measured km, difference, fenced km on ``day``."""
     states = fortification_states(ds, day)
     segs = ds.segments.set_index("id")
@@ -47,87 +55,156 @@ def lengths_table(ds: Dataset, segment_ids: list[str], day: dt.date) -> pd.DataF
     for seg_id in segment_ids:
         seg = segs.loc[seg_id]
         works = lengths.fortified_km(ds.fortifications, seg_id, states)
+        fenced = "; ".join(
+            f"{w['km']:,.0f} ({_fort_name(ds, w['id'], lang)}, "
+            f"{style.state_label(w['state'], lang)})"
+            for w in works
+        )
         rows.append(
             {
-                "Border": seg["name_en"],
-                "Official km": seg["official_km"],
-                "Measured km": seg["measured_km"],
-                "Difference %": lengths.difference_pct(seg["official_km"], seg["measured_km"]),
-                "Fenced / barrier km (sourced)": "; ".join(
-                    f"{w['km']:,.0f} ({w['name']}, {w['state'].replace('-', ' ')})" for w in works
-                )
-                or "none recorded on this date",
+                t("panel.col.border", lang): seg[f"name_{lang}"],
+                t("panel.col.official", lang): seg["official_km"],
+                t("panel.col.measured", lang): seg["measured_km"],
+                t("panel.col.difference", lang): lengths.difference_pct(
+                    seg["official_km"], seg["measured_km"]
+                ),
+                t("panel.col.fenced", lang): fenced or t("panel.none_recorded", lang),
             }
         )
     return pd.DataFrame(rows)
 
 
-def show_lengths(ds: Dataset, segment: str | None, day: dt.date) -> None:
+def difference_note(
+    official_km: float | None,
+    measured_km: float | None,
+    *,
+    approx_km: float = 0.0,
+    official_part: str | None = "total",
+    lang: str = "en",
+) -> str:
+    """Explain in ``lang`` why a segment's two lengths differ (as :func:`lengths.difference_note`).
+
+    Examples
+    --------
+    >>> "3.2 % krótsza" in difference_note(418, 404.6, lang="pl")
+    True
+    >>> difference_note(418, 404.6) == lengths.difference_note(418, 404.6)
+    True
+    """
+    pct = lengths.difference_pct(official_km, measured_km)
+    if pct is None:
+        return t("panel.no_official", lang)
+    direction = t("panel.shorter" if pct < 0 else "panel.longer", lang)
+    first = t(
+        "panel.diff_first",
+        lang,
+        pct=f"{abs(pct):.1f}",
+        direction=direction,
+        km=f"{official_km:,.1f}",
+    )
+    reasons = []
+    if pct < 0:
+        reasons.append(t("panel.reason_bends", lang))
+    if approx_km > 0:
+        reasons.append(t("panel.reason_approx", lang, km=f"{approx_km:,.1f}"))
+    if official_part and official_part != "total":
+        part = t(f"part.{official_part}", lang) if lang != "en" else official_part
+        reasons.append(t("panel.reason_part", lang, part=part))
+    if pct > 0:
+        reasons.append(t("panel.reason_water", lang))
+    return f"{first} {t('panel.why', lang)} " + "; ".join(reasons) + "."
+
+
+def show_lengths(ds: Dataset, segment: str | None, day: dt.date, lang: str = "en") -> None:
     """Official vs measured km for the selected segment (or all), and why they differ."""
     ids = [segment] if segment else list(ds.segments["id"])
-    st.subheader("Border lengths: official vs measured")
-    st.dataframe(lengths_table(ds, ids, day), hide_index=True, width="stretch")
-    st.caption(lengths.WHY_THEY_DIFFER)
+    st.subheader(t("panel.lengths_title", lang))
+    st.dataframe(lengths_table(ds, ids, day, lang), hide_index=True, width="stretch")
+    st.caption(md_escape(t("panel.why_differ", lang)))
     if segment:
         seg = ds.segments.set_index("id").loc[segment]
         pct = lengths.difference_pct(seg["official_km"], seg["measured_km"])
         cols = st.columns(3)
-        cols[0].metric(f"{seg['name_en']}: official length", f"{seg['official_km']:,.1f} km")
+        cols[0].metric(
+            t("panel.official_length", lang, name=seg[f"name_{lang}"]),
+            f"{seg['official_km']:,.1f} km",
+        )
         cols[1].metric(
-            "Measured on the map",
+            t("panel.measured_on_map", lang),
             f"{seg['measured_km']:,.1f} km",
             delta=None if pct is None else f"{pct:+.1f} %",
             delta_color="off",
         )
         works = lengths.fortified_km(ds.fortifications, segment, fortification_states(ds, day))
         cols[2].metric(
-            "Fenced / barrier (sourced)",
-            " + ".join(f"{w['km']:,.0f} km" for w in works) if works else "none on this date",
+            t("panel.fenced", lang),
+            " + ".join(f"{w['km']:,.0f} km" for w in works)
+            if works
+            else t("panel.none_on_date", lang),
         )
         st.markdown(
             md_escape(
-                lengths.difference_note(
+                difference_note(
                     seg["official_km"],
                     seg["measured_km"],
                     approx_km=seg["measured_approx_km"],
                     official_part=seg["official_part"],
+                    lang=lang,
                 )
             )
         )
-        st.markdown("Official length: " + source_links(ds, list(seg["official_sources"])))
-        _show_works_along(ds, segment, day)
+        st.markdown(
+            md_escape(t("panel.official_sources", lang))
+            + " "
+            + source_links(ds, list(seg["official_sources"]))
+        )
+        _show_works_along(ds, segment, day, lang)
 
 
-def _show_works_along(ds: Dataset, segment: str, day: dt.date) -> None:
+def _show_works_along(ds: Dataset, segment: str, day: dt.date, lang: str) -> None:
     states = fortification_states(ds, day)
     forts = ds.fortifications
     along = forts[forts["derive_segments"].map(lambda s: segment in (s or []))]
-    st.markdown(f"**Fortifications along this border on {day.isoformat()}**")
+    st.markdown(f"**{md_escape(t('panel.works_title', lang, date=day.isoformat()))}**")
     shown = 0
     for rec in along.to_dict("records"):
         state_on = states.get(rec["id"])
         if state_on is None:
             continue
         shown += 1
+        line = t(
+            "panel.work_line",
+            lang,
+            state=style.state_label(state_on, lang),
+            precision=t(f"precision.{rec['precision']}", lang),
+            confidence=t(f"confidence.{rec['confidence']}", lang),
+        )
         st.markdown(
-            f"- **{md_escape(rec['name_en'])}** — {state_on.replace('-', ' ')}; "
-            f"precision: {rec['precision']}; confidence: {rec['confidence']}. "
-            f"Sources: {source_links(ds, list(rec['sources']))}"
+            f"- **{md_escape(rec[f'name_{lang}'])}** — {md_escape(line)} "
+            f"{md_escape(t('panel.sources', lang))} {source_links(ds, list(rec['sources']))}"
         )
     if not shown:
-        st.markdown("No fortification is recorded along this border on this date.")
+        st.markdown(md_escape(t("panel.no_works", lang)))
 
 
-def show_treaty_summary(ds: Dataset, day: dt.date) -> None:
+def show_treaty_summary(ds: Dataset, day: dt.date, lang: str = "en") -> None:
     """Each country's Ottawa Convention status on ``day``."""
     table = timeline.statuses_on(ds.treaty_events, list(ds.countries.index), "APMBC", day)
-    table["country"] = table["country"].map(ds.countries["name_en"])
+    table["country"] = table["country"].map(ds.countries[f"name_{lang}"])
+    table["status"] = table["status"].map(lambda s: style.status_label(s, lang))
     table["sources"] = table["sources"].map(lambda ids: ", ".join(ids))
-    st.subheader(f"Mine Ban Treaty (Ottawa) status on {day.isoformat()}")
+    st.subheader(t("panel.treaty_title", lang, date=day.isoformat()))
     groups = table.groupby("status", sort=False)["country"].apply(lambda s: ", ".join(s))
     st.markdown(
         "  \n".join(
             f"**{md_escape(status)}**: {md_escape(names)}" for status, names in groups.items()
         )
     )
-    st.dataframe(table.drop(columns=["treaty"]), hide_index=True, width="stretch")
+    columns = {
+        "country": t("panel.col.country", lang),
+        "status": t("panel.col.status", lang),
+        "since": t("panel.col.since", lang),
+        "sources": t("panel.col.sources", lang),
+    }
+    table = table.drop(columns=["treaty"]).rename(columns=columns)
+    st.dataframe(table, hide_index=True, width="stretch")

@@ -1,4 +1,4 @@
-"""Sidebar controls: date and key events, layer toggles, border segment, copy link."""
+"""Sidebar controls: language, date and key events, layer toggles, border segment."""
 
 from __future__ import annotations
 
@@ -9,11 +9,29 @@ import pandas as pd
 import streamlit as st
 
 from explorer import permalink
+from explorer.i18n import t
 from explorer.ui import state
 
-_NO_EVENT = "— choose an event to jump to —"
+#: Value of the key-events list when no event is chosen (its label is translated).
+_NO_EVENT = ""
 #: Value of the segment picker when no single border is selected.
 ALL_BORDERS = ""
+#: Session-state key of the interface language (the permalink's ``lang``).
+LANG_KEY = "lang"
+
+
+def language_picker() -> None:
+    """English / Polski: switches every label of the interface and the map's content.
+
+    The label names itself in both languages, so it is found whichever language is shown.
+    """
+    label = " / ".join(t("language.label", lang) for lang in permalink.LANGUAGES)
+    st.sidebar.selectbox(
+        label,
+        list(permalink.LANGUAGES),
+        format_func=lambda lang: t("language.name", lang),
+        key=LANG_KEY,
+    )
 
 
 def _event_label(row: dict) -> str:
@@ -26,31 +44,32 @@ def _jump_to_event(options: dict[str, dt.date]) -> None:
         st.session_state["date"] = options[choice]
 
 
-def time_controls(events: pd.DataFrame) -> None:
+def time_controls(events: pd.DataFrame, lang: str = "en") -> None:
     """Date slider (1997–2028) and a list of key events that jumps the date when chosen."""
-    st.sidebar.subheader("Date")
+    st.sidebar.subheader(t("sidebar.date", lang))
     st.sidebar.slider(
-        "Show the map on",
+        t("sidebar.show_on", lang),
         min_value=permalink.DATE_MIN,
         max_value=permalink.DATE_MAX,
         key="date",
         format="YYYY-MM-DD",
-        help="Treaty shading and which fortifications exist follow this date.",
+        help=t("sidebar.date_help", lang),
     )
     options = {_event_label(r): r["date"] for r in events.to_dict("records")}
     st.sidebar.selectbox(
-        "Key events",
+        t("sidebar.key_events", lang),
         [_NO_EVENT, *options],
+        format_func=lambda o: t("sidebar.no_event", lang) if o == _NO_EVENT else o,
         key="event",
         on_change=_jump_to_event,
         args=(options,),
-        help="Choosing an event moves the date to it.",
+        help=t("sidebar.events_help", lang),
     )
 
 
-def layer_toggles(layers: Sequence[tuple[str, str]]) -> None:
-    """One checkbox per layer."""
-    st.sidebar.subheader("Layers")
+def layer_toggles(layers: Sequence[tuple[str, str]], lang: str = "en") -> None:
+    """One checkbox per layer; ``layers`` are ``(id, title)`` from :func:`explorer.style.layers`."""
+    st.sidebar.subheader(t("sidebar.layers", lang))
     for layer_id, title in layers:
         st.sidebar.checkbox(title, key=state.layer_key(layer_id))
 
@@ -61,13 +80,15 @@ def _go_to_segment(bounds: dict[str, tuple[float, float, int]]) -> None:
         state.go_to(*bounds[seg])
 
 
-def segment_picker(names: dict[str, str], views: dict[str, tuple[float, float, int]]) -> None:
+def segment_picker(
+    names: dict[str, str], views: dict[str, tuple[float, float, int]], lang: str = "en"
+) -> None:
     """Select a border segment: the panel shows its lengths and the map zooms to it."""
-    st.sidebar.subheader("Border segment")
+    st.sidebar.subheader(t("sidebar.segment", lang))
     st.sidebar.selectbox(
-        "Select a border",
+        t("sidebar.select_border", lang),
         [ALL_BORDERS, *names],
-        format_func=lambda s: "All borders" if s == ALL_BORDERS else names[s],
+        format_func=lambda s: t("sidebar.all_borders", lang) if s == ALL_BORDERS else names[s],
         key="segment",
         on_change=_go_to_segment,
         args=(views,),
