@@ -106,3 +106,108 @@ def test_bad_argument_from_the_shell_exits_2():
 def test_help(capsys, command):
     code, out, _ = main(capsys, command, "--help")
     assert code == 0 and "usage: python -m explorer " + command in out
+
+
+# --- --overlay FILE (issue 7) ------------------------------------------------------------------
+
+
+def _overlay_file(tmp_path, name="mine.geojson") -> str:
+    ring = [[22.0, 52.0], [23.5, 52.0], [23.5, 53.0], [22.0, 53.0], [22.0, 52.0]]
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"name": "area", "<b>": "<script>x</script>"},
+             "geometry": {"type": "Polygon", "coordinates": [ring]}},
+            {"type": "Feature", "properties": {"name": "site"},
+             "geometry": {"type": "Point", "coordinates": [19.0, 51.0]}},
+        ],
+    }  # fmt: skip
+    path = tmp_path / name
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return str(path)
+
+
+def _overlay_pixels(path) -> int:
+    """Count strongly indigo pixels (the overlay's outline, points and legend swatch)."""
+    with Image.open(path) as image:
+        colours = image.convert("RGB").getcolors(maxcolors=1 << 22)
+    return sum(n for n, (r, g, b) in colours if b - g > 60 and r < 150 and b > 100)
+
+
+def test_export_png_with_overlay_draws_it(capsys, tmp_path):
+    overlay = _overlay_file(tmp_path / "..")
+    view = ["--layers", "borders", "--bbox", "14,49,24.5,55", "--dpi", "60", "--date", "2026-01-01"]
+    code, out, err = main(capsys, "export", "--out", str(tmp_path / "with.png"), *view,
+                          "--overlay", overlay)  # fmt: skip
+    assert code == 0, err
+    assert out.startswith(f"Wrote {tmp_path / 'with.png'} (png, ")
+    code, _, err = main(capsys, "export", "--out", str(tmp_path / "without.png"), *view)
+    assert code == 0, err
+    assert _overlay_pixels(tmp_path / "without.png") == 0
+    assert _overlay_pixels(tmp_path / "with.png") > 150  # outline, point, legend swatch
+
+
+def test_export_geojson_and_html_with_overlay(capsys, tmp_path):
+    overlay = _overlay_file(tmp_path / "..")
+    code, _, err = main(capsys, "export", "--out", str(tmp_path / "v.geojson"), "--layers",
+                        "borders", "--overlay", overlay)  # fmt: skip
+    assert code == 0, err
+    doc = json.loads((tmp_path / "v.geojson").read_text(encoding="utf-8"))
+    rows = [f["properties"] for f in doc["features"] if f["properties"]["layer"] == "overlay"]
+    assert [r["name"] for r in rows] == ["area", "site"]
+    assert json.loads(rows[0]["properties"]) == {"name": "area", "<b>": "<script>x</script>"}
+    assert rows[0]["attribution"] == "Your overlay: mine.geojson"
+    code, _, err = main(capsys, "export", "--out", str(tmp_path / "v.html"), "--layers",
+                        "borders", "--overlay", overlay)  # fmt: skip
+    assert code == 0, err
+    page = (tmp_path / "v.html").read_text(encoding="utf-8")
+    assert "bfe-layer-overlay" in page and "Your overlay: mine.geojson" in page
+    assert "<script>x</script>" not in page
+
+
+BAD_OVERLAYS = [
+    ("broken.geojson", b'{"type": ', "Invalid JSON at line 1"),
+    ("list.geojson", b"[1, 2]", "but the file holds a list"),
+    ("empty.geojson", b"", "empty.geojson is empty."),
+    ("strings.geojson", b'{"type": "Point", "coordinates": ["1", "2"]}', "must be numbers"),
+    ("nogeom.geojson", b'{"type": "FeatureCollection", "features": [{"type": "Feature", '
+     b'"properties": {}, "geometry": null}]}', "No feature has a geometry"),
+    ("far.geojson", b'{"type": "Point", "coordinates": [500, 20]}', "out of range"),
+    ("latin1.csv", "lat,lon,name\n52,21,Łódź\n".encode("cp1250"), "not UTF-8 text"),
+    ("image.geojson", b"\x89PNG\r\n\x1a\n\0\0", "This is a PNG image, not GeoJSON text."),
+    ("cols.csv", b"a,b\n1,2\n", "needs latitude and longitude columns"),
+    ("fake.zip", b"no zip", "Not a readable zip archive"),
+    ("data.kml", b"<kml/>", "unsupported file type .kml"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"), BAD_OVERLAYS, ids=[b[0] for b in BAD_OVERLAYS]
+)
+def test_bad_overlay_prints_one_line_and_exits_2(capsys, tmp_path, name, data, message):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / name).write_bytes(data)
+    code, out, err = main(capsys, "export", "--out", str(tmp_path / "m.png"), "--overlay",
+                          str(src / name))  # fmt: skip
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1, err
+    assert err.startswith(f"python -m explorer export: error: overlay {src / name}: ")
+    assert message in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]  # nothing written
+
+
+def test_overlay_limits_and_missing_file_from_the_shell(tmp_path):
+    overlay = _overlay_file(tmp_path)
+    proc = run("export", "--out", str(tmp_path / "m.png"), "--overlay", overlay,
+               "--overlay-max-features", "1")  # fmt: skip
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert "The file has 2 features; the limit is 1." in proc.stderr
+    proc = run("export", "--out", str(tmp_path / "m.png"), "--overlay", overlay,
+               "--overlay-max-bytes", "100")  # fmt: skip
+    assert proc.returncode == 2 and "the limit is 100 bytes." in proc.stderr
+    proc = run("export", "--out", str(tmp_path / "m.png"), "--overlay", str(tmp_path / "no.csv"))
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+    assert "Cannot read" in proc.stderr and "No such file or directory" in proc.stderr
+    assert not (tmp_path / "m.png").exists()
