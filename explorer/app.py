@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 from pathlib import Path
 
@@ -15,7 +16,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from explorer import config, data, features, maps, permalink, style, summary, timeline, view
 from explorer.i18n import t
-from explorer.ui import copy_link, data_errors, export_panel, overlay_panel, panel, sidebar, state
+from explorer.ui import (
+    copy_link,
+    data_errors,
+    export_panel,
+    overlay_panel,
+    panel,
+    presenter,
+    sidebar,
+    state,
+)
 from explorer.ui.text import md_escape
 
 st.set_page_config(
@@ -86,7 +96,16 @@ def main() -> None:
         layer_ids=layer_ids,
         default_layers=[i for i in layer_ids if i in style.DEFAULT_LAYERS],
         segment_ids=list(ds.segments["id"]),
+        chapters=len(presenter.chapters_for(data_dir)),
     )
+    if st.session_state.get(state.MODE) == "present":  # the story, full screen (issue 5)
+        presenter.show(
+            ds,
+            data_dir,
+            collections=functools.partial(get_collections, data_dir),
+            basemap=get_basemap,
+        )
+        return
 
     # The language picker's state is current before the script reruns: read it first, so every
     # label on this run (the sidebar title included) is in the chosen language.
@@ -99,6 +118,7 @@ def main() -> None:
     names = dict(zip(ds.segments["id"], ds.segments[f"name_{lang}"], strict=True))
     sidebar.segment_picker(names, segment_views(ds), lang)
     copy_link.copy_link_control(lang)
+    presenter.present_button(data_dir, lang)
 
     current = state.current(layer_ids)
     state.write_query(current)

@@ -456,6 +456,7 @@ def build_base_map(
     center: tuple[float, float],
     zoom: int,
     basemap: Mapping[str, gpd.GeoDataFrame] | None = None,
+    keyboard: bool = True,
 ) -> folium.Map:
     """Build the base map: local vector basemap, scale bar, measuring tool, attribution.
 
@@ -471,6 +472,9 @@ def build_base_map(
         Initial zoom level.
     basemap : mapping of str to geopandas.GeoDataFrame
         ``countries`` and ``lakes`` (see :func:`load_basemap`); missing keys are skipped.
+    keyboard : bool, default True
+        Whether the focused map pans and zooms with the arrow and +/- keys. The presenter turns
+        it off: there the arrow keys move between chapters.
 
     Returns
     -------
@@ -486,6 +490,7 @@ def build_base_map(
         min_zoom=4,
         max_zoom=13,
         max_bounds=True,
+        **({} if keyboard else {"keyboard": False}),  # the default map's script is unchanged
         **_MAX_BOUNDS,
     )
     for name, z_index in PANES.items():

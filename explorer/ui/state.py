@@ -14,6 +14,9 @@ from explorer.permalink import State
 _LOADED = "_permalink_loaded"
 _WRITTEN = "_permalink_written"
 NOTICES = "_permalink_notices"
+#: Session-state keys of the app's mode (``explore`` or ``present``) and the story chapter.
+MODE = "mode"
+CHAPTER = "chapter"
 
 
 def layer_key(layer_id: str) -> str:
@@ -22,9 +25,17 @@ def layer_key(layer_id: str) -> str:
 
 
 def init_from_query(
-    *, layer_ids: Sequence[str], default_layers: Sequence[str], segment_ids: Sequence[str]
+    *,
+    layer_ids: Sequence[str],
+    default_layers: Sequence[str],
+    segment_ids: Sequence[str],
+    chapters: int = 0,
 ) -> None:
-    """On a session's first run, seed the widgets' session state from the query string."""
+    """On a session's first run, seed the widgets' session state from the query string.
+
+    ``chapters`` is the number of story chapters (``mode`` and ``chapter`` land in
+    :data:`MODE` and :data:`CHAPTER`).
+    """
     if st.session_state.get(_LOADED):
         return
     default = permalink.default_state(
@@ -32,7 +43,11 @@ def init_from_query(
     )
     params = {key: st.query_params.get_all(key) for key in st.query_params}
     state = permalink.parse_query(
-        params, known_layers=layer_ids, known_segments=segment_ids, default=default
+        params,
+        known_layers=layer_ids,
+        known_segments=segment_ids,
+        default=default,
+        chapters=chapters,
     )
     for layer_id in layer_ids:
         st.session_state[layer_key(layer_id)] = layer_id in state.layers
@@ -41,6 +56,8 @@ def init_from_query(
     st.session_state["lang"] = state.lang
     st.session_state["view"] = (state.lat, state.lon, state.zoom)
     st.session_state[NOTICES] = list(state.notices)
+    st.session_state[MODE] = state.mode
+    st.session_state[CHAPTER] = state.chapter
     st.session_state[_LOADED] = True
 
 

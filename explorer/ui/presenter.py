@@ -1,0 +1,345 @@
+"""Presenter mode: the story chapter by chapter on a full-width map, for a classroom projector.
+
+Opened by the sidebar's "Present the story" button or by a link with ``?mode=present&chapter=N``
+(and ``lang=``). The sidebar and every editing control are hidden; the page shows the chapter's
+title, caption and sources in large type, its map (date, layers and view from
+``geodata/story.csv``), the progress ("3 / 9"), Previous / Next / language / Exit buttons,
+collapsible speaker notes and the PDF handout. The arrow keys move between chapters, also while
+the map has the focus (the map's own keyboard panning is off here). The URL always holds the
+chapter's permalink. Everything is served by the app itself, so it works offline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Final
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from explorer import handout, maps, permalink, story, style, view
+from explorer.data import Dataset
+from explorer.i18n import t
+from explorer.ui import state
+from explorer.ui.text import md_escape
+
+__all__ = ["chapters_for", "present_button", "show", "story_problems"]
+
+#: Widget keys (also the ``st-key-...`` classes the keyboard script and the tests look for).
+KEY_PREVIOUS: Final[str] = "presenter_previous"
+KEY_NEXT: Final[str] = "presenter_next"
+KEY_EXIT: Final[str] = "presenter_exit"
+KEY_LANG: Final[str] = "presenter_lang"
+KEY_HANDOUT: Final[str] = "presenter_handout"
+KEY_PRESENT: Final[str] = "present"
+#: Session key of the language (the sidebar's language picker uses the same one).
+LANG_KEY: Final[str] = "lang"
+
+#: Height of the presenter's map in CSS pixels (see :data:`explorer.story.PRESENTER_MAP_PX`).
+MAP_HEIGHT: Final[int] = story.PRESENTER_MAP_PX[1]
+
+# Large type, no sidebar, a visible focus ring on everything that takes the keyboard.
+_CSS: Final[str] = """
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], [data-testid="collapsedControl"] {
+  display: none !important; }
+[data-testid="stMainBlockContainer"], .block-container {
+  padding-top: 1.2rem !important; padding-bottom: 1rem !important; max-width: 100% !important; }
+.st-key-presenter_progress p { font-size: 1.7rem; font-weight: 700; text-align: center;
+  margin: 0; line-height: 2.6rem; }
+.st-key-presenter_panel { background: #f6f4ee; border-left: 6px solid #1a4f8a;
+  border-radius: 4px; padding: 0.5rem 1.1rem 0.4rem; }
+.st-key-presenter_panel h2 { font-size: 2.1rem; padding: 0.2rem 0 0.1rem; }
+.st-key-presenter_caption p { font-size: 1.45rem; line-height: 1.45; color: #111; }
+.st-key-presenter_sources p { font-size: 1rem; color: #333; }
+.st-key-presenter button { font-size: 1.15rem; min-height: 2.6rem; }
+.st-key-presenter button:focus-visible, .st-key-presenter a:focus-visible,
+.st-key-presenter summary:focus-visible, .st-key-presenter iframe:focus-visible {
+  outline: 3px solid #1a4f8a !important; outline-offset: 2px;
+  box-shadow: 0 0 0 6px #ffd54f !important; }
+.st-key-presenter_keys { height: 0; overflow: hidden; margin: 0 !important; }
+</style>
+"""
+
+# The arrow keys press Previous / Next. Streamlit has no key events, so this same-origin script
+# listens on the page (and on the map's iframe, where the focus is after a click on the map) and
+# clicks the buttons, exactly as a mouse would. A newer copy of the script replaces the old
+# listeners; in explore mode there is no button to press, so the keys do nothing.
+_KEYS_JS: Final[str] = """
+<script>
+(function () {
+  var P = window.parent, doc;
+  try { doc = P.document; if (!doc) { return; } } catch (e) { return; }
+  var BUTTONS = {ArrowRight: ".st-key-%NEXT% button", ArrowLeft: ".st-key-%PREVIOUS% button"};
+  function typing(t) {
+    if (!t || !t.tagName) { return false; }
+    var tag = t.tagName.toLowerCase();
+    var role = t.getAttribute ? t.getAttribute("role") : null;
+    return tag === "input" || tag === "textarea" || tag === "select" || t.isContentEditable ||
+      role === "slider" || role === "textbox" || role === "combobox";
+  }
+  function onKey(e) {
+    var selector = BUTTONS[e.key];
+    if (!selector || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || typing(e.target)) {
+      return;
+    }
+    var button = doc.querySelector(selector);
+    if (!button) { return; }
+    e.preventDefault();
+    if (e.repeat || button.disabled) { return; }
+    button.click();
+  }
+  var old = P.__bfePresenterKeys;
+  if (old) {
+    old.docs.forEach(function (d) {
+      try { d.removeEventListener("keydown", old.handler, true); } catch (e) { }
+    });
+  }
+  var reg = {handler: onKey, docs: []};
+  P.__bfePresenterKeys = reg;
+  function attach(d) {
+    if (d && reg.docs.indexOf(d) < 0) {
+      d.addEventListener("keydown", onKey, true);
+      reg.docs.push(d);
+    }
+  }
+  function scan() {
+    if (P.__bfePresenterKeys !== reg) { return; }
+    attach(doc);
+    doc.querySelectorAll("iframe").forEach(function (f) {
+      try { attach(f.contentDocument); } catch (e) { }
+    });
+  }
+  scan();
+  setInterval(scan, 400);
+})();
+</script>
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def _load(data_dir: str) -> tuple[tuple[story.Chapter, ...], tuple[str, ...]]:
+    try:
+        return story.load_chapters(data_dir), ()
+    except story.DataError as exc:
+        return (), tuple(str(p) for p in exc.problems)
+
+
+def chapters_for(data_dir: str) -> tuple[story.Chapter, ...]:
+    """Return the story's chapters in ``data_dir`` (empty if ``story.csv`` is broken; cached)."""
+    return _load(data_dir)[0]
+
+
+def story_problems(data_dir: str) -> tuple[str, ...]:
+    """Return what is wrong with ``story.csv`` in ``data_dir`` (empty when it is valid)."""
+    return _load(data_dir)[1]
+
+
+def _enter() -> None:
+    st.session_state[state.MODE] = "present"
+    st.session_state[state.CHAPTER] = 1
+
+
+def present_button(data_dir: str, lang: str) -> None:
+    """Show the sidebar button that opens presenter mode (disabled if the story is broken)."""
+    st.sidebar.button(
+        t("presenter.present", lang),
+        key=KEY_PRESENT,
+        help=t("presenter.present_help", lang),
+        on_click=_enter,
+        disabled=not chapters_for(data_dir),
+        width="stretch",
+    )
+
+
+def _go(number: int) -> None:
+    st.session_state[state.CHAPTER] = number
+
+
+def _set_lang(lang: str) -> None:
+    st.session_state[LANG_KEY] = lang
+
+
+def _exit(chapter: story.Chapter | None) -> None:
+    """Back to explore mode on the chapter's date, layers and view (the widgets follow)."""
+    st.session_state[state.MODE] = "explore"
+    st.session_state[state.NOTICES] = []
+    if chapter is None:
+        return
+    for layer_id in style.LAYER_IDS:
+        st.session_state[state.layer_key(layer_id)] = layer_id in chapter.layers
+    st.session_state["date"] = chapter.date
+    st.session_state["segment"] = ""
+    state.go_to(*view.view_centre_zoom(chapter.bbox))
+
+
+def _sources_line(ds: Dataset, chapter: story.Chapter, lang: str) -> str:
+    names = []
+    for source_id in chapter.sources:
+        if source_id in ds.sources.index:
+            row = ds.sources.loc[source_id]
+            date = f" ({row['date']})" if isinstance(row["date"], str) and row["date"] else ""
+            names.append(f"{row['publisher']}{date}")
+        else:
+            names.append(source_id)
+    return f"**{md_escape(t('presenter.sources', lang))}:** " + md_escape(
+        "; ".join(dict.fromkeys(names))
+    )
+
+
+def _broken_story(problems: tuple[str, ...], lang: str) -> None:
+    st.error(md_escape(t("presenter.story_failed", lang)))
+    st.code("\n".join(problems) or "story.csv", language=None)
+    st.button(t("presenter.exit", lang), key=KEY_EXIT, on_click=_exit, args=(None,))
+
+
+def show(
+    ds: Dataset,
+    data_dir: str,
+    *,
+    collections: Callable[[dt.date, tuple[str, ...], str], Mapping[str, dict]],
+    basemap: Callable[[], Mapping],
+) -> None:
+    """Draw the presenter page for the session's chapter and language.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data.
+    data_dir : str
+        The data folder (for the story).
+    collections : callable
+        ``(date, visible layers, lang) -> {layer: FeatureCollection}``, the app's cached
+        :func:`explorer.features.layer_collections`.
+    basemap : callable
+        Returns the app's cached :func:`explorer.maps.load_basemap`.
+    """
+    # The sidebar's language picker is not drawn here, so Streamlit would forget its value at
+    # the end of this run: writing it back keeps the language for this page and for "Exit".
+    lang = st.session_state.get(LANG_KEY, "en")
+    lang = lang if lang in permalink.LANGUAGES else "en"
+    st.session_state[LANG_KEY] = lang
+    st.html(_CSS)
+    chapters = chapters_for(data_dir)
+    if not chapters:
+        _broken_story(story_problems(data_dir), lang)
+        return
+    total = len(chapters)
+    number = st.session_state.get(state.CHAPTER, 1)
+    number = min(max(number if isinstance(number, int) else 1, 1), total)
+    st.session_state[state.CHAPTER] = number
+    chapter = chapters[number - 1]
+    chapter_state = story.chapter_state(chapter, lang)
+    state.write_query(chapter_state)
+
+    with st.container(key="presenter"):
+        for notice in st.session_state.get(state.NOTICES, []):
+            st.info(md_escape(t("presenter.notice", lang, notice=notice)))
+        _navigation(chapter, number, total, lang)
+        with st.container(key="presenter_panel"):
+            st.markdown(f"## {md_escape(chapter.title[lang])}")
+            with st.container(key="presenter_caption"):
+                st.markdown(md_escape(chapter.caption[lang]))
+            with st.container(key="presenter_sources"):
+                st.markdown(_sources_line(ds, chapter, lang))
+        _map(ds, chapter, chapter_state, lang, collections=collections, basemap=basemap)
+        with st.expander(t("presenter.notes", lang), expanded=False):
+            st.markdown(md_escape(chapter.notes[lang]))
+        cols = st.columns([2, 5])
+        cols[0].download_button(
+            t("presenter.handout", lang),
+            data=lambda: handout.handout_bytes(ds, chapters, lang=lang),
+            file_name=f"border-fortifications-story-{lang}.pdf",
+            mime="application/pdf",
+            key=KEY_HANDOUT,
+            help=t("presenter.handout_help", lang),
+            on_click="ignore",
+            width="stretch",
+        )
+        cols[1].caption(
+            md_escape(t("presenter.keys_hint", lang))
+            + "  \n"
+            + md_escape(t("presenter.link", lang, url=story.chapter_url(chapter, lang)))
+        )
+    with st.container(key="presenter_keys"):
+        script = _KEYS_JS.replace("%NEXT%", KEY_NEXT).replace("%PREVIOUS%", KEY_PREVIOUS)
+        st.iframe(script, height=1, tab_index=-1)
+
+
+def _navigation(chapter: story.Chapter, number: int, total: int, lang: str) -> None:
+    """Previous, progress, Next, the other language and Exit, in one row."""
+    other = next(x for x in permalink.LANGUAGES if x != lang)
+    prev_col, progress_col, next_col, lang_col, exit_col = st.columns([1.3, 2.2, 1.3, 1, 1.6])
+    prev_col.button(
+        t("presenter.previous", lang),
+        key=KEY_PREVIOUS,
+        on_click=_go,
+        args=(number - 1,),
+        disabled=number <= 1,
+        width="stretch",
+    )
+    with progress_col, st.container(key="presenter_progress"):
+        progress = t("presenter.progress", lang, n=number, total=total)
+        st.markdown(md_escape(f"{progress} · {chapter.date.isoformat()}"))
+    next_col.button(
+        t("presenter.next", lang),
+        key=KEY_NEXT,
+        on_click=_go,
+        args=(number + 1,),
+        disabled=number >= total,
+        type="primary",
+        width="stretch",
+    )
+    lang_col.button(
+        t("presenter.other_lang", lang),
+        key=KEY_LANG,
+        help=t("presenter.other_lang_help", lang),
+        on_click=_set_lang,
+        args=(other,),
+        width="stretch",
+    )
+    exit_col.button(
+        t("presenter.exit", lang),
+        key=KEY_EXIT,
+        help=t("presenter.exit_help", lang),
+        on_click=_exit,
+        args=(chapter,),
+        width="stretch",
+    )
+
+
+def _map(
+    ds: Dataset,
+    chapter: story.Chapter,
+    chapter_state: permalink.State,
+    lang: str,
+    *,
+    collections: Callable[[dt.date, tuple[str, ...], str], Mapping[str, dict]],
+    basemap: Callable[[], Mapping],
+) -> None:
+    """Draw the chapter's map: a fixed base map (never re-mounted) moved by center/zoom."""
+    unavailable = set(getattr(ds, "unavailable_layers", ()))
+    drawn = [i for i in chapter.layers if i not in unavailable]
+    data_layers = tuple(i for i in drawn if i in style.DATA_LAYERS)
+    groups = maps.feature_groups(collections(chapter.date, data_layers, lang))
+    if "basemap" in drawn:
+        groups.insert(0, maps.basemap_group(basemap()))
+    base = maps.build_base_map(
+        center=(permalink.DEFAULT_LAT, permalink.DEFAULT_LON),
+        zoom=permalink.DEFAULT_ZOOM,
+        keyboard=False,
+    )
+    st_folium(
+        base,
+        key="presenter_map",
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        center=(chapter_state.lat, chapter_state.lon),
+        zoom=chapter_state.zoom,
+        feature_group_to_add=groups,
+        returned_objects=[],
+    )
+    map_on = t("presenter.map_on", lang, date=chapter.date.isoformat())
+    st.caption(md_escape(f"{map_on} · {t('presenter.handout.attribution', lang)}"))
