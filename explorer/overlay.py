@@ -71,6 +71,13 @@ KINDS: Final[dict[str, str]] = {
     "MultiPolygon": "polygon",
 }
 
+#: Geometry kinds in messages (GeoJSON's own type names, the same in every language).
+KIND_NAMES: Final[dict[str, str]] = {
+    "point": "Point",
+    "line": "LineString",
+    "polygon": "Polygon",
+}
+
 #: Nesting depth of a position inside each GeoJSON geometry type's ``coordinates``.
 _DEPTH: Final[dict[str, int]] = {
     "Point": 0,
@@ -772,8 +779,9 @@ def _finish(
                                                       3: "polygon", 6: "polygon"})  # fmt: skip
     present = [k for k in ("point", "line", "polygon") if (kinds == k).any()]
     if len(present) > 1:
-        counts = {f"{k}s": f"{int((kinds == k).sum()):,}" for k in ("point", "line", "polygon")}
-        notes.append(Note("overlay.note.mixed", counts))
+        notes.append(
+            Note("overlay.note.mixed", {"kinds": ", ".join(KIND_NAMES[k] for k in present)})
+        )
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(arr, crs=DISPLAY_CRS))
 
 

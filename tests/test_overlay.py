@@ -108,7 +108,7 @@ def test_geojson_mixed_types_are_drawn_as_separate_kinds():
     assert list(ov.gdf["name"]) == ["Warsaw", "line", "area"]
     assert json.loads(ov.gdf.loc[2, "nested"]) == {"a": [1, 2]}
     assert ov.note_texts() == [
-        "Mixed geometry types, each drawn in its own style: points 1, lines 1, polygons 1."
+        "Mixed geometry types (Point, LineString, Polygon), each drawn in its own style."
     ]
     # GeoJSON is WGS84 by definition: nothing assumed, nothing reprojected
     assert not any("assumed" in n or "Reprojected" in n for n in ov.note_texts())
