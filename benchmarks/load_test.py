@@ -1,0 +1,425 @@
+"""A full classroom (issue 7): many concurrent sessions against ONE local explorer server.
+
+Each session is a real Streamlit client speaking the app's WebSocket protocol (what the browser
+does, minus drawing): it connects to ``ws://127.0.0.1:PORT/_stcore/stream``, asks for a run like a
+fresh page load, learns the widget ids from the elements it gets back, then, until the time is up,
+toggles a layer or moves the date (slider drag or a jump of a few months), sending every widget's
+state in a ``rerun_script`` BackMsg as the frontend does, and waits for ``script_finished``. Between
+interactions it "thinks" for a random 0.5–2.5 s, like a student clicking around.
+
+Counted as errors: an exception element in any ForwardMsg, a script that does not finish
+successfully, a lost connection, an interaction with no answer within ``--timeout``, and an
+answer whose state (the permalink the app writes back: layers and date) is not what was sent.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/load_test.py                               # 30 sessions, 2 min
+    .venv/bin/python benchmarks/load_test.py --sessions 3 --duration 10    # smoke, ~30 s
+
+The script starts the server on a free port in its own process group and ends it (also on
+Ctrl-C); it prints a table and writes ``benchmarks/load_results.json`` (``--out``). Exit status 0
+when there were no errors, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "explorer" / "app.py"
+EPOCH = dt.date(1970, 1, 1)
+DATE_MIN, DATE_MAX = dt.date(1997, 1, 1), dt.date(2028, 12, 31)
+
+
+# --- The server ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """Return a TCP port nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (from /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def start_server(port: int, log_path: Path) -> subprocess.Popen:
+    """Start the explorer headless on ``port`` in its own process group; wait until healthy."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    log = open(log_path, "w")  # closed with the process
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    deadline = time.monotonic() + 90
+    url = f"http://127.0.0.1:{port}/_stcore/health"
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}; see {log_path}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return proc
+        except OSError:
+            time.sleep(0.3)
+    stop_server(proc)
+    raise RuntimeError(f"server not healthy within 90 s; see {log_path}")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """End the server's process group (only what this script started)."""
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
+# --- One session -------------------------------------------------------------------------------
+
+
+@dataclass
+class Session:
+    """One simulated student: their widget state and what happened to them."""
+
+    number: int
+    rng: random.Random
+    layers: dict[str, str] = field(default_factory=dict)  # layer id -> widget id
+    layer_on: dict[str, bool] = field(default_factory=dict)
+    date_id: str | None = None
+    date: dt.date = field(default_factory=dt.date.today)
+    timings: list[tuple[str, float]] = field(default_factory=list)  # (interaction, seconds)
+    errors: list[str] = field(default_factory=list)
+    bytes_received: int = 0
+    query: str = ""  # the URL the app last wrote (its permalink of the state)
+
+    def widget_states(self) -> BackMsg:
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.query_string = ""
+        state.page_script_hash = ""
+        for layer, wid in self.layers.items():
+            w = state.widget_states.widgets.add()
+            w.id = wid
+            w.bool_value = self.layer_on[layer]
+        if self.date_id:
+            w = state.widget_states.widgets.add()
+            w.id = self.date_id
+            micros = (self.date - EPOCH).days * 86_400_000_000
+            w.double_array_value.data.append(float(micros))
+        return msg
+
+    def learn(self, msg: ForwardMsg) -> None:
+        """Record widget ids and values from the elements the server sent (first run only)."""
+        if msg.WhichOneof("type") == "page_info_changed":
+            self.query = msg.page_info_changed.query_string
+        if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
+            return
+        element = msg.delta.new_element
+        kind = element.WhichOneof("type")
+        if kind == "exception":
+            self.errors.append(f"exception in app: {element.exception.message[:200]}")
+        elif kind == "checkbox" and "layer_" in element.checkbox.id and not self.timings:
+            wid = element.checkbox.id
+            layer = wid[wid.index("layer_") + len("layer_") :]
+            self.layers[layer] = wid
+            cb = element.checkbox
+            self.layer_on[layer] = cb.value if cb.set_value else cb.default
+        elif kind == "slider" and element.slider.id.endswith("-date"):
+            self.date_id = element.slider.id
+
+
+async def _run_once(ws, session: Session, msg: BackMsg, timeout: float) -> float:
+    """Send one rerun and wait for its ``script_finished``; return the seconds it took."""
+    start = time.perf_counter()
+    await ws.send(msg.SerializeToString())
+    deadline = start + timeout
+    while True:
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            raise TimeoutError
+        raw = await asyncio.wait_for(ws.recv(), timeout=remaining)
+        session.bytes_received += len(raw)
+        fwd = ForwardMsg()
+        fwd.ParseFromString(raw)
+        session.learn(fwd)
+        if fwd.WhichOneof("type") == "script_finished":
+            status = fwd.script_finished
+            if status == ForwardMsg.FINISHED_SUCCESSFULLY:
+                return time.perf_counter() - start
+            if status != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                session.errors.append(f"script finished with status {status}")
+                return time.perf_counter() - start
+
+
+def _next_interaction(session: Session) -> str:
+    """Change the session's state like a student would; return the interaction's name."""
+    rng = session.rng
+    choice = rng.random()
+    if choice < 0.5 and session.layers:
+        layer = rng.choice(sorted(session.layers))
+        session.layer_on[layer] = not session.layer_on[layer]
+        return "toggle layer"
+    if choice < 0.8:
+        days = rng.randint(0, (DATE_MAX - DATE_MIN).days)
+        session.date = DATE_MIN + dt.timedelta(days=days)
+        return "drag date"
+    step = dt.timedelta(days=rng.choice([-365, -90, -30, 30, 90, 365]))
+    session.date = min(max(session.date + step, DATE_MIN), DATE_MAX)
+    return "step date"
+
+
+def _check_applied(session: Session, name: str) -> None:
+    """The app writes its state to the URL: check it took what this client sent."""
+    query = parse_qs(session.query)
+    on = {layer for layer, value in session.layer_on.items() if value}
+    shown = set(query.get("layers", [""])[0].split(",")) - {"none", ""}
+    if query.get("date") != [session.date.isoformat()] or shown != on:
+        session.errors.append(f"{name}: the app did not apply the new state (URL {session.query})")
+
+
+async def run_session(
+    session: Session, url: str, deadline: float, timeout: float, think: tuple[float, float]
+) -> None:
+    """Open the page, then interact until ``deadline`` (monotonic seconds)."""
+    try:
+        async with websockets.connect(
+            url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout
+        ) as ws:
+            first = BackMsg()
+            first.rerun_script.query_string = ""
+            first.rerun_script.page_script_hash = ""
+            session.timings.append(("open page", await _run_once(ws, session, first, timeout)))
+            if not session.layers or not session.date_id:
+                session.errors.append("layer toggles or date slider not found on the page")
+                return
+            while time.monotonic() < deadline:
+                await asyncio.sleep(session.rng.uniform(*think))
+                if time.monotonic() >= deadline:
+                    break
+                name = _next_interaction(session)
+                took = await _run_once(ws, session, session.widget_states(), timeout)
+                session.timings.append((name, took))
+                _check_applied(session, name)
+    except TimeoutError:
+        session.errors.append(f"timeout: no script_finished within {timeout:g} s")
+    except websockets.ConnectionClosed as exc:
+        session.errors.append(f"disconnected: {exc}")
+    except OSError as exc:
+        session.errors.append(f"connection failed: {exc}")
+
+
+# --- The whole test ----------------------------------------------------------------------------
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100), linear between closest ranks."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+async def _drive(args: argparse.Namespace, port: int, pid: int) -> dict:
+    url = f"ws://127.0.0.1:{port}/_stcore/stream"
+    sessions = [Session(i, random.Random(args.seed + i)) for i in range(args.sessions)]
+    memory = {"start": rss_mb(pid)}
+    samples: list[tuple[float, float]] = []
+    t0 = time.monotonic()
+    deadline = t0 + args.duration
+
+    async def sample_memory() -> None:
+        while True:
+            samples.append((round(time.monotonic() - t0, 1), round(rss_mb(pid), 1)))
+            if "after_warmup" not in memory and time.monotonic() - t0 >= args.warmup:
+                memory["after_warmup"] = rss_mb(pid)
+            await asyncio.sleep(2)
+
+    sampler = asyncio.create_task(sample_memory())
+    # Students arrive over the first few seconds, not in the same millisecond.
+    tasks = []
+    for s in sessions:
+        tasks.append(
+            asyncio.create_task(
+                run_session(s, url, deadline, args.timeout, (args.think_min, args.think_max))
+            )
+        )
+        await asyncio.sleep(args.ramp / max(args.sessions, 1))
+    await asyncio.gather(*tasks)
+    elapsed = time.monotonic() - t0
+    sampler.cancel()
+    memory.setdefault("after_warmup", float("nan"))
+    memory["end"] = rss_mb(pid)
+    memory["peak"] = max([m for _, m in samples] + [memory["end"]])
+    return {"sessions": sessions, "elapsed": elapsed, "memory": memory, "samples": samples}
+
+
+def summarise(args: argparse.Namespace, run: dict) -> dict:
+    sessions: list[Session] = run["sessions"]
+    by_kind: dict[str, list[float]] = {}
+    for s in sessions:
+        for name, took in s.timings:
+            by_kind.setdefault(name, []).append(took)
+    interactions = [t for s in sessions for name, t in s.timings if name != "open page"]
+    rows = {
+        name: {
+            "count": len(times),
+            "median_s": round(statistics.median(times), 3),
+            "p95_s": round(percentile(times, 95), 3),
+            "max_s": round(max(times), 3),
+        }
+        for name, times in sorted(by_kind.items())
+    }
+    if interactions:
+        rows["all interactions"] = {
+            "count": len(interactions),
+            "median_s": round(statistics.median(interactions), 3),
+            "p95_s": round(percentile(interactions, 95), 3),
+            "max_s": round(max(interactions), 3),
+        }
+    errors = [f"session {s.number}: {e}" for s in sessions for e in s.errors]
+    mem = {k: round(v, 1) for k, v in run["memory"].items()}
+    return {
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "load_average_at_start": [round(x, 2) for x in args.load_at_start],
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        },
+        "settings": {
+            "sessions": args.sessions,
+            "duration_s": args.duration,
+            "think_s": [args.think_min, args.think_max],
+            "timeout_s": args.timeout,
+            "warmup_s": args.warmup,
+            "seed": args.seed,
+        },
+        "elapsed_s": round(run["elapsed"], 1),
+        "errors": len(errors),
+        "error_messages": errors[:50],
+        "responses_per_session": [len(s.timings) for s in sessions],
+        "interactions": len(interactions),
+        "throughput_per_s": round(len(interactions) / run["elapsed"], 2) if run["elapsed"] else 0,
+        "mb_received": round(sum(s.bytes_received for s in sessions) / 1e6, 1),
+        "response_time": rows,
+        "server_rss_mb": mem,
+        "server_rss_growth_mb": {
+            "start_to_end": round(mem["end"] - mem["start"], 1),
+            "warmup_to_end": round(mem["end"] - mem["after_warmup"], 1),
+        },
+        "server_rss_samples": run["samples"],
+    }
+
+
+def table(result: dict) -> str:
+    lines = [
+        f"{result['settings']['sessions']} sessions, {result['elapsed_s']} s, "
+        f"{result['machine']['cpus']} CPUs, load average at start "
+        f"{result['machine']['load_average_at_start']}",
+        "",
+        f"{'interaction':<18} {'count':>6} {'median s':>9} {'p95 s':>8} {'max s':>8}",
+    ]
+    for name, row in result["response_time"].items():
+        lines.append(
+            f"{name:<18} {row['count']:>6} {row['median_s']:>9.3f} {row['p95_s']:>8.3f} "
+            f"{row['max_s']:>8.3f}"
+        )
+    mem = result["server_rss_mb"]
+    lines += [
+        "",
+        f"errors: {result['errors']}    throughput: {result['throughput_per_s']} interactions/s"
+        f"    received: {result['mb_received']} MB",
+        f"server RSS MB: start {mem['start']}  after warm-up {mem['after_warmup']}  "
+        f"end {mem['end']}  peak {mem['peak']}",
+    ]
+    lines += [f"  {e}" for e in result["error_messages"][:10]]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=30, help="concurrent sessions (30)")
+    parser.add_argument("--duration", type=float, default=120, help="seconds of load (120)")
+    parser.add_argument("--warmup", type=float, help="seconds before the warm-up RSS (20%%)")
+    parser.add_argument("--ramp", type=float, default=5, help="seconds over which sessions join")
+    parser.add_argument("--think-min", type=float, default=0.5)
+    parser.add_argument("--think-max", type=float, default=2.5)
+    parser.add_argument("--timeout", type=float, default=60, help="seconds to wait per answer")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "load_results.json")
+    parser.add_argument("--log", type=Path, help="server log (default: a temporary file)")
+    args = parser.parse_args(argv)
+    if args.sessions < 1 or args.duration <= 0:
+        parser.error("--sessions must be at least 1 and --duration positive")
+    if args.warmup is None:
+        args.warmup = args.duration * 0.2
+    args.load_at_start = os.getloadavg()
+    port = free_port()
+    log = args.log or Path(f"/tmp/explorer_load_test_{port}.log")
+    proc = start_server(port, log)
+    try:
+        run = asyncio.run(_drive(args, port, proc.pid))
+    finally:
+        stop_server(proc)
+    result = summarise(args, run)
+    if proc.returncode not in (0, -signal.SIGTERM, None):
+        result["error_messages"].append(f"server exited with {proc.returncode}")
+    print(table(result))
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.out}")
+    return 0 if result["errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
