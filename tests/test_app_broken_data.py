@@ -77,7 +77,8 @@ def test_typo_in_fortifications_turns_off_the_programmes_and_keeps_the_rest(brok
     assert "East Shield (Poland)" in errors[0] and "Border fences" in errors[0]
     assert "python -m explorer validate" in errors[0]
     # Everything else works: the treaty panel, the legend without the lost layers, the link.
-    assert at.main.dataframe[-1].value.set_index("country").loc["Poland", "status"] == "withdrawn"
+    treaty = at.main.dataframe[-1].value.rename(columns=str.lower)
+    assert treaty.set_index("country").loc["Poland", "status"] == "withdrawn"
     legend = at.main.get("html")[0].proto.body
     assert "Mine Ban Treaty" in legend and "East Shield" not in legend
     assert "east-shield" in at.query_params["layers"].split(",")  # the link keeps the choice
