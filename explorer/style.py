@@ -2,7 +2,7 @@
 
 Nothing here draws; :mod:`explorer.maps` turns these dicts into folium layers and the app renders
 the legend. Colours come from colour-vision-deficiency-safe palettes: programme lines from
-Okabe & Ito (2008, "Color Universal Design"), treaty fills from Paul Tol's "light" scheme
+Okabe & Ito (2008, "Color Universal Design"), treaty fills from Paul Tol's schemes
 (https://personal.sron.nl/~pault/). What a feature *is* is never told by colour alone: precision is
 also a dash pattern, build state also an opacity, and every feature has a text popup.
 """
@@ -96,16 +96,18 @@ PROGRAMME_COLOURS: Final[dict[str, str]] = {
     "border-fence": "#E69F00",  # orange
 }
 
-#: Treaty status fills: Paul Tol's "light" scheme (distinct for the common colour-vision
-#: deficiencies). Green for "in", warm colours for leaving or never joining; the blues are left
-#: out (too close to the sea), light cyan is only seen on dates before ratification.
+#: Treaty status fills, from Paul Tol's "light" and "vibrant" schemes: teal for "in", orange then
+#: red for leaving, indigo for never joining. Chosen so that every pair, as drawn (fill opacity
+#: 0.45 over the land colour), stays at least CIE76 ΔE 10 apart, and apart from unshaded land,
+#: under simulated protanopia, deuteranopia and tritanopia (Machado et al. 2009; see
+#: tests/test_accessibility.py). Tol's earlier "light" set (pink/mint/yellow) fell to ΔE 6.
 TREATY_STATUS_COLOURS: Final[dict[str, str]] = {
-    "non-party": "#FFAABB",  # pink
+    "non-party": "#332288",  # indigo (drawn as lavender)
     "signatory": "#99DDFF",  # light cyan
-    "party": "#44BB99",  # mint
-    "withdrawal-pending": "#EEDD88",  # light yellow
-    "withdrawn": "#EE8866",  # orange
-    "disputed": "#BBCC33",  # pear
+    "party": "#009988",  # teal
+    "withdrawal-pending": "#EE8866",  # light orange
+    "withdrawn": "#CC3311",  # red
+    "disputed": "#AAAA00",  # olive
 }
 
 #: Border segment ink: near-black for the three required segments, dark grey for the others.
@@ -406,7 +408,7 @@ def treaty_style(status: str) -> dict[str, object]:
     Examples
     --------
     >>> treaty_style("withdrawn")["fillColor"]
-    '#EE8866'
+    '#CC3311'
     >>> treaty_style("left")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
