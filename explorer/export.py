@@ -330,7 +330,10 @@ def with_overlay_rows(
 
 
 def _header_html(title: str, date: dt.date, permalink_url: str, lang: str = "en") -> str:
-    esc = html.escape
+    def esc(text: str, quote: bool = True) -> str:
+        # Braces as references: folium reads this element as a Jinja template ("{{ }}" runs).
+        return html.escape(text, quote=quote).replace("{", "&#123;").replace("}", "&#125;")
+
     map_on = t("export.html_map_on", lang, date=date.isoformat(), as_of=DATA_AS_OF)
     return (
         '<div class="bfe-export-header" style="position:absolute;top:10px;left:50%;'

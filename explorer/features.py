@@ -70,10 +70,12 @@ DISPLAY_CACHE_SIZE: Final[int] = 1024
 
 
 def _esc(value: object) -> str:
-    """Return ``value`` as escaped HTML text ("" for None/NaN)."""
+    """Return ``value`` as escaped HTML text ("" for None/NaN), braces as character references."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return html.escape(str(value), quote=True)
+    # Braces too: folium re-reads rendered scripts as Jinja templates when it writes a whole page
+    # (the HTML export), so "{{ ... }}" in text would be evaluated there (template injection).
+    return html.escape(str(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def safe_url(value: object) -> str | None:

@@ -80,8 +80,10 @@ _MAX_BOUNDS: Final[dict[str, float]] = {
 
 
 def _esc(value: object) -> str:
-    """Return ``value`` as escaped HTML text (legend labels, colours)."""
-    return html.escape(str(value), quote=True)
+    """Return ``value`` as escaped HTML text (legend labels, colours), braces as references."""
+    # Braces too: folium re-reads rendered scripts as Jinja templates when it writes a whole page
+    # (the HTML export), so "{{ ... }}" in text would be evaluated there (template injection).
+    return html.escape(str(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _collection(items: list[dict]) -> dict:

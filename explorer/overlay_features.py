@@ -54,10 +54,18 @@ _LABEL_NAMES: Final[tuple[str, ...]] = ("name", "title", "label", "id")
 
 
 def _esc(value: object) -> str:
-    """Return ``value`` as escaped HTML text ("" for None/NaN)."""
+    """Return ``value`` as escaped HTML text ("" for None/NaN), braces as character references.
+
+    Examples
+    --------
+    >>> _esc("{{ 7*7 }}<b>")
+    '&#123;&#123; 7*7 &#125;&#125;&lt;b&gt;'
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return html.escape(str(value), quote=True)
+    # Braces too: folium re-reads rendered scripts as Jinja templates when it writes a whole page
+    # (the HTML export), so "{{ ... }}" in text would be evaluated there (template injection).
+    return html.escape(str(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _cut(text: str, limit: int) -> str:

@@ -726,3 +726,19 @@ def test_geometry_helpers_are_valid_after_reading():
     assert isinstance(ov.gdf.geometry.iloc[1], LineString) and isinstance(
         ov.gdf.geometry.iloc[0], Polygon
     )
+
+
+def test_template_syntax_in_overlays_and_titles_is_not_evaluated(ds):
+    """folium re-reads a page's scripts as Jinja templates: "{{ }}" from a file must stay text."""
+    from explorer import export
+
+    props = {"name": "{{ 'qz' ~ 'one' }}", "k{% if 1 %}X{% endif %}": "{# c #}"}
+    doc = {"type": "Feature", "properties": props, "geometry": pt(21, 52)}
+    ov = read_overlay(json.dumps(doc).encode(), "{{ 'qz' ~ 'two' }}.geojson")
+    page = export.export_bytes(ds, fmt="html", layers=["borders"], date=dt.date(2026, 1, 1),
+                               overlay=ov, title="{{ 'qz' ~ 'three' }}").decode()  # fmt: skip
+    assert "qzone" not in page and "qztwo" not in page and "qzthree" not in page
+    in_json = page.replace("\\u0026", "&")  # popups, tooltips and legend travel as JSON
+    assert '"tooltip": "&#123;&#123; &#x27;qz&#x27; ~ &#x27;one&#x27; &#125;&#125;' in in_json
+    assert "overlay: &#123;&#123; &#x27;qz&#x27; ~ &#x27;two&#x27; &#125;&#125;.geojson" in in_json
+    assert ">&#123;&#123; &#x27;qz&#x27; ~ &#x27;three&#x27; &#125;&#125;</div>" in page  # header
