@@ -40,6 +40,20 @@ def fortification_states(ds: Dataset, day: dt.date) -> dict[str, str | None]:
     }
 
 
+def number(value: float, decimals: int, lang: str = "en") -> str:
+    """Format a number for ``lang``: ``1,340.0`` in English, ``1 340,0`` in Polish.
+
+    Examples
+    --------
+    >>> number(1340, 1), number(1340, 1, "pl"), number(3.25, 1, "pl")
+    ('1,340.0', '1\u00a0340,0', '3,2')
+    """
+    text = f"{value:,.{decimals}f}"
+    if lang == "pl":
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    return text
+
+
 def _fort_name(ds: Dataset, fort_id: str, lang: str) -> str:
     forts = ds.fortifications.set_index("id")
     return str(forts.loc[fort_id, f"name_{lang}"]) if fort_id in forts.index else fort_id
@@ -56,7 +70,7 @@ def lengths_table(
         seg = segs.loc[seg_id]
         works = lengths.fortified_km(ds.fortifications, seg_id, states)
         fenced = "; ".join(
-            f"{w['km']:,.0f} ({_fort_name(ds, w['id'], lang)}, "
+            f"{number(w['km'], 0, lang)} ({_fort_name(ds, w['id'], lang)}, "
             f"{style.state_label(w['state'], lang)})"
             for w in works
         )
@@ -86,7 +100,7 @@ def difference_note(
 
     Examples
     --------
-    >>> "3.2 % krótsza" in difference_note(418, 404.6, lang="pl")
+    >>> "3,2 % krótsza" in difference_note(418, 404.6, lang="pl")
     True
     >>> difference_note(418, 404.6) == lengths.difference_note(418, 404.6)
     True
@@ -98,15 +112,15 @@ def difference_note(
     first = t(
         "panel.diff_first",
         lang,
-        pct=f"{abs(pct):.1f}",
+        pct=number(abs(pct), 1, lang),
         direction=direction,
-        km=f"{official_km:,.1f}",
+        km=number(official_km, 1, lang),
     )
     reasons = []
     if pct < 0:
         reasons.append(t("panel.reason_bends", lang))
     if approx_km > 0:
-        reasons.append(t("panel.reason_approx", lang, km=f"{approx_km:,.1f}"))
+        reasons.append(t("panel.reason_approx", lang, km=number(approx_km, 1, lang)))
     if official_part and official_part != "total":
         part = t(f"part.{official_part}", lang) if lang != "en" else official_part
         reasons.append(t("panel.reason_part", lang, part=part))
@@ -127,18 +141,18 @@ def show_lengths(ds: Dataset, segment: str | None, day: dt.date, lang: str = "en
         cols = st.columns(3)
         cols[0].metric(
             t("panel.official_length", lang, name=seg[f"name_{lang}"]),
-            f"{seg['official_km']:,.1f} km",
+            f"{number(seg['official_km'], 1, lang)} km",
         )
         cols[1].metric(
             t("panel.measured_on_map", lang),
-            f"{seg['measured_km']:,.1f} km",
+            f"{number(seg['measured_km'], 1, lang)} km",
             delta=None if pct is None else f"{pct:+.1f} %",
             delta_color="off",
         )
         works = lengths.fortified_km(ds.fortifications, segment, fortification_states(ds, day))
         cols[2].metric(
             t("panel.fenced", lang),
-            " + ".join(f"{w['km']:,.0f} km" for w in works)
+            " + ".join(f"{number(w['km'], 0, lang)} km" for w in works)
             if works
             else t("panel.none_on_date", lang),
         )
