@@ -20,6 +20,7 @@ from explorer.ui import (
     copy_link,
     data_errors,
     export_panel,
+    map_script,
     overlay_panel,
     panel,
     presenter,
@@ -51,15 +52,47 @@ def get_basemap() -> dict:
     return maps.load_basemap()
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
-def get_collections(data_dir: str, day: dt.date, visible: tuple[str, ...], lang: str) -> dict:
-    """GeoJSON of the visible data layers on a date (shared, read-only; the costly part).
+@st.cache_resource(show_spinner=False, max_entries=256)
+def get_layer_collection(
+    data_dir: str, layer: str, lang: str, signature: tuple, _day: dt.date
+) -> dict:
+    """GeoJSON of one data layer (shared, read-only; the costly part).
 
-    folium objects are not cached: ``st_folium`` renames elements as it serialises them, so a
-    reused FeatureGroup would point at variables that no longer exist.
+    Keyed by the layer's signature (:func:`explorer.features.layer_signature`), not the date: the
+    features are the same on every day with that signature, so ``_day`` (not hashed) is just the
+    first such day seen.
     """
     ds = get_dataset(data_dir)
-    return features.layer_collections(ds, date=day, visible=visible, lang=lang)
+    return features.layer_collections(ds, date=_day, visible=[layer], lang=lang)[layer]
+
+
+def get_collections(data_dir: str, day: dt.date, visible: tuple[str, ...], lang: str) -> dict:
+    """GeoJSON of the visible data layers on a date, each from its signature-keyed cache."""
+    ds = get_dataset(data_dir)
+    return {
+        layer: get_layer_collection(
+            data_dir, layer, lang, features.layer_signature(ds, layer, date=day), day
+        )
+        for layer in style.DATA_LAYERS
+        if layer in visible
+    }
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def get_layer_script(
+    data_dir: str, layer: str, lang: str, signature: tuple, position: int, _day: dt.date
+) -> str:
+    """One layer's map script as ``st_folium`` sends it at ``position`` (rendered once, shared).
+
+    About 100 kB each; keyed like :func:`get_layer_collection` and bounded, so a classroom moving
+    dates and toggling layers reuses a few dozen entries instead of growing without end.
+    """
+    if layer == "basemap":
+        group = maps.basemap_group(get_basemap())
+    else:
+        fc = get_layer_collection(data_dir, layer, lang, signature, _day)
+        group = maps.feature_groups({layer: fc})[0]
+    return map_script.group_script(group, position)
 
 
 @st.cache_data(show_spinner=False)
@@ -143,9 +176,21 @@ def main() -> None:
     base = maps.build_base_map(
         center=(permalink.DEFAULT_LAT, permalink.DEFAULT_LON), zoom=permalink.DEFAULT_ZOOM
     )
-    groups = maps.feature_groups(get_collections(data_dir, day, tuple(data_layers), current.lang))
-    if "basemap" in drawn:
-        groups.insert(0, maps.basemap_group(get_basemap()))
+    shown = (["basemap"] if "basemap" in drawn else []) + data_layers
+    groups = [
+        map_script.prerendered(
+            get_layer_script(
+                data_dir,
+                layer,
+                current.lang,
+                () if layer == "basemap" else features.layer_signature(ds, layer, date=day),
+                position,
+                day,
+            ),
+            layer,
+        )
+        for position, layer in enumerate(shown)
+    ]
     if overlay is not None:
         groups.append(overlay_panel.map_group(overlay, current.lang, len(groups)))
     legend_col, map_col = st.columns([1, 3.2])
@@ -165,7 +210,7 @@ def main() -> None:
     with legend_col:
         st.markdown(f"**{md_escape(t('legend.title', lang))}**")
         legend = maps.legend_html(
-            style.legend_items(drawn, lang) + overlay_panel.legend_items(overlay, current.lang)
+            style.legend_items(drawn, lang) + overlay_panel.legend_items(overlay, lang)
         )
         if legend.strip():
             st.html(legend)

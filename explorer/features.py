@@ -433,7 +433,7 @@ def fortification_features(ds: Dataset, programme: str, *, date: dt.date, lang: 
             _row(t("popup.programme", lang), _esc(style.layer_title(programme, lang))),
             _row(t("popup.type", lang), _esc(_words("element", rec["element"], lang))),
             _row(t("popup.country", lang), _esc(_country_name(ds, rec["country"], lang))),
-            _row(t("popup.on_date", lang, date=date.isoformat()), _esc(state_text)),
+            _row(t("popup.on_date", lang), _esc(state_text)),
             _row(
                 t("popup.status_as_of", lang, date=DATA_AS_OF),
                 _esc(_words("state", rec["status"], lang)),
@@ -509,7 +509,7 @@ def treaty_features(ds: Dataset, *, date: dt.date, treaty: str = "APMBC", lang: 
             )
             since = _esc(status.since.isoformat()) + (f": {_esc(label)}" if label else "")
         rows = [
-            _row(t("popup.on_date", lang, date=date.isoformat()), _esc(status_text)),
+            _row(t("popup.on_date", lang), _esc(status_text)),
             _row(t("popup.since", lang), since),
         ]
         popup = _popup(
@@ -523,6 +523,56 @@ def treaty_features(ds: Dataset, *, date: dt.date, treaty: str = "APMBC", lang: 
         feat["properties"].update(iso3=iso3, status=status.status)
         features.append(feat)
     return _collection(features)
+
+
+def layer_signature(
+    ds: Dataset, layer: str, *, date: dt.date, treaty: str = "APMBC"
+) -> tuple[tuple[str, str | None, str | None], ...]:
+    """Return what a data layer's features depend on at ``date`` (besides the language).
+
+    Two dates with the same signature give the same collection from :func:`layer_collections`:
+    the map changes only when a country's treaty status or a fortification's state changes, so
+    an app can cache a layer by its signature instead of by date (a classroom dragging the date
+    slider then hits the cache on almost every day).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data.
+    layer : str
+        A data layer id (:data:`explorer.style.DATA_LAYERS`).
+    date : datetime.date
+        The day shown.
+    treaty : {"APMBC", "CCM"}, default "APMBC"
+        Treaty whose status the ``treaty`` layer shades.
+
+    Returns
+    -------
+    tuple
+        ``(id, state, event)`` per feature: treaty status and the event that set it per
+        country, or each fortification's state on the day; empty for the borders.
+    """
+    if layer == "borders":
+        return ()
+    if layer == "treaty":
+        out = []
+        for iso3 in ds.country_shapes["iso3"]:
+            status = timeline.status_on(ds.treaty_events, iso3, treaty, date)
+            out.append((str(iso3), status.status, status.event_id))
+        return tuple(out)
+    if layer not in style.PROGRAMME_COLOURS:
+        raise ValueError(f"unknown data layer {layer!r}; expected one of {list(style.DATA_LAYERS)}")
+    forts = ds.fortifications[ds.fortifications["programme"] == layer]
+    return tuple(
+        (
+            str(rec["id"]),
+            timeline.fortification_state(
+                rec["announced_date"], rec["start_date"], rec["completed_date"], date
+            ),
+            None,
+        )
+        for rec in forts.to_dict("records")
+    )
 
 
 def layer_collections(
