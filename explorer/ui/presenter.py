@@ -36,15 +36,16 @@ KEY_PRESENT: Final[str] = "present"
 #: Session key of the language (the sidebar's language picker uses the same one).
 LANG_KEY: Final[str] = "lang"
 
-#: Height of the presenter's map in CSS pixels (see :data:`explorer.story.PRESENTER_MAP_PX`).
-MAP_HEIGHT: Final[int] = story.PRESENTER_MAP_PX[1]
+#: Height of the presenter's map in CSS pixels: a little taller than the height chapters are
+#: fitted to (:data:`explorer.story.PRESENTER_MAP_PX`), so a chapter's box is never cut off.
+MAP_HEIGHT: Final[int] = story.PRESENTER_MAP_PX[1] + 40
 
-# Large type, no sidebar, a visible focus ring on everything that takes the keyboard.
+# Large type, no sidebar or app header, a visible focus ring on everything that takes the keyboard.
 _CSS: Final[str] = """
 <style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"], [data-testid="collapsedControl"] {
-  display: none !important; }
+[data-testid="stExpandSidebarButton"], [data-testid="collapsedControl"],
+header[data-testid="stHeader"] { display: none !important; }
 [data-testid="stMainBlockContainer"], .block-container {
   padding-top: 1.2rem !important; padding-bottom: 1rem !important; max-width: 100% !important; }
 .st-key-presenter_progress p { font-size: 1.7rem; font-weight: 700; text-align: center;
@@ -147,7 +148,6 @@ def present_button(data_dir: str, lang: str) -> None:
     st.sidebar.button(
         t("presenter.present", lang),
         key=KEY_PRESENT,
-        help=t("presenter.present_help", lang),
         on_click=_enter,
         disabled=not chapters_for(data_dir),
         width="stretch",
@@ -254,12 +254,13 @@ def show(
             file_name=f"border-fortifications-story-{lang}.pdf",
             mime="application/pdf",
             key=KEY_HANDOUT,
-            help=t("presenter.handout_help", lang),
             on_click="ignore",
             width="stretch",
         )
         cols[1].caption(
-            md_escape(t("presenter.keys_hint", lang))
+            md_escape(t("presenter.handout_help", lang))
+            + "  \n"
+            + md_escape(t("presenter.keys_hint", lang))
             + "  \n"
             + md_escape(t("presenter.link", lang, url=story.chapter_url(chapter, lang)))
         )
@@ -295,7 +296,6 @@ def _navigation(chapter: story.Chapter, number: int, total: int, lang: str) -> N
     lang_col.button(
         t("presenter.other_lang", lang),
         key=KEY_LANG,
-        help=t("presenter.other_lang_help", lang),
         on_click=_set_lang,
         args=(other,),
         width="stretch",
@@ -303,7 +303,6 @@ def _navigation(chapter: story.Chapter, number: int, total: int, lang: str) -> N
     exit_col.button(
         t("presenter.exit", lang),
         key=KEY_EXIT,
-        help=t("presenter.exit_help", lang),
         on_click=_exit,
         args=(chapter,),
         width="stretch",
