@@ -159,7 +159,7 @@ def main() -> None:
 
     st.title(t("app.title", lang))
     data_errors.show_broken_files(ds)
-    for notice in st.session_state.get(state.NOTICES, []):
+    for notice in state.notice_texts(lang):
         st.info(md_escape(t("app.link_notice", lang, notice=notice)))
     day = current.date
     if day < dt.date(1997, 9, 18):
@@ -174,7 +174,9 @@ def main() -> None:
     # The base map never changes (no re-mount, no flicker); layers and the basemap go through
     # feature_group_to_add, the view through center/zoom (only moved by an explicit "go to").
     base = maps.build_base_map(
-        center=(permalink.DEFAULT_LAT, permalink.DEFAULT_LON), zoom=permalink.DEFAULT_ZOOM
+        center=(permalink.DEFAULT_LAT, permalink.DEFAULT_LON),
+        zoom=permalink.DEFAULT_ZOOM,
+        lang=current.lang,  # the credit line's language (a language switch re-mounts the map)
     )
     shown = (["basemap"] if "basemap" in drawn else []) + data_layers
     groups = [

@@ -388,7 +388,7 @@ def to_html_bytes(
         base_layers = basemap if basemap is not None else maps.load_basemap()
     else:
         base_layers = {}
-    m = maps.build_base_map(center=(lat, lon), zoom=zoom, basemap=base_layers)
+    m = maps.build_base_map(center=(lat, lon), zoom=zoom, basemap=base_layers, lang=lang)
     for group in maps.layer_groups(ds, date=date, visible=visible, lang=lang, treaty=treaty):
         group.add_to(m)
     legend = style.legend_items(visible, lang)

@@ -32,6 +32,7 @@ __all__ = [
     "border_features",
     "fortification_features",
     "layer_collections",
+    "localized",
     "safe_url",
     "treaty_features",
 ]
@@ -86,11 +87,43 @@ def safe_url(value: object) -> str | None:
     return url if url.lower().startswith(("http://", "https://")) else None
 
 
-def _km(value: object) -> str:
-    """Format a length in km: one decimal, thin thousands separator; "—" when missing."""
+def _km(value: object, lang: str = "en") -> str:
+    r"""Format a length in km: one decimal, thin thousands separator; "—" when missing.
+
+    Polish uses a decimal comma and a no-break space between thousands, as the panel does.
+
+    Examples
+    --------
+    >>> _km(418), _km(418, "pl"), _km(1340.04, "pl"), _km(None, "pl")
+    ('418.0 km', '418,0 km', '1\xa0340,0 km', '—')
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return f"{float(value):,.1f} km".replace(",", "\u202f")
+    text = f"{float(value):,.1f} km"
+    if lang == "pl":
+        return text.replace(",", "\u00a0").replace(".", ",")
+    return text.replace(",", "\u202f")
+
+
+def localized(rec: Mapping[str, Any], field: str, lang: str) -> str:
+    """Return a free-text field of a record in ``lang`` ("" when it has none).
+
+    The English text is in ``field`` (``note``) or ``<name>_en`` (``label_en``), the Polish one
+    in ``<name>_pl``. Where a Polish text is missing (partial data), the English one is shown.
+
+    Examples
+    --------
+    >>> rec = {"note": "River border.", "note_pl": "Granica rzeczna.", "label_en": "Signed",
+    ...        "label_pl": None}
+    >>> localized(rec, "note", "pl"), localized(rec, "note", "en"), localized(rec, "label_en", "pl")
+    ('Granica rzeczna.', 'River border.', 'Signed')
+    """
+    _name_column(lang)
+    base = field.removesuffix("_en")
+    text = rec.get(field) if lang == "en" else rec.get(f"{base}_{lang}")
+    if not isinstance(text, str) or not text.strip():
+        text = rec.get(field)
+    return text.strip() if isinstance(text, str) else ""
 
 
 def _name_column(lang: str) -> str:
@@ -307,15 +340,16 @@ def border_features(ds: Dataset, *, lang: str = "en") -> dict:
         if geom is None:
             continue
         name = _esc(seg[name_col])
-        part = f" ({_esc(seg['official_part'])})" if _esc(seg["official_part"]) else ""
-        official = _km(seg["official_km"]) + part if seg["official_km"] is not None else "—"
-        measured = _km(seg["measured_km"])
+        part_text = _words("part", seg["official_part"], lang) if _esc(seg["official_part"]) else ""
+        part = f" ({part_text})" if part_text else ""
+        official = _km(seg["official_km"], lang) + part if seg["official_km"] is not None else "—"
+        measured = _km(seg["measured_km"], lang)
         if seg["measured_approx_km"]:
             parts = t(
                 "popup.measured_parts",
                 lang,
-                exact=_km(seg["measured_exact_km"]),
-                approx=_km(seg["measured_approx_km"]),
+                exact=_km(seg["measured_exact_km"], lang),
+                approx=_km(seg["measured_approx_km"], lang),
             )
             measured += f" ({parts})"
         difference = ""
@@ -324,11 +358,11 @@ def border_features(ds: Dataset, *, lang: str = "en") -> dict:
             difference = t(
                 "popup.longer" if delta > 0 else "popup.shorter",
                 lang,
-                km=_km(abs(delta)),
+                km=_km(abs(delta), lang),
                 pct=f"{abs(delta) / float(seg['official_km']):.0%}",
             )
         precision = _words("precision", f"{piece.precision}.long", lang)
-        piece_text = f"{_km(piece.measured_km)}, {_esc(precision)}"
+        piece_text = f"{_esc(_km(piece.measured_km, lang))}, {_esc(precision)}"
         rows = [
             _row(t("popup.official_length", lang), _esc(official)),
             _row(t("popup.measured_length", lang), _esc(measured)),
@@ -336,8 +370,7 @@ def border_features(ds: Dataset, *, lang: str = "en") -> dict:
             _row(t("popup.this_piece", lang), piece_text),
             _row(t("popup.priority", lang), _esc(_words("priority", seg["priority"], lang))),
         ]
-        # The segment note is English-only data; it is shown in the English popup.
-        note = _esc(seg["note"]) if lang == "en" else ""
+        note = _esc(localized(seg, "note", lang))
         why = (
             f"<b>{_esc(t('popup.why_differ_title', lang))}</b> {_esc(t('popup.why_differ', lang))}"
         )
@@ -350,8 +383,8 @@ def border_features(ds: Dataset, *, lang: str = "en") -> dict:
         lengths_text = t(
             "popup.tooltip_lengths",
             lang,
-            official=_km(seg["official_km"]),
-            measured=_km(seg["measured_km"]),
+            official=_km(seg["official_km"], lang),
+            measured=_km(seg["measured_km"], lang),
         )
         tooltip = f"<b>{name}</b><br>{_esc(lengths_text)}"
         feat = _feature(piece.id, "borders", geom, tooltip, popup)
@@ -418,9 +451,10 @@ def fortification_features(ds: Dataset, programme: str, *, date: dt.date, lang: 
         name = _esc(rec[name_col])
         state_text = style.state_label(state, lang)
         measured, along = _fort_measured_km(ds, rec, lang)
-        official = _km(rec["length_km"]) if _esc(rec["length_km"]) else ""
-        if official and _esc(rec["length_note"]):
-            official += f" ({rec['length_note']})"
+        official = _km(rec["length_km"], lang) if _esc(rec["length_km"]) else ""
+        length_note = localized(rec, "length_note", lang)
+        if official and length_note:
+            official += f" ({length_note})"
         dates = [
             _row(t(f"popup.{key}", lang), _esc(rec[key]))
             for key in ("announced", "start", "completed", "target")
@@ -428,7 +462,10 @@ def fortification_features(ds: Dataset, programme: str, *, date: dt.date, lang: 
         width = rec["derive_width_km"]
         precision = t(f"precision.{rec['precision']}.long", lang)
         if rec["precision"] == "corridor" and _esc(width):
-            precision += " " + t("popup.corridor_depth", lang, km=f"{float(width):g}")
+            depth = f"{float(width):g}"
+            precision += " " + t(
+                "popup.corridor_depth", lang, km=depth.replace(".", ",") if lang == "pl" else depth
+            )
         rows = [
             _row(t("popup.programme", lang), _esc(style.layer_title(programme, lang))),
             _row(t("popup.type", lang), _esc(_words("element", rec["element"], lang))),
@@ -442,11 +479,11 @@ def fortification_features(ds: Dataset, programme: str, *, date: dt.date, lang: 
             _row(t("popup.official_length", lang), _esc(official)),
             _row(
                 t("popup.measured_length", lang),
-                _esc(f"{_km(measured)} {along}") if measured else "",
+                _esc(f"{_km(measured, lang)} {along}") if measured else "",
             ),
             _row(t("popup.precision", lang), _esc(precision)),
             _row(t("popup.confidence", lang), _esc(_words("confidence", rec["confidence"], lang))),
-            _row(t("popup.budget", lang), _esc(rec["budget"])),
+            _row(t("popup.budget", lang), _esc(localized(rec, "budget", lang))),
         ]
         popup = _popup(
             name,
@@ -473,7 +510,7 @@ def treaty_features(ds: Dataset, *, date: dt.date, treaty: str = "APMBC", lang: 
     treaty : {"APMBC", "CCM"}, default "APMBC"
         Which treaty.
     lang : {"en", "pl"}, default "en"
-        Language of country names.
+        Language of country names, status and event labels.
 
     Returns
     -------
@@ -501,10 +538,9 @@ def treaty_features(ds: Dataset, *, date: dt.date, treaty: str = "APMBC", lang: 
         status_text = style.status_label(status.status, lang)
         since = ""
         if status.event_id is not None and status.since is not None:
-            # Event labels are English-only data: the Polish popup gives the date alone.
             label = (
-                events.loc[status.event_id, "label_en"]
-                if status.event_id in events.index and lang == "en"
+                localized(events.loc[status.event_id], "label_en", lang)
+                if status.event_id in events.index
                 else ""
             )
             since = _esc(status.since.isoformat()) + (f": {_esc(label)}" if label else "")

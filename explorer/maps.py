@@ -25,6 +25,7 @@ from shapely.geometry import mapping
 
 from explorer import features, style
 from explorer.config import GEODATA_DIR
+from explorer.i18n import t
 from explorer.map_assets import apply_offline_assets
 
 if TYPE_CHECKING:
@@ -43,12 +44,26 @@ __all__ = [
     "overlay_group",
 ]
 
-ATTRIBUTION: Final[str] = (
-    '© <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">'
-    "OpenStreetMap</a> contributors (ODbL) · "
-    '<a href="https://www.naturalearthdata.com/" target="_blank" rel="noopener">Natural Earth</a>'
-    " (public domain)"
-)
+
+def attribution_html(lang: str = "en") -> str:
+    """Return the map data's credit line in ``lang`` as HTML, with links to the licences.
+
+    Examples
+    --------
+    >>> "współtwórcy" in attribution_html("pl") and "domena publiczna" in attribution_html("pl")
+    True
+    """
+    links = {
+        "osm": '<a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">'
+        "OpenStreetMap</a>",
+        "ne": '<a href="https://www.naturalearthdata.com/" target="_blank" rel="noopener">'
+        "Natural Earth</a>",
+    }
+    # The translated text is plain: escape it, then put the links into its {osm} and {ne}.
+    return html.escape(t("map.attribution", lang), quote=False).format(**links)
+
+
+ATTRIBUTION: Final[str] = attribution_html("en")
 
 #: The display-only basemap files written by ``scripts/build_basemap.py``.
 BASEMAP_FILES: Final[dict[str, str]] = {
@@ -381,13 +396,13 @@ class _MapDecor(MacroElement):
         """
     )
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "en") -> None:
         super().__init__()
         self._name = "MapDecor"
         self.sea = style.SEA_COLOUR
         self.svg = _hatch_svg()
         self.css = _map_css()
-        self.attribution = ATTRIBUTION
+        self.attribution = attribution_html(lang)
 
 
 class _ViewSync(MacroElement):
@@ -459,6 +474,7 @@ def build_base_map(
     zoom: int,
     basemap: Mapping[str, gpd.GeoDataFrame] | None = None,
     keyboard: bool = True,
+    lang: str = "en",
 ) -> folium.Map:
     """Build the base map: local vector basemap, scale bar, measuring tool, attribution.
 
@@ -477,6 +493,8 @@ def build_base_map(
     keyboard : bool, default True
         Whether the focused map pans and zooms with the arrow and +/- keys. The presenter turns
         it off: there the arrow keys move between chapters.
+    lang : {"en", "pl"}, default "en"
+        Language of the map data's credit line (:func:`attribution_html`).
 
     Returns
     -------
@@ -497,7 +515,7 @@ def build_base_map(
     )
     for name, z_index in PANES.items():
         folium.map.CustomPane(name, z_index=z_index, pointer_events=True).add_to(m)
-    _MapDecor().add_to(m)
+    _MapDecor(lang).add_to(m)
     _ViewSync().add_to(m)
     for group in [basemap_group(basemap)] if basemap else []:
         group.add_to(m)

@@ -27,6 +27,56 @@ MAX_VALUE_LEN = 400
 #: Every key a permalink may hold; any other key is reported as ignored.
 KEYS = ("layers", "date", "lat", "lon", "zoom", "segment", "lang", "mode", "chapter")
 
+#: English text of every notice, by translation key (``geodata/i18n/ui.csv`` holds the same
+#: English and the Polish; a test keeps the two in step). ``{key}={value}`` is the ignored pair.
+NOTICE_TEXTS: dict[str, str] = {
+    "link.expected_text": "Ignored {key}={value}: expected text.",
+    "link.repeated": "Ignored {key}={value}: given {n} times with different values.",
+    "link.too_long": "Ignored {key}={value}: too long.",
+    "link.no_layer": "Ignored {key}={value}: no layer named (a link with every layer off says"
+    " 'none').",
+    "link.unknown_layers": "Ignored {key}={value}: unknown layer(s) {layers}.",
+    "link.bad_date": "Ignored {key}={value}: expected a date YYYY-MM-DD.",
+    "link.date_outside": "Ignored {key}={value}: outside {first}–{last}, showing {nearest}.",
+    "link.bad_number": "Ignored {key}={value}: expected a number between -{limit} and {limit}.",
+    "link.bad_zoom": "Ignored {key}={value}: expected a whole number {min}–{max}.",
+    "link.bad_segment": "Ignored {key}={value}: unknown border segment.",
+    "link.bad_choice": "Ignored {key}={value}: expected one of {options}.",
+    "link.bad_chapter": "Ignored {key}={value}: expected a chapter number 1–{n}.",
+    "link.unknown_keys": "Ignored unknown parameter(s) {names}.",
+    "link.unknown_keys_more": "Ignored unknown parameter(s) {names} and {n} more.",
+}
+
+
+class Notice(str):
+    """Why a value of a link was ignored: its English text, a translation key and the values.
+
+    A ``str`` (the English text), so it prints and compares like one; ``key`` and ``values``
+    let the interface show it in any language with ``i18n.t(notice.key, lang, **notice.values)``.
+
+    Examples
+    --------
+    >>> n = Notice("link.too_long", key="zoom", value="'9999'")
+    >>> n, n.key, n.values
+    ("Ignored zoom='9999': too long.", 'link.too_long', {'key': 'zoom', 'value': "'9999'"})
+    """
+
+    key: str
+    values: dict[str, str]
+
+    def __new__(cls, key: str, /, **values: object) -> Notice:
+        """Make the notice ``key`` (:data:`NOTICE_TEXTS`) with its ``{fields}`` filled."""
+        texts = {name: str(v) for name, v in values.items()}
+        obj = super().__new__(cls, NOTICE_TEXTS[key].format(**texts))
+        obj.key = key
+        obj.values = texts
+        return obj
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, str]]:
+        """Arguments that re-create the notice (for pickle and copy)."""
+        return (self.key,), dict(self.values)
+
+
 #: A plain decimal number in ASCII (``float`` alone would also take "١٢", "1_0" or " 12 ").
 _NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
@@ -53,7 +103,7 @@ class State:
         ``explore`` or ``present`` (:data:`MODES`).
     chapter : int
         The story chapter shown in ``present`` mode (1..N).
-    notices : tuple of str
+    notices : tuple of Notice
         Why values of a parsed query were ignored (not part of the state's identity).
     """
 
@@ -66,7 +116,7 @@ class State:
     lang: str = "en"
     mode: str = "explore"
     chapter: int = 1
-    notices: tuple[str, ...] = field(default=(), compare=False)
+    notices: tuple[Notice, ...] = field(default=(), compare=False)
 
 
 def default_state(default_layers: Sequence[str], today: dt.date) -> State:
@@ -74,8 +124,12 @@ def default_state(default_layers: Sequence[str], today: dt.date) -> State:
     return State(layers=tuple(default_layers), date=min(max(today, DATE_MIN), DATE_MAX))
 
 
-def _one(params: Mapping[str, object], key: str) -> tuple[str | None, str | None]:
+def _one(
+    params: Mapping[str, object], key: str
+) -> tuple[str | None, tuple[str, dict[str, object]] | None]:
     """Return ``(value, why not)`` for ``key``: its one string value, or why there is none.
+
+    ``why not`` is a notice key (:data:`NOTICE_TEXTS`) and its values.
 
     A key given several times with different values is ambiguous (which one did the sender
     mean?) and is ignored; repeats of the same value are harmless.
@@ -86,10 +140,10 @@ def _one(params: Mapping[str, object], key: str) -> tuple[str | None, str | None
     if not values:
         return None, None
     if not all(isinstance(v, str) for v in values):
-        return None, "expected text"
+        return None, ("link.expected_text", {})
     distinct = list(dict.fromkeys(values))
     if len(distinct) > 1:
-        return None, f"given {len(values)} times with different values"
+        return None, ("link.repeated", {"n": len(values)})
     return distinct[0], None
 
 
@@ -131,19 +185,21 @@ def parse_query(
     >>> s.mode, s.chapter, s.notices
     ('present', 1, ("Ignored chapter='12': expected a chapter number 1–9.",))
     """
-    notices: list[str] = []
+    notices: list[Notice] = []
     state = default
 
-    def note(key: str, raw: str, why: str) -> None:
+    def note(key: str, raw: str, why: str, **values: object) -> None:
         shown = repr(raw if len(raw) <= 40 else raw[:40] + "…")
         shown = shown if len(shown) <= 80 else shown[:80] + "…"  # escapes can be long
-        notices.append(f"Ignored {key}={shown}: {why}.")
+        notices.append(Notice(why, key=key, value=shown, **values))
 
     unknown_keys = [str(k) for k in params if k not in KEYS]
     if unknown_keys:
         names = ", ".join(repr(k[:20]) for k in unknown_keys[:5])
-        more = f" and {len(unknown_keys) - 5} more" if len(unknown_keys) > 5 else ""
-        notices.append(f"Ignored unknown parameter(s) {names}{more}.")
+        if len(unknown_keys) > 5:
+            notices.append(Notice("link.unknown_keys_more", names=names, n=len(unknown_keys) - 5))
+        else:
+            notices.append(Notice("link.unknown_keys", names=names))
     for key in KEYS:
         raw, why_not = _one(params, key)
         if why_not is not None:
@@ -151,22 +207,23 @@ def parse_query(
             note(
                 key,
                 ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value),
-                why_not,
+                why_not[0],
+                **why_not[1],
             )
             continue
         if raw is None:
             continue
         if len(raw) > MAX_VALUE_LEN:
-            note(key, raw, "too long")
+            note(key, raw, "link.too_long")
             continue
         if key == "layers":
             wanted = [] if raw == "none" else [v for v in raw.split(",") if v]
             if not wanted and raw != "none":
-                note(key, raw, "no layer named (a link with every layer off says 'none')")
+                note(key, raw, "link.no_layer")
                 continue
             unknown = [v for v in wanted if v not in known_layers]
             if unknown:
-                note(key, raw, f"unknown layer(s) {', '.join(sorted(set(unknown)))[:80]}")
+                note(key, raw, "link.unknown_layers", layers=", ".join(sorted(set(unknown)))[:80])
                 if len(unknown) == len(wanted):
                     continue  # nothing usable: the default layers, not an empty map
             state = replace(state, layers=tuple(v for v in known_layers if v in wanted))
@@ -176,10 +233,17 @@ def parse_query(
             except ValueError:
                 day = None
             if day is None:
-                note(key, raw, "expected a date YYYY-MM-DD")
+                note(key, raw, "link.bad_date")
             elif not DATE_MIN <= day <= DATE_MAX:
                 nearest = DATE_MIN if day < DATE_MIN else DATE_MAX
-                note(key, raw, f"outside {DATE_MIN.year}–{DATE_MAX.year}, showing {nearest}")
+                note(
+                    key,
+                    raw,
+                    "link.date_outside",
+                    first=DATE_MIN.year,
+                    last=DATE_MAX.year,
+                    nearest=nearest,
+                )
                 state = replace(state, date=nearest)
             else:
                 state = replace(state, date=day)
@@ -187,34 +251,34 @@ def parse_query(
             limit = 85.0 if key == "lat" else 180.0
             number = float(raw) if _NUMBER_RE.fullmatch(raw) else math.nan
             if not math.isfinite(number) or abs(number) > limit:
-                note(key, raw, f"expected a number between -{limit:g} and {limit:g}")
+                note(key, raw, "link.bad_number", limit=f"{limit:g}")
             else:
                 state = replace(state, **{key: round(number, 4)})
         elif key == "zoom":
             if raw.isascii() and raw.isdigit() and ZOOM_MIN <= int(raw) <= ZOOM_MAX:
                 state = replace(state, zoom=int(raw))
             else:
-                note(key, raw, f"expected a whole number {ZOOM_MIN}–{ZOOM_MAX}")
+                note(key, raw, "link.bad_zoom", min=ZOOM_MIN, max=ZOOM_MAX)
         elif key == "segment":
             if raw in set(known_segments):
                 state = replace(state, segment=raw)
             else:
-                note(key, raw, "unknown border segment")
+                note(key, raw, "link.bad_segment")
         elif key == "lang":
             if raw in LANGUAGES:
                 state = replace(state, lang=raw)
             else:
-                note(key, raw, f"expected one of {', '.join(LANGUAGES)}")
+                note(key, raw, "link.bad_choice", options=", ".join(LANGUAGES))
         elif key == "mode":
             if raw in MODES:
                 state = replace(state, mode=raw)
             else:
-                note(key, raw, f"expected one of {', '.join(MODES)}")
+                note(key, raw, "link.bad_choice", options=", ".join(MODES))
         elif key == "chapter":
             if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= chapters:
                 state = replace(state, chapter=int(raw))
             else:
-                note(key, raw, f"expected a chapter number 1–{chapters}")
+                note(key, raw, "link.bad_chapter", n=chapters)
     return replace(state, notices=tuple(notices))
 
 

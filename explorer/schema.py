@@ -127,6 +127,9 @@ class Field:
         Allowed values for ``enum`` (and for each item of a ``list`` when given).
     ref : str, optional
         Name of the table whose ids every value must resolve to (e.g. ``"sources"``).
+    required_with : str, optional
+        Name of a field in the same record: this one is required whenever that one has a value
+        (a translation of optional text, e.g. ``note_pl`` with ``note``).
     """
 
     name: str
@@ -134,6 +137,7 @@ class Field:
     required: bool = True
     allowed: frozenset[str] | None = None
     ref: str | None = None
+    required_with: str | None = None
 
 
 @dataclass(frozen=True)
@@ -213,6 +217,7 @@ SEGMENTS = TableSpec(
         Field("name_pl"),
         Field("priority", "enum", allowed=SEGMENT_PRIORITY),
         Field("note", required=False),
+        Field("note_pl", required=False, required_with="note"),
     ),
 )
 
@@ -281,7 +286,9 @@ FORTIFICATIONS = TableSpec(
         Field("description_pl"),
         Field("length_km", "float", required=False),
         Field("length_note", required=False),
+        Field("length_note_pl", required=False, required_with="length_note"),
         Field("budget", required=False),
+        Field("budget_pl", required=False, required_with="budget"),
         Field("sources", "list", ref="sources"),
         Field("confidence", "enum", allowed=CONFIDENCE),
     ),
@@ -305,6 +312,7 @@ TREATY_EVENTS_TABLE = TableSpec(
         # (country, treaty, event) is preferred and that one drives the status.
         Field("preferred", "bool"),
         Field("label_en"),
+        Field("label_pl"),
         Field("sources", "list", ref="sources"),
         Field("confidence", "enum", allowed=CONFIDENCE),
         Field("note", required=False),

@@ -76,7 +76,8 @@ def summary_lines(
     list of str
         The date line; the layers shown; features in view per data layer; border lengths
         (official / measured) of the segments in view when the border layer is on; a heading
-        and one line per tracked country with its treaty status on ``date``. Lines listing
+        and one line per tracked country with its treaty status on ``date`` and the event it
+        follows from. Lines listing
         items start with ``"- "``.
 
     Raises
@@ -132,7 +133,18 @@ def summary_lines(
         since = rec["since"]
         if isinstance(since, dt.date):
             since = since.isoformat()
-        if isinstance(since, str) and since:
+        event = timeline.status_on(ds.treaty_events, rec["country"], treaty, date).event_id
+        label = timeline.event_label(ds.treaty_events, event, lang)
+        if isinstance(since, str) and since and label:
+            line = t(
+                "summary.treaty_row_event",
+                lang,
+                country=country,
+                status=status,
+                since=since,
+                event=label,
+            )
+        elif isinstance(since, str) and since:
             line = t("summary.treaty_row_since", lang, country=country, status=status, since=since)
         else:
             line = t("summary.treaty_row", lang, country=country, status=status)

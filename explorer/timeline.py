@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from explorer.config import LANGUAGES
+from explorer.i18n import t
 from explorer.schema import STATUS_EVENTS
 
 
@@ -130,6 +132,35 @@ def statuses_on(
     return pd.DataFrame(rows, columns=["country", "treaty", "status", "since", "sources"])
 
 
+def event_label(events: pd.DataFrame, event_id: str | None, lang: str = "en") -> str:
+    """Return the label of a treaty event in ``lang`` ("" for no event or an unknown id).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Rows of ``treaty_events.csv`` with ``id``, ``label_en`` and ``label_pl``.
+    event_id : str or None
+        E.g. :attr:`Status.event_id`.
+    lang : {"en", "pl"}, default "en"
+        Language; a Polish label missing from the data falls back to the English one.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"id": ["s"], "label_en": ["Signed"], "label_pl": ["Podpisano"]})
+    >>> event_label(ev, "s", "pl"), event_label(ev, "s"), event_label(ev, None, "pl")
+    ('Podpisano', 'Signed', '')
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; expected one of {list(LANGUAGES)}")
+    if event_id is None or events.empty:
+        return ""
+    rows = events[events["id"] == event_id]
+    if rows.empty:
+        return ""
+    rec = rows.iloc[0].to_dict()
+    return _text(rec, f"label_{lang}", rec.get("label_en") or "")
+
+
 def fortification_state(
     announced: dt.date | None,
     start: dt.date | None,
@@ -172,52 +203,91 @@ KEY_TREATY_EVENTS = (
 )
 
 
-def key_events(events: pd.DataFrame, forts: pd.DataFrame) -> pd.DataFrame:
+#: What a fortification date means in the key-events list (translation keys by date field).
+_FORT_EVENT_KEYS = {
+    "announced": "events.fort_announced",
+    "start": "events.fort_start",
+    "completed": "events.fort_completed",
+}
+
+
+def key_events(events: pd.DataFrame, forts: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Return the dated events the time control can jump to, oldest first.
 
     Treaty status changes and announcements (APMBC and CCM, preferred dates only) and the
     day-precise announcement, start and completion dates of fortifications. Events on the
     same day with the same kind are merged into one line.
 
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Rows of ``treaty_events.csv`` (``label_en`` and ``label_pl``).
+    forts : pandas.DataFrame
+        Rows of ``fortifications.geojson`` (``name_en`` and ``name_pl``).
+    lang : {"en", "pl"}, default "en"
+        Language of the ``label`` column.
+
     Returns
     -------
     pandas.DataFrame
-        Columns ``date`` (``datetime.date``), ``label`` and ``sources`` (list of ids).
+        Columns ``date`` (``datetime.date``), ``label`` (in ``lang``), ``label_en``,
+        ``label_pl`` and ``sources`` (list of ids). A Polish label missing from the data
+        falls back to the English one.
 
     Examples
     --------
-    >>> empty_events = pd.DataFrame(columns=["date", "event", "preferred", "label_en", "sources",
-    ...                                      "country", "treaty"])
+    >>> empty_events = pd.DataFrame(columns=["date", "event", "preferred", "label_en",
+    ...                                      "label_pl", "sources", "country", "treaty"])
     >>> empty_forts = pd.DataFrame(
-    ...     columns=["name_en", "announced", "start", "completed", "sources"])
-    >>> key_events(empty_events, empty_forts).empty
+    ...     columns=["name_en", "name_pl", "announced", "start", "completed", "sources"])
+    >>> key_events(empty_events, empty_forts, "pl").empty
     True
+    >>> forts = pd.DataFrame({"name_en": ["Fence"], "name_pl": ["Płot"], "announced": [None],
+    ...                       "start": ["2022-01-25"], "completed": ["2022"], "sources": [["s"]]})
+    >>> key_events(empty_events, forts, "pl")[["label", "label_en"]].values.tolist()
+    [['Płot: początek prac', 'Fence: work starts']]
     """
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; expected one of {list(LANGUAGES)}")
+    columns = ["date", "label", "label_en", "label_pl", "sources"]
     rows = []
     chosen = events[events["event"].isin(KEY_TREATY_EVENTS) & events["preferred"].astype(bool)]
     for rec in chosen.to_dict("records"):
-        rows.append(
-            {"date": rec["date"], "label": rec["label_en"], "sources": list(rec["sources"])}
-        )
-    words = {"announced": "announced", "start": "work starts", "completed": "completed"}
+        labels = {code: _text(rec, f"label_{code}", rec["label_en"]) for code in LANGUAGES}
+        rows.append({"date": rec["date"], **_labels(labels), "sources": list(rec["sources"])})
     for rec in forts.to_dict("records"):
-        for key, word in words.items():
+        for key, text_key in _FORT_EVENT_KEYS.items():
             value = rec.get(key)
             if isinstance(value, str) and len(value) == 10:
+                labels = {
+                    code: f"{_text(rec, f'name_{code}', rec['name_en'])}: {t(text_key, code)}"
+                    for code in LANGUAGES
+                }
                 rows.append(
                     {
                         "date": dt.date.fromisoformat(value),
-                        "label": f"{rec['name_en']}: {word}",
+                        **_labels(labels),
                         "sources": list(rec["sources"]),
                     }
                 )
     if not rows:
-        return pd.DataFrame(columns=["date", "label", "sources"])
+        return pd.DataFrame(columns=columns)
     frame = pd.DataFrame(rows)
     merged = (
-        frame.groupby(["date", "label"], as_index=False)
+        frame.groupby(["date", "label_en", "label_pl"], as_index=False)
         .agg(sources=("sources", lambda s: sorted({i for ids in s for i in ids})))
-        .sort_values(["date", "label"])
+        .sort_values(["date", "label_en"])
         .reset_index(drop=True)
     )
-    return merged
+    merged["label"] = merged[f"label_{lang}"]
+    return merged[columns]
+
+
+def _text(rec: dict, field: str, fallback: object) -> str:
+    """Return a record's text in one language, or ``fallback`` where it is missing."""
+    value = rec.get(field)
+    return value if isinstance(value, str) and value.strip() else str(fallback)
+
+
+def _labels(labels: dict[str, str]) -> dict[str, str]:
+    return {f"label_{code}": text for code, text in labels.items()}

@@ -245,6 +245,9 @@ def check_table(
             if _is_empty(value):
                 if fld.required:
                     problems.append(Problem(spec.filename, rid, fld.name, "required value missing"))
+                elif fld.required_with and not _is_empty(rec.get(fld.required_with)):
+                    msg = f"required when {fld.required_with} is given"
+                    problems.append(Problem(spec.filename, rid, fld.name, msg))
                 out[fld.name] = None
                 continue
             coerced, msg = _check_value(fld, value)

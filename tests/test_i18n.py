@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
+import json
 import re
 import shutil
 import string
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from explorer import cli, config, export, features, i18n, schema, style
+from explorer import cli, config, export, features, i18n, permalink, schema, style, timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 POLISH_LETTERS = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
@@ -277,3 +280,201 @@ def test_html_export_in_polish(dataset):
                   "Umocnienia graniczne na wschodniej flance NATO"):  # fmt: skip
         assert label in page or label.encode("unicode_escape").decode() in page, label
     assert "open this view in the app" not in page
+
+
+# --- Polish text in the data: treaty events, segment notes, lengths and budgets ----------------
+
+
+def _figures(text: str, lang: str) -> set[str]:
+    """Numbers in a text, read with the language's separators (1,055,971 = 1 055 971; 2.3 = 2,3)."""
+    if lang == "en":
+        text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+    else:
+        text = re.sub(r"(?<=\d)[\u00a0 ](?=\d{3}\b)", "", text)
+        text = re.sub(r"(?<=\d),(?=\d)", ".", text)
+    return set(re.findall(r"\d+(?:\.\d+)?", text))
+
+
+def test_the_figure_reader_handles_both_separators():
+    assert _figures("1,055,971 mines; EUR 1.335 m", "en") == {"1055971", "1.335"}
+    assert _figures("1 055 971 min; 1,335 mln EUR", "pl") == {"1055971", "1.335"}
+    assert _figures("2.3 bn", "en") != _figures("2,5 mld", "pl")
+
+
+def _translated_pairs(dataset) -> list[tuple[str, str, str]]:
+    """``(record, English, Polish)`` for every free text shown to users that has a translation."""
+    pairs = []
+    for rec in dataset.treaty_events.to_dict("records"):
+        pairs.append((rec["id"], rec["label_en"], rec["label_pl"]))
+    for rec in dataset.segments.to_dict("records"):
+        if isinstance(rec["note"], str) and rec["note"]:
+            pairs.append((rec["id"], rec["note"], rec["note_pl"]))
+    for rec in dataset.fortifications.to_dict("records"):
+        for field in ("length_note", "budget"):
+            if isinstance(rec[field], str) and rec[field]:
+                pairs.append((f"{rec['id']}.{field}", rec[field], rec[f"{field}_pl"]))
+    return pairs
+
+
+def test_every_treaty_event_segment_note_length_note_and_budget_has_polish_text(dataset):
+    assert len(dataset.treaty_events) == 83
+    pairs = _translated_pairs(dataset)
+    assert len(pairs) == 83 + 10 + 12 + 14
+    for rid, en, pl in pairs:
+        assert isinstance(pl, str) and pl.strip(), rid
+        assert pl != en, rid
+        assert _figures(pl, "pl") == _figures(en, "en"), rid
+    polish = "".join(pl for _, _, pl in pairs)
+    assert set(polish) & POLISH_LETTERS >= set("ąęłńóśż")
+
+
+def test_polish_texts_are_required_by_the_schema(data_copy):
+    from explorer import validate
+
+    events = {f.name: f for f in schema.TREATY_EVENTS_TABLE.fields}
+    assert events["label_pl"].required
+    segments = {f.name: f for f in schema.SEGMENTS.fields}
+    assert segments["note_pl"].required_with == "note"
+    forts = {f.name: f for f in schema.FORTIFICATIONS.fields}
+    assert forts["length_note_pl"].required_with == "length_note"
+    assert forts["budget_pl"].required_with == "budget"
+
+    def blank(path: Path, rid: str, column: str) -> None:
+        def edit(rows: list[list[str]]) -> list[list[str]]:
+            col = rows[0].index(column)
+            for row in rows[1:]:
+                if row[0] == rid:
+                    row[col] = ""
+            return rows
+
+        _rewrite(path, edit)
+
+    blank(data_copy / "treaty_events.csv", "POL-APMBC-signature", "label_pl")
+    blank(data_copy / "segments.csv", "POL-BLR", "note_pl")
+    found = {(p.file, p.record, p.field, p.message) for p in validate.validate_dir(data_copy)[1]}
+    assert found == {
+        ("treaty_events.csv", "POL-APMBC-signature", "label_pl", "required value missing"),
+        ("segments.csv", "POL-BLR", "note_pl", "required when note is given"),
+    }
+
+
+def test_a_segment_without_a_note_needs_no_polish_note(dataset):
+    segments = dataset.segments.set_index("id")
+    assert not segments.loc["LVA-RUS", "note"] and not segments.loc["LVA-RUS", "note_pl"]
+
+
+# --- Polish popups, summary, panel helpers and key events --------------------------------------
+
+
+def _event_of(dataset, iso3: str, day: dt.date = DAY) -> pd.Series:
+    status = timeline.status_on(dataset.treaty_events, iso3, "APMBC", day)
+    return dataset.treaty_events.set_index("id").loc[status.event_id]
+
+
+@pytest.mark.parametrize("iso3", ["POL", "BLR", "UKR", "FIN"])
+def test_a_polish_treaty_popup_cites_the_polish_label_of_its_event(dataset, iso3):
+    event = _event_of(dataset, iso3)
+    for lang, shown, hidden in (("pl", "label_pl", "label_en"), ("en", "label_en", "label_pl")):
+        fc = features.treaty_features(dataset, date=DAY, lang=lang)
+        popup = next(f for f in fc["features"] if f["properties"]["iso3"] == iso3)["properties"]
+        assert html.escape(event[shown]) in popup["popup"], (iso3, lang)
+        assert html.escape(event[hidden]) not in popup["popup"], (iso3, lang)
+
+
+def test_polish_border_popup_has_the_polish_note_and_decimal_commas(dataset):
+    seg = dataset.segments.set_index("id").loc["POL-BLR"]
+    pl = features.border_features(dataset, lang="pl")
+    en = features.border_features(dataset, lang="en")
+    popup_pl = next(f for f in pl["features"] if f["id"].startswith("POL-BLR"))
+    popup_en = next(f for f in en["features"] if f["id"].startswith("POL-BLR"))
+    text_pl, text_en = popup_pl["properties"]["popup"], popup_en["properties"]["popup"]
+    assert html.escape(seg["note_pl"]) in text_pl and html.escape(seg["note"]) not in text_pl
+    assert html.escape(seg["note"]) in text_en
+    assert "418,0 km" in text_pl and "418.0 km" not in text_pl
+    assert "418,0 km" in popup_pl["properties"]["tooltip"]
+    assert "418.0 km" in text_en and "418,0 km" not in text_en
+
+
+def test_polish_fortification_popup_has_polish_length_note_and_budget(dataset):
+    rec = dataset.fortifications.set_index("id").loc["pl-by-steel-barrier"]
+    fc = features.fortification_features(dataset, "pl-by-barrier", date=DAY, lang="pl")
+    popup = next(f for f in fc["features"] if f["id"] == "pl-by-steel-barrier")["properties"]
+    text = popup["popup"]
+    assert html.escape(rec["budget_pl"]) in text and html.escape(rec["budget"]) not in text
+    assert html.escape(rec["length_note_pl"]) in text
+    assert html.escape(rec["length_note"]) not in text
+    assert "186,0 km" in text and "186.0 km" not in text
+
+
+def test_polish_summary_and_treaty_panel_name_the_event_in_polish(dataset):
+    from explorer import summary
+
+    event = _event_of(dataset, "POL")
+    pl = summary.view_summary(dataset, layers=[], date=DAY, lang="pl")
+    en = summary.view_summary(dataset, layers=[], date=DAY, lang="en")
+    assert f"- Polska: wystąpiło (od 2026-02-20) — {event['label_pl']}" in pl
+    assert event["label_en"] not in pl
+    assert f"- Poland: withdrawn (since 2026-02-20) — {event['label_en']}" in en
+    assert timeline.event_label(dataset.treaty_events, event.name, "pl") == event["label_pl"]
+
+
+def test_key_events_in_polish(dataset):
+    pl = timeline.key_events(dataset.treaty_events, dataset.fortifications, "pl")
+    en = timeline.key_events(dataset.treaty_events, dataset.fortifications, "en")
+    assert len(pl) == len(en) > 30
+    assert list(pl["label_en"]) == list(en["label"]) and list(pl["label"]) == list(en["label_pl"])
+    events = dataset.treaty_events
+    labels_en, labels_pl = set(events["label_en"]), set(events["label_pl"])
+    assert set(pl["label"]) & labels_pl and not set(pl["label"]) & labels_en
+    forts = [label for label in pl["label"] if label not in labels_pl]
+    assert forts and all(label.endswith(("ogłoszenie", "początek prac", "ukończenie"))
+                         for label in forts)  # fmt: skip
+    names_pl = set(dataset.fortifications["name_pl"])
+    assert all(label.rsplit(": ", 1)[0] in names_pl for label in forts)
+    signature = events.set_index("id").loc["POL-APMBC-signature"]
+    row = pl[pl["label_en"] == signature["label_en"]].iloc[0]
+    assert (row["date"], row["label"]) == (signature["date"], signature["label_pl"])
+    with pytest.raises(ValueError, match="unsupported language"):
+        timeline.key_events(dataset.treaty_events, dataset.fortifications, "de")
+
+
+# --- Link notices and the map's credit line -----------------------------------------------------
+
+
+def test_every_link_notice_has_the_same_english_in_the_tables_and_a_polish_text():
+    table = i18n.load()
+    for key, english in permalink.NOTICE_TEXTS.items():
+        assert table[key]["en"] == english, key
+        assert table[key]["pl"].startswith("Pominięto"), key
+
+
+def test_link_notices_are_structured_and_translate_to_polish():
+    default = permalink.State(layers=("borders",), date=DAY)
+    state = permalink.parse_query(
+        {"zoom": "99", "date": "1990-01-01", "lang": "xx", "bogus": "1"},
+        known_layers=["borders"],
+        known_segments=[],
+        default=default,
+    )
+    assert len(state.notices) == 4
+    for notice in state.notices:
+        assert i18n.t(notice.key, "en", **notice.values) == notice
+        polish = i18n.t(notice.key, "pl", **notice.values)
+        assert polish.startswith("Pominięto") and "Ignored" not in polish
+    texts = [i18n.t(n.key, "pl", **n.values) for n in state.notices]
+    assert "Pominięto zoom='99': oczekiwano liczby całkowitej 3–12." in texts
+    assert "Pominięto date='1990-01-01': poza zakresem 1997–2028, pokazano 1997-01-01." in texts
+
+
+def test_map_credit_line_in_polish():
+    from explorer import maps
+
+    pl, en = maps.attribution_html("pl"), maps.attribution_html("en")
+    assert "współtwórcy" in pl and "domena publiczna" in pl and "contributors" not in pl
+    assert en == maps.ATTRIBUTION and "contributors" in en and "public domain" in en
+    for text in (pl, en):
+        assert 'href="https://www.openstreetmap.org/copyright"' in text
+    page = maps.build_base_map(center=(52.0, 21.0), zoom=5, lang="pl").get_root().render()
+    start = page.index("addAttribution(") + len("addAttribution(")
+    shown = json.JSONDecoder().raw_decode(page, start)[0]  # Jinja's tojson escapes < > & '
+    assert shown == pl and "contributors" not in page

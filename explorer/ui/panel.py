@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from explorer import lengths, style, timeline
+from explorer import features, lengths, style, timeline
 from explorer.data import Dataset
 from explorer.i18n import t
 from explorer.ui.text import md_escape
@@ -52,6 +52,18 @@ def number(value: float, decimals: int, lang: str = "en") -> str:
     if lang == "pl":
         text = text.replace(",", "\u00a0").replace(".", ",")
     return text
+
+
+def _signed_pct(pct: float, lang: str = "en") -> str:
+    """Format a signed percentage for a metric's delta: ``-3.2 %``, in Polish ``-3,2 %``.
+
+    Examples
+    --------
+    >>> _signed_pct(-3.21), _signed_pct(-3.21, "pl"), _signed_pct(4.0, "pl")
+    ('-3.2 %', '-3,2 %', '+4,0 %')
+    """
+    text = f"{pct:+.1f} %"
+    return text.replace(".", ",") if lang == "pl" else text
 
 
 def _fort_name(ds: Dataset, fort_id: str, lang: str) -> str:
@@ -146,7 +158,7 @@ def show_lengths(ds: Dataset, segment: str | None, day: dt.date, lang: str = "en
         cols[1].metric(
             t("panel.measured_on_map", lang),
             f"{number(seg['measured_km'], 1, lang)} km",
-            delta=None if pct is None else f"{pct:+.1f} %",
+            delta=None if pct is None else _signed_pct(pct, lang),
             delta_color="off",
         )
         works = lengths.fortified_km(ds.fortifications, segment, fortification_states(ds, day))
@@ -167,6 +179,9 @@ def show_lengths(ds: Dataset, segment: str | None, day: dt.date, lang: str = "en
                 )
             )
         )
+        note = features.localized(seg, "note", lang)
+        if note:
+            st.markdown(md_escape(note))
         st.markdown(
             md_escape(t("panel.official_sources", lang))
             + " "
@@ -204,6 +219,18 @@ def _show_works_along(ds: Dataset, segment: str, day: dt.date, lang: str) -> Non
 def show_treaty_summary(ds: Dataset, day: dt.date, lang: str = "en") -> None:
     """Each country's Ottawa Convention status on ``day``."""
     table = timeline.statuses_on(ds.treaty_events, list(ds.countries.index), "APMBC", day)
+    table.insert(
+        table.columns.get_loc("since") + 1,
+        "event",
+        [
+            timeline.event_label(
+                ds.treaty_events,
+                timeline.status_on(ds.treaty_events, iso3, "APMBC", day).event_id,
+                lang,
+            )
+            for iso3 in table["country"]
+        ],
+    )
     table["country"] = table["country"].map(ds.countries[f"name_{lang}"])
     table["status"] = table["status"].map(lambda s: style.status_label(s, lang))
     table["sources"] = table["sources"].map(lambda ids: ", ".join(ids))
@@ -218,6 +245,7 @@ def show_treaty_summary(ds: Dataset, day: dt.date, lang: str = "en") -> None:
         "country": t("panel.col.country", lang),
         "status": t("panel.col.status", lang),
         "since": t("panel.col.since", lang),
+        "event": t("panel.col.event", lang),
         "sources": t("panel.col.sources", lang),
     }
     table = table.drop(columns=["treaty"]).rename(columns=columns)

@@ -34,8 +34,14 @@ def language_picker() -> None:
     )
 
 
-def _event_label(row: dict) -> str:
-    return f"{row['date'].isoformat()} · {row['label']}"
+def _event_id(row: dict) -> str:
+    """Return the list's value for an event: the same in every language (a switch keeps it)."""
+    return f"{row['date'].isoformat()} · {row.get('label_en', row['label'])}"
+
+
+def _event_label(row: dict, lang: str) -> str:
+    label = row.get(f"label_{lang}")
+    return f"{row['date'].isoformat()} · {label if isinstance(label, str) else row['label']}"
 
 
 def _jump_to_event(options: dict[str, dt.date]) -> None:
@@ -45,7 +51,10 @@ def _jump_to_event(options: dict[str, dt.date]) -> None:
 
 
 def time_controls(events: pd.DataFrame, lang: str = "en") -> None:
-    """Date slider (1997–2028) and a list of key events that jumps the date when chosen."""
+    """Date slider (1997–2028) and a list of key events that jumps the date when chosen.
+
+    ``events`` come from :func:`explorer.timeline.key_events`; labels are shown in ``lang``.
+    """
     st.sidebar.subheader(t("sidebar.date", lang))
     st.sidebar.slider(
         t("sidebar.show_on", lang),
@@ -55,11 +64,13 @@ def time_controls(events: pd.DataFrame, lang: str = "en") -> None:
         format="YYYY-MM-DD",
         help=t("sidebar.date_help", lang),
     )
-    options = {_event_label(r): r["date"] for r in events.to_dict("records")}
+    records = events.to_dict("records")
+    options = {_event_id(r): r["date"] for r in records}
+    labels = {_event_id(r): _event_label(r, lang) for r in records}
     st.sidebar.selectbox(
         t("sidebar.key_events", lang),
         [_NO_EVENT, *options],
-        format_func=lambda o: t("sidebar.no_event", lang) if o == _NO_EVENT else o,
+        format_func=lambda o: t("sidebar.no_event", lang) if o == _NO_EVENT else labels[o],
         key="event",
         on_change=_jump_to_event,
         args=(options,),

@@ -9,11 +9,14 @@ from urllib.parse import parse_qs
 import streamlit as st
 
 from explorer import permalink
-from explorer.permalink import State
+from explorer.i18n import t
+from explorer.permalink import Notice, State
 
 _LOADED = "_permalink_loaded"
 _WRITTEN = "_permalink_written"
+#: The link's notices as text in the link's language (see :func:`notice_texts` for any other).
 NOTICES = "_permalink_notices"
+_NOTICE_ITEMS = "_permalink_notice_items"
 #: Session-state keys of the app's mode (``explore`` or ``present``) and the story chapter.
 MODE = "mode"
 CHAPTER = "chapter"
@@ -55,7 +58,8 @@ def init_from_query(
     st.session_state["segment"] = state.segment or ""
     st.session_state["lang"] = state.lang
     st.session_state["view"] = (state.lat, state.lon, state.zoom)
-    st.session_state[NOTICES] = list(state.notices)
+    st.session_state[_NOTICE_ITEMS] = list(state.notices)
+    st.session_state[NOTICES] = notice_texts(state.lang)
     st.session_state[MODE] = state.mode
     st.session_state[CHAPTER] = state.chapter
     st.session_state[_LOADED] = True
@@ -115,6 +119,19 @@ def go_to(lat: float, lon: float, zoom: int) -> None:
     st.session_state["view_version"] = st.session_state.get("view_version", 0) + 1
 
 
+def notice_text(notice: str, lang: str) -> str:
+    """Return a permalink notice in ``lang`` (plain text; any other text passes through)."""
+    if isinstance(notice, Notice):
+        return t(notice.key, lang, **notice.values)
+    return str(notice)
+
+
+def notice_texts(lang: str) -> list[str]:
+    """Return this session's permalink notices in ``lang`` (plain text: escape before markdown)."""
+    return [notice_text(n, lang) for n in st.session_state.get(_NOTICE_ITEMS, [])]
+
+
 def clear_notices() -> None:
     """Forget permalink notices (after they have been shown once)."""
     st.session_state[NOTICES] = []
+    st.session_state[_NOTICE_ITEMS] = []
