@@ -8,6 +8,7 @@ star-shaped rings (5–9 vertices, 0.5–4 km across), like sites or plots.
 from __future__ import annotations
 
 import base64
+import json
 import math
 
 import numpy as np
@@ -56,3 +57,23 @@ def b64(array: np.ndarray) -> str:
     return base64.b64encode(
         np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<")).tobytes()
     ).decode("ascii")
+
+
+def geojson_bytes(kind: str = "points", n: int | None = None) -> bytes:
+    """Return :func:`points` or :func:`polygons` as a GeoJSON file, as an analyst would upload it.
+
+    Each feature has an ``id`` property (1, 2, ...); coordinates keep 6 decimals.
+    """
+    if kind == "points":
+        geoms = [{"type": "Point", "coordinates": [round(x, 6), round(y, 6)]}
+                 for x, y in points(n or N_POINTS).tolist()]  # fmt: skip
+    elif kind == "polygons":
+        geoms = [{"type": "Polygon", "coordinates": [ring.round(6).tolist()]}
+                 for ring in polygons(n or N_POLYGONS)]  # fmt: skip
+    else:
+        raise ValueError(f"kind must be 'points' or 'polygons', not {kind!r}")
+    features = [
+        {"type": "Feature", "properties": {"id": i + 1}, "geometry": g} for i, g in enumerate(geoms)
+    ]
+    doc = {"type": "FeatureCollection", "features": features}
+    return json.dumps(doc, separators=(",", ":")).encode("utf-8")

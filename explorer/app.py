@@ -179,6 +179,9 @@ def main() -> None:
         lang=current.lang,  # the credit line's language (a language switch re-mounts the map)
     )
     shown = (["basemap"] if "basemap" in drawn else []) + data_layers
+    # The analyst's overlay goes first: its script (megabytes when large) is rendered once for
+    # position 0 and stays valid whatever layers are toggled after it (panes set drawing order).
+    first = 0 if overlay is None else 1
     groups = [
         map_script.prerendered(
             get_layer_script(
@@ -191,10 +194,10 @@ def main() -> None:
             ),
             layer,
         )
-        for position, layer in enumerate(shown)
+        for position, layer in enumerate(shown, start=first)
     ]
     if overlay is not None:
-        groups.append(overlay_panel.map_group(overlay, current.lang, len(groups)))
+        groups.insert(0, overlay_panel.map_group(overlay, current.lang, 0))
     legend_col, map_col = st.columns([1, 3.2])
     with map_col:
         st_folium(

@@ -558,99 +558,46 @@ def basemap_group(basemap: Mapping[str, gpd.GeoDataFrame]) -> folium.FeatureGrou
 # --- Analyst's overlay -------------------------------------------------------------------------
 
 
-class _CanvasPoints(MacroElement):
-    """Many points on one canvas (the technique of ``benchmarks/large_overlay_app.py``).
+#: The canvas layer's script (ours, not vendored), inlined into each large overlay's map script so
+#: it works in saved HTML too: nothing to fetch, nothing from a CDN.
+CANVAS_JS: Final[Path] = Path(__file__).resolve().parent / "static" / "overlay_canvas.js"
 
-    Coordinates arrive once as base64 float32 lon/lat pairs; every ``moveend`` redraws what is in
-    view (plus half a screen) into one ``<canvas>``, one pixel bucket per point at low zoom. A
-    click opens a popup with the nearest point's label (escaped HTML from
-    :func:`explorer.overlay_features.overlay_collection`) within 6 px.
+
+class _CanvasOverlay(MacroElement):
+    """Many points, lines or polygons on one canvas (``benchmarks/large_overlay_app.py``'s way).
+
+    The data (:func:`explorer.overlay_features.canvas_data`) arrives once, coordinates as base64
+    float32; :data:`CANVAS_JS` redraws what is in view into one ``<canvas>`` on every ``moveend``
+    and opens a popup (escaped HTML from the data) for the feature clicked.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function () {
-          var group = {{ this._parent.get_name() }};
-          var labels = {{ this.labels|tojson }};
-          var colour = {{ this.colour|tojson }};
-          var bin = atob({{ this.coords|tojson }}), bytes = new Uint8Array(bin.length);
-          for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
-          var ll = new Float32Array(bytes.buffer), nv = ll.length / 2;
-          var mx = new Float64Array(nv), my = new Float64Array(nv);
-          for (var i = 0; i < nv; i++) {
-            var s = Math.sin(ll[2 * i + 1] * Math.PI / 180);
-            mx[i] = (ll[2 * i] + 180) / 360;
-            my[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
-          }
-          var PAD = 0.5;
-          var Points = L.Layer.extend({
-            onAdd: function (m) {
-              this._canvas = L.DomUtil.create("canvas", "leaflet-zoom-hide bfe-overlay-canvas");
-              this._canvas.style.pointerEvents = "none";
-              m.getPane("bfe-points").appendChild(this._canvas);
-              m.on("moveend resize", this._draw, this);
-              m.on("click", this._click, this);
-              this._draw();
-            },
-            onRemove: function (m) {
-              m.off("moveend resize", this._draw, this);
-              m.off("click", this._click, this);
-              L.DomUtil.remove(this._canvas);
-            },
-            _draw: function () {
-              var m = this._map, size = m.getSize(), c = this._canvas;
-              var w = Math.round(size.x * (1 + 2 * PAD)), h = Math.round(size.y * (1 + 2 * PAD));
-              var topLeft = m.containerPointToLayerPoint([-size.x * PAD, -size.y * PAD]).round();
-              L.DomUtil.setPosition(c, topLeft);
-              c.width = w; c.height = h;
-              var ctx = c.getContext("2d"), zoom = m.getZoom();
-              var scale = 256 * Math.pow(2, zoom), o = m.getPixelOrigin().add(topLeft);
-              var r = zoom >= 9 ? 5 : zoom >= 7 ? 3 : 2, seen = new Uint8Array(w * h);
-              ctx.beginPath();
-              for (var i = 0; i < nv; i++) {
-                var x = mx[i] * scale - o.x, y = my[i] * scale - o.y;
-                if (x < 0 || y < 0 || x >= w || y >= h) { continue; }
-                var key = (y | 0) * w + (x | 0);
-                if (seen[key]) { continue; }
-                seen[key] = 1;
-                ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI);
-              }
-              ctx.fillStyle = colour; ctx.globalAlpha = 0.85; ctx.fill();
-              ctx.globalAlpha = 1; ctx.strokeStyle = "#ffffff"; ctx.lineWidth = 0.8; ctx.stroke();
-            },
-            _click: function (e) {
-              var m = this._map, scale = 256 * Math.pow(2, m.getZoom()), pt = m.project(e.latlng);
-              var x = pt.x / scale, y = pt.y / scale, best = Math.pow(6 / scale, 2), found = -1;
-              for (var i = 0; i < nv; i++) {
-                var d = (mx[i] - x) * (mx[i] - x) + (my[i] - y) * (my[i] - y);
-                if (d < best) { best = d; found = i; }
-              }
-              if (found < 0) { return; }
-              var html = '<div class="bfe-popup bfe-overlay-popup">' + labels[found] + "<br>" +
-                ll[2 * found + 1].toFixed(5) + ", " + ll[2 * found].toFixed(5) + "</div>";
-              L.popup().setLatLng([ll[2 * found + 1], ll[2 * found]]).setContent(html).openOn(m);
-            }
-          });
-          new Points().addTo(group);
+        {{ this.library }}
+        bfeCanvasOverlay(
+          {{ this._parent.get_name() }}, {{ this.data|tojson }}, {{ this.pane|tojson }}
+        );
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, coords: str, labels: list[str], colour: str) -> None:
+    def __init__(self, data: Mapping[str, Any], pane: str) -> None:
         super().__init__()
-        self._name = "CanvasPoints"
-        self.coords = coords
-        self.labels = labels
-        self.colour = colour
+        self._name = "CanvasOverlay"
+        self.library = CANVAS_JS.read_text(encoding="utf-8")
+        self.data = dict(data)
+        self.pane = pane
 
 
 def overlay_group(collection: Mapping[str, Any], name: str = "overlay") -> folium.FeatureGroup:
     """Return an analyst's overlay as its own FeatureGroup (for ``feature_group_to_add``).
 
     Polygons, lines and points get their own style (:func:`explorer.overlay_features.path_style`)
-    and escaped tooltips and popups; large point sets are drawn on one canvas (``canvas``).
+    and escaped tooltips and popups; a kind with many features is drawn on one canvas per kind
+    (``canvas``: compact typed arrays, see :func:`explorer.overlay_features.canvas_data`).
 
     Parameters
     ----------
@@ -681,11 +628,8 @@ def overlay_group(collection: Mapping[str, Any], name: str = "overlay") -> foliu
             )
             marker.options["pane"] = panes[kind]
         _geojson(fc, styles, pane=panes[kind], name=f"overlay {kind}s", marker=marker).add_to(group)
-    canvas = collection.get("canvas")
-    if canvas:
-        _CanvasPoints(canvas["coords"], canvas["labels"], overlay_features.OVERLAY_COLOUR).add_to(
-            group
-        )
+    for kind, data in collection.get("canvas", {}).items():
+        _CanvasOverlay(data, panes[kind]).add_to(group)
     return group
 
 

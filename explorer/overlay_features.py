@@ -26,9 +26,11 @@ if TYPE_CHECKING:
     from explorer.overlay import Overlay
 
 __all__ = [
-    "CANVAS_MIN_POINTS",
+    "CANVAS_MIN_FEATURES",
+    "CANVAS_MIN_VERTICES",
     "KINDS",
     "OVERLAY_COLOUR",
+    "canvas_data",
     "label_column",
     "legend_items",
     "overlay_collection",
@@ -39,9 +41,12 @@ __all__ = [
 
 #: The overlay's colour (Paul Tol's indigo: apart from every programme and treaty colour).
 OVERLAY_COLOUR: Final[str] = "#332288"
-#: From this many points on, points are drawn on one canvas from typed arrays (the technique
-#: measured in ``benchmarks/large_overlay_app.py``), with a short label each instead of a table.
-CANVAS_MIN_POINTS: Final[int] = 2000
+#: From this many features of one kind (points, lines or polygons) on, or this many vertices,
+#: that kind is drawn on one canvas from typed arrays (:func:`canvas_data`; the technique measured
+#: in ``benchmarks/large_overlay_app.py``), with a short label each instead of a table: as
+#: GeoJSON through folium, 100,000 points were 3.3 MB and 20,000 polygons 11.6 MB per rerun.
+CANVAS_MIN_FEATURES: Final[int] = 2000
+CANVAS_MIN_VERTICES: Final[int] = 50_000
 #: Popups list at most this many properties, each value cut to this many characters.
 POPUP_MAX_PROPERTIES: Final[int] = 25
 POPUP_MAX_CHARS: Final[int] = 200
@@ -92,11 +97,15 @@ def tooltip_html(props: Mapping[str, Any], n: int, lang: str = "en") -> str:
     >>> tooltip_html({}, 3)
     'Feature 3'
     """
+    label = _label(props)
+    return _esc(i18n.t("overlay.popup.feature", lang, n=n)) if label is None else label
+
+
+def _label(props: Mapping[str, Any]) -> str | None:
+    """Return the escaped value of a name-like property, cut short (None when there is none)."""
     names = {str(k).lower(): v for k, v in reversed(props.items()) if not _blank(v)}
     label = next((names[n] for n in _LABEL_NAMES if n in names), None)
-    if label is not None:
-        return _esc(_cut(str(label), LABEL_MAX_CHARS))
-    return _esc(i18n.t("overlay.popup.feature", lang, n=n))
+    return None if label is None else _esc(_cut(str(label), LABEL_MAX_CHARS))
 
 
 def popup_html(props: Mapping[str, Any], n: int, name: str, lang: str = "en") -> str:
@@ -157,6 +166,107 @@ def _round(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.transform(geom, lambda c: np.round(c, DECIMALS))
 
 
+def _b64(array: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
+
+
+def canvas_data(
+    geoms: np.ndarray,
+    kind: str,
+    *,
+    labels: list[str | None] | None = None,
+    first: int = 1,
+    lang: str = "en",
+    title: str = "",
+) -> dict[str, Any]:
+    """Encode features of one kind compactly for the overlay's canvas layer (JSON-able).
+
+    Coordinates become one base64 little-endian ``float32`` array (8 bytes a vertex, ~1 m at
+    these longitudes) instead of GeoJSON text; the browser decodes it into a typed array.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely geometries
+        All ``point`` (Point, MultiPoint), ``line`` (LineString, MultiLineString) or ``polygon``
+        (Polygon, MultiPolygon) features, in order.
+    kind : {"point", "line", "polygon"}
+        Their kind.
+    labels : list of str or None, optional
+        Escaped HTML label per feature; None (for one or all) means "Feature <number>".
+    first : int, default 1
+        Number of the first feature in the default label (features are numbered in order).
+    lang : {"en", "pl"}, default "en"
+        Language of the default label.
+    title : str, default ""
+        Escaped HTML heading of every popup.
+
+    Returns
+    -------
+    dict
+        ``kind``, ``count`` (features), ``coords`` (base64 float32 lon, lat pairs; polygon rings
+        without their closing vertex, exteriors counter-clockwise and holes clockwise),
+        ``parts`` (base64 uint32 vertices per ring or line part; "" for points, where each
+        vertex is one point), ``groups`` (base64 uint32 parts or points per feature; "" when
+        every feature has exactly one), ``labels`` (the escaped labels joined by ``|``, a
+        literal ``|`` in them as ``&#124;``, "" for a default one; None when all are the
+        default), ``prefix`` and ``suffix`` (escaped text around the number of the default
+        label), ``first``, ``title`` and ``colour``.
+
+    Examples
+    --------
+    >>> d = canvas_data(np.array([shapely.Point(21, 52)]), "point")
+    >>> d["count"], d["parts"], d["groups"], d["prefix"], d["suffix"]
+    (1, '', '', 'Feature ', '')
+    >>> canvas_data(np.array([], dtype=object), "point")["coords"]
+    ''
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    if kind == "point":
+        coords, owner = shapely.get_coordinates(geoms, return_index=True)
+        sizes = None
+    elif kind in ("line", "polygon"):
+        parts, owner = shapely.get_parts(geoms, return_index=True)
+        if kind == "polygon":
+            # Exteriors one way, holes the other: the canvas fills all rings as one path with the
+            # nonzero rule, so holes stay open and neighbours simply overlap.
+            parts = shapely.orient_polygons(parts)
+            parts, ring_owner = shapely.get_rings(parts, return_index=True)
+            owner = owner[ring_owner]
+        coords, vertex_part = shapely.get_coordinates(parts, return_index=True)
+        sizes = np.bincount(vertex_part, minlength=len(parts))
+        if kind == "polygon" and len(coords):  # rings close themselves: drop the repeated vertex
+            coords = np.delete(coords, np.cumsum(sizes) - 1, axis=0)
+            sizes = sizes - 1
+    else:
+        raise ValueError(f"unknown overlay kind {kind!r}; expected point, line or polygon")
+    per_feature = np.bincount(owner, minlength=len(geoms))
+    prefix, _, suffix = i18n.t("overlay.popup.feature", lang, n="\x00").partition("\x00")
+    return {
+        "kind": kind,
+        "count": len(geoms),
+        "coords": _b64(coords.astype("<f4")),
+        "parts": "" if sizes is None else _b64(sizes.astype("<u4")),
+        "groups": "" if (per_feature == 1).all() else _b64(per_feature.astype("<u4")),
+        # One string, not a JSON list: ~5 bytes less per label once the script is itself quoted
+        # inside the component's JSON (100,000 labels: 0.5 MB less). "|" cannot occur in them.
+        "labels": None
+        if labels is None or all(x is None for x in labels)
+        else "|".join("" if x is None else x.replace("|", "&#124;") for x in labels),
+        "prefix": _esc(prefix),
+        "suffix": _esc(suffix),
+        "first": first,
+        "title": title,
+        "colour": OVERLAY_COLOUR,
+    }
+
+
+def _use_canvas(geoms: np.ndarray) -> bool:
+    n = len(geoms)
+    return n >= CANVAS_MIN_FEATURES or (
+        n > 0 and int(shapely.get_num_coordinates(geoms).sum()) >= CANVAS_MIN_VERTICES
+    )
+
+
 def overlay_collection(overlay: Overlay, lang: str = "en") -> dict:
     """Return the overlay as display data (plain JSON-able; keep it, build folium from it).
 
@@ -170,34 +280,39 @@ def overlay_collection(overlay: Overlay, lang: str = "en") -> dict:
     Returns
     -------
     dict
-        ``name`` (escaped HTML of the legend heading), ``kinds`` (counts), and per kind a GeoJSON
-        FeatureCollection under ``point``, ``line``, ``polygon`` whose features carry escaped
-        ``tooltip`` and ``popup`` properties; with :data:`CANVAS_MIN_POINTS` points or more,
-        ``canvas`` instead of ``point``: ``coords`` (base64 little-endian float32 lon, lat pairs),
-        ``labels`` (escaped HTML, one per point) and ``count``.
+        ``name`` (escaped HTML of the legend heading), ``kinds`` (counts), and per kind either a
+        GeoJSON FeatureCollection under ``point``, ``line``, ``polygon`` whose features carry
+        escaped ``tooltip`` and ``popup`` properties, or, for a kind with
+        :data:`CANVAS_MIN_FEATURES` features or :data:`CANVAS_MIN_VERTICES` vertices or more,
+        its :func:`canvas_data` under ``canvas[kind]`` (popups with the feature's name only).
     """
     gdf = overlay.gdf
     columns = [c for c in gdf.columns if c != gdf.geometry.name]
-    records = gdf[columns].to_dict("records")
+    # (no property at all: to_dict gives no records, not one empty record per feature)
+    records = gdf[columns].to_dict("records") if columns else [{} for _ in range(len(gdf))]
     geoms = gdf.geometry.values
     kinds = gdf.geometry.geom_type.map(KINDS).to_numpy(dtype=object)
     out: dict[str, Any] = {
         "name": _esc(i18n.t("overlay.legend.group", lang, name=overlay.name)),
         "kinds": {k: int((kinds == k).sum()) for k in ("point", "line", "polygon")},
     }
-    point_rows = np.flatnonzero(kinds == "point")
-    big = len(point_rows) >= CANVAS_MIN_POINTS
-    if big:
-        coords = [shapely.get_coordinates(geoms[i]) for i in point_rows]
-        owners = np.repeat(point_rows, [len(c) for c in coords])
-        xy = np.concatenate(coords).astype("<f4")
-        out["canvas"] = {
-            "coords": base64.b64encode(xy.tobytes()).decode("ascii"),
-            "labels": [tooltip_html(records[i], int(i) + 1, lang) for i in owners],
-            "count": len(xy),
-        }
     for kind in ("point", "line", "polygon"):
-        if kind == "point" and big:
+        rows = np.flatnonzero(kinds == kind)
+        if not len(rows):
+            continue
+        if _use_canvas(geoms[rows]):
+            labels: list[str | None] = [_label(records[i]) for i in rows]
+            contiguous = rows[-1] - rows[0] == len(rows) - 1
+            if not contiguous:  # the default label's number cannot be counted from the first
+                labels = [tooltip_html(records[i], int(i) + 1, lang) for i in rows]
+            out.setdefault("canvas", {})[kind] = canvas_data(
+                np.asarray(geoms[rows], dtype=object),
+                kind,
+                labels=labels,
+                first=int(rows[0]) + 1,
+                lang=lang,
+                title=out["name"],
+            )
             continue
         feats = [
             {
@@ -210,10 +325,9 @@ def overlay_collection(overlay: Overlay, lang: str = "en") -> dict:
                 },
                 "geometry": mapping(_round(geoms[i])),
             }
-            for i in np.flatnonzero(kinds == kind)
+            for i in rows
         ]
-        if feats:
-            out[kind] = {"type": "FeatureCollection", "features": feats}
+        out[kind] = {"type": "FeatureCollection", "features": feats}
     return out
 
 

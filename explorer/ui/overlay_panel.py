@@ -1,9 +1,10 @@
 """Sidebar panel for an analyst's own data: upload, notes or a clear error, remove.
 
 The overlay lives in session state, read once per file (keyed by the file's SHA-256), so reruns
-never parse it again; a file that cannot be used shows one clear message and leaves the map and
-any previous overlay as they were. The upload widget is emptied after each file (a fresh key), so
-the file is not held by the widget nor sent again.
+never parse it again, and its map script is rendered once per file, language and position
+(:func:`overlay_script`); a file that cannot be used shows one clear message and leaves the map
+and any previous overlay as they were. The upload widget is emptied after each file (a fresh
+key), so the file is not held by the widget nor sent again.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from explorer.ui.text import md_escape
 OVERLAY = "overlay"
 ERROR = "overlay_error"
 GENERATION = "overlay_uploader_generation"
-SCRIPTS = "overlay_scripts"
+
+#: Rendered overlay scripts kept (shared by all sessions, keyed by file hash): up to ~2 MB each
+#: for the largest overlays, so only a few; a classroom uploading the same file shares one.
+SCRIPT_CACHE_ENTRIES = 6
 
 #: File types the upload widget offers.
 TYPES = sorted({ext.lstrip(".") for ext in FORMATS})
@@ -55,7 +59,6 @@ def accept(data: bytes, filename: str) -> None:
         return
     st.session_state[OVERLAY] = overlay
     st.session_state[ERROR] = None
-    st.session_state[SCRIPTS] = {}
 
 
 def _on_upload(key: str) -> None:
@@ -70,7 +73,6 @@ def remove() -> None:
     """Forget the overlay and any error."""
     st.session_state[OVERLAY] = None
     st.session_state[ERROR] = None
-    st.session_state[SCRIPTS] = {}
 
 
 def show(lang: str = "en") -> Overlay | None:
@@ -107,18 +109,27 @@ def show(lang: str = "en") -> Overlay | None:
     return overlay
 
 
+@st.cache_resource(show_spinner=False, max_entries=SCRIPT_CACHE_ENTRIES)
+def overlay_script(digest: str, lang: str, position: int, _overlay: Overlay) -> str:
+    """Return the overlay's map script at ``position`` (rendered once per file, shared, read-only).
+
+    Keyed by ``digest`` (the file's SHA-256: same bytes, same overlay), ``lang`` (popup text)
+    and ``position`` (variable names); ``_overlay`` is not hashed. Large overlays become compact
+    canvas data (:func:`explorer.overlay_features.canvas_data`), small ones GeoJSON.
+    """
+    collection = overlay_features.overlay_collection(_overlay, lang)
+    return map_script.group_script(maps.overlay_group(collection), position)
+
+
 def map_group(overlay: Overlay, lang: str, position: int) -> maps.Group:
     """Return the overlay's map layer for ``feature_group_to_add`` at ``position``.
 
-    Its script is rendered once per overlay, language and position and kept in session state.
+    A cheap stand-in for the script of :func:`overlay_script`: reruns never render it again.
+    Pass the overlay first (``position`` 0) so that toggling other layers keeps its position.
     """
-    scripts = st.session_state.setdefault(SCRIPTS, {})
-    cache_key = (overlay.digest, lang, position)
-    if cache_key not in scripts:
-        collection = overlay_features.overlay_collection(overlay, lang)
-        scripts.clear()  # one overlay at a time: keep only the current script
-        scripts[cache_key] = map_script.group_script(maps.overlay_group(collection), position)
-    return map_script.prerendered(scripts[cache_key], "overlay")
+    return map_script.prerendered(
+        overlay_script(overlay.digest, lang, position, overlay), "overlay"
+    )
 
 
 def legend_items(overlay: Overlay | None, lang: str = "en") -> list[style.LegendItem]:
