@@ -478,3 +478,62 @@ def test_map_credit_line_in_polish():
     start = page.index("addAttribution(") + len("addAttribution(")
     shown = json.JSONDecoder().raw_decode(page, start)[0]  # Jinja's tojson escapes < > & '
     assert shown == pl and "contributors" not in page
+
+
+# --- The app in Polish shows no English text from the data -------------------------------------
+
+APP = str(ROOT / "explorer" / "app.py")
+
+#: English prose from the data that the app at DAY with POL-BLR selected shows somewhere (popups,
+#: summary, panel, key events, credit line), and what replaces it in Polish.
+_DATA_TEXT = {
+    "The Mine Ban Treaty enters into force for Belarus":
+        "Konwencja o zakazie min przeciwpiechotnych wchodzi w życie wobec Białorusi",
+    "Poland signs the Mine Ban Treaty":
+        "Polska podpisuje konwencję o zakazie min przeciwpiechotnych",
+    "Much of it is river border": "W dużej części to granica rzeczna",
+    "PLN 343 m": "343 mln zł",
+    ": work starts": ": początek prac",
+    "contributors (ODbL)": "współtwórcy",
+}  # fmt: skip
+
+
+def _app_texts(lang: str, **query: str) -> tuple[str, str]:
+    """Run the app; return (the text of its widgets and elements, its map's scripts)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in {"lang": lang, "date": DAY.isoformat(), "segment": "POL-BLR",
+                       **query}.items():  # fmt: skip
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    parts: list[str] = []
+    for root in (at.main, at.sidebar):
+        for kind in ("markdown", "caption", "info", "warning", "subheader", "title"):
+            parts += [str(e.value) for e in root.get(kind)]
+        parts += [o for box in root.selectbox for o in box.options]
+    parts += [df.value.to_string() for df in at.main.dataframe]
+    comps = [e for e in at.main if e.type == "component_instance"]
+    assert len(comps) == 1
+    args = json.loads(comps[0].proto.json_args)  # the base map's and each layer's script
+    return "\n".join(parts), "\n".join(str(v) for v in args.values() if isinstance(v, str))
+
+
+def _shown(text: str, page: str, script: str) -> bool:
+    return text in page or text in script or json.dumps(text)[1:-1] in script
+
+
+@pytest.mark.parametrize("lang", ["en", "pl"])
+def test_the_app_shows_data_text_only_in_its_language(lang):
+    page, script = _app_texts(lang)
+    for english, polish in _DATA_TEXT.items():
+        shown, hidden = (english, polish) if lang == "en" else (polish, english)
+        assert _shown(shown, page, script), (lang, shown)
+        assert not _shown(hidden, page, script), (lang, hidden)
+
+
+def test_a_link_notice_in_polish():
+    page, _ = _app_texts("pl", zoom="99")
+    assert "Pominięto zoom='99': oczekiwano liczby całkowitej 3–12." in page
+    assert "Ignored" not in page and "expected a whole number" not in page
