@@ -165,7 +165,7 @@ def _set_lang(lang: str) -> None:
 def _exit(chapter: story.Chapter | None) -> None:
     """Back to explore mode on the chapter's date, layers and view (the widgets follow)."""
     st.session_state[state.MODE] = "explore"
-    st.session_state[state.NOTICES] = []
+    state.clear_notices()
     if chapter is None:
         return
     for layer_id in style.LAYER_IDS:
@@ -235,7 +235,7 @@ def show(
     state.write_query(chapter_state)
 
     with st.container(key="presenter"):
-        for notice in st.session_state.get(state.NOTICES, []):
+        for notice in state.notice_texts(lang):
             st.info(md_escape(t("presenter.notice", lang, notice=notice)))
         _navigation(chapter, number, total, lang)
         with st.container(key="presenter_panel"):
@@ -261,12 +261,26 @@ def show(
             md_escape(t("presenter.handout_help", lang))
             + "  \n"
             + md_escape(t("presenter.keys_hint", lang))
-            + "  \n"
-            + md_escape(t("presenter.link", lang, url=story.chapter_url(chapter, lang)))
         )
+        url = story.chapter_url(chapter, lang, base_url=_app_url())
+        # A real markdown link: a bare URL would be auto-linked with its escaped "&amp;" in it.
+        # The URL is built from validated state by urlencode (no spaces, quotes or brackets).
+        cols[1].caption(f"{md_escape(t('presenter.link_label', lang))} [{md_escape(url)}]({url})")
     with st.container(key="presenter_keys"):
         script = _KEYS_JS.replace("%NEXT%", KEY_NEXT).replace("%PREVIOUS%", KEY_PREVIOUS)
         st.iframe(script, height=1, tab_index=-1)
+
+
+def _app_url() -> str:
+    """Return the app's address as the browser sees it (no query), or the default local one."""
+    try:
+        url = str(st.context.url or "")
+    except Exception:  # no browser context (tests, bare mode)
+        url = ""
+    url = url.split("?", 1)[0].split("#", 1)[0]
+    if not url.startswith(("http://", "https://")):
+        return view.APP_URL
+    return url if url.endswith("/") else url + "/"
 
 
 def _navigation(chapter: story.Chapter, number: int, total: int, lang: str) -> None:
@@ -329,6 +343,7 @@ def _map(
         center=(permalink.DEFAULT_LAT, permalink.DEFAULT_LON),
         zoom=permalink.DEFAULT_ZOOM,
         keyboard=False,
+        lang=lang,
     )
     st_folium(
         base,
