@@ -106,7 +106,9 @@ function bfeCanvasOverlay(group, d, pane) {
           ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI);
         }
         ctx.fillStyle = d.colour; ctx.globalAlpha = 0.85; ctx.fill();
-        ctx.globalAlpha = 1; ctx.strokeStyle = "#ffffff"; ctx.lineWidth = 0.8; ctx.stroke();
+        if (zoom >= 9) {  // a white rim only once dots stand apart: dense ones would turn white
+          ctx.globalAlpha = 1; ctx.strokeStyle = "#ffffff"; ctx.lineWidth = 0.8; ctx.stroke();
+        }
       } else {
         for (var p = 0; p < np; p++) {
           var x0 = bb[4 * p] * scale - o.x, x1 = bb[4 * p + 2] * scale - o.x;
