@@ -364,10 +364,13 @@ def fortification_style(programme: str, precision: str, state: str) -> dict[str,
     colour = PROGRAMME_COLOURS[programme]
     opacity = _STATE_OPACITY[state]
     if precision == "corridor":
+        # The outline stays strong even when only announced: a strip a few km wide is a few
+        # pixels at the zoom a whole border is seen at, and a faint one vanished (state still
+        # shows in the fill and the legend's line shades).
         return {
             "color": colour,
-            "weight": 1.5,
-            "opacity": min(1.0, opacity + 0.05),
+            "weight": 2.5,
+            "opacity": max(0.8, min(1.0, opacity + 0.05)),
             "dashArray": PRECISION_DASH["corridor"],
             "fillColor": colour,
             "fillOpacity": round(opacity * 0.6, 3),

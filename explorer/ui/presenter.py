@@ -345,15 +345,20 @@ def _map(
         keyboard=False,
         lang=lang,
     )
-    st_folium(
-        base,
-        key="presenter_map",
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        center=(chapter_state.lat, chapter_state.lon),
-        zoom=chapter_state.zoom,
-        feature_group_to_add=groups,
-        returned_objects=[],
-    )
+    map_col, legend_col = st.columns([5, 1.25])
+    with map_col:
+        st_folium(
+            base,
+            key="presenter_map",
+            height=MAP_HEIGHT,
+            use_container_width=True,
+            center=(chapter_state.lat, chapter_state.lon),
+            zoom=chapter_state.zoom,
+            feature_group_to_add=groups,
+            returned_objects=[],
+        )
+    with legend_col, st.container(key="presenter_legend"):
+        # The same escaped legend as the explorer's: exactly what this chapter draws.
+        st.html(maps.legend_html(style.legend_items(drawn, lang)))
     map_on = t("presenter.map_on", lang, date=chapter.date.isoformat())
     st.caption(md_escape(f"{map_on} · {t('presenter.handout.attribution', lang)}"))
