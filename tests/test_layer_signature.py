@@ -42,22 +42,20 @@ def test_same_signature_same_features(dataset, layer, lang):
 def test_signature_changes_when_the_map_does(dataset, layer):
     days = _sample_days(dataset)
     sigs = {features.layer_signature(dataset, layer, date=d) for d in days}
-    maps = {
-        repr(features.layer_collections(dataset, date=d, visible=[layer])[layer]) for d in days
-    }
+    maps = {repr(features.layer_collections(dataset, date=d, visible=[layer])[layer]) for d in days}
     assert len(sigs) > 1
     assert len(sigs) == len(maps)
 
 
 def test_treaty_signature_on_poland_withdrawal(dataset):
-    before = dict(
-        (iso, st)
+    before = {
+        iso: st
         for iso, st, _ in features.layer_signature(dataset, "treaty", date=dt.date(2026, 2, 19))
-    )
-    after = dict(
-        (iso, st)
+    }
+    after = {
+        iso: st
         for iso, st, _ in features.layer_signature(dataset, "treaty", date=dt.date(2026, 2, 20))
-    )
+    }
     assert before["POL"] == "withdrawal-pending"
     assert after["POL"] == "withdrawn"
 

@@ -250,6 +250,7 @@ def test_every_problem_is_reported_at_once(data_copy):
 
 def test_load_refuses_invalid_data_and_leaves_files_untouched(data_copy):
     _edit_feature(data_copy / FORT, "pl-east-shield", "precision", "rough")
+
     def snapshot():
         return {str(p): p.read_bytes() for p in sorted(data_copy.rglob("*")) if p.is_file()}
 
