@@ -70,13 +70,18 @@ def test_walk_every_chapter_with_the_arrow_keys(server, page: Page, page_log: Pa
     page.goto(f"{server.url}/?mode=present&chapter=1")
     _wait_chapter(page, 1)
     _map_frame(page)
-    # Full width: no sidebar, and the map spans most of the window.
+    # Full width: no sidebar; the map and its legend span the window, the map most of it.
     assert (
         page.locator('[data-testid="stSidebar"]').count() == 0
         or not page.locator('[data-testid="stSidebar"]').is_visible()
     )
     box = page.locator(COMPONENT_IFRAME).bounding_box()
-    assert box is not None and box["width"] > 0.85 * page.viewport_size["width"]
+    legend = page.locator(".st-key-presenter_legend").bounding_box()
+    width = page.viewport_size["width"]
+    assert box is not None and box["width"] > 0.6 * width
+    assert legend is not None and legend["x"] >= box["x"] + box["width"] - 1
+    assert legend["x"] + legend["width"] - box["x"] > 0.85 * width
+    assert "Border segments" in page.locator(".st-key-presenter_legend").inner_text()
     for number in range(1, N + 1):
         if number > 1:
             page.keyboard.press("ArrowRight")
