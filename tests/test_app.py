@@ -32,7 +32,7 @@ def map_args(at: AppTest) -> dict:
 
 def treaty_status(at: AppTest, country: str) -> str:
     """Status code of a country in the treaty table (whose words follow the language)."""
-    table = at.main.dataframe[-1].value
+    table = at.main.table[-1].value
     words = {
         style.status_label(code, lang): code
         for code in style.TREATY_STATUS_COLOURS
@@ -126,7 +126,7 @@ def test_query_string_restores_state():
     assert treaty_status(at, "Lithuania") == "withdrawn"
     assert not at.main.info
     # The panel shows the selected border's lengths and sources.
-    lengths = at.main.dataframe[0].value
+    lengths = at.main.table[0].value
     assert list(lengths["Border"]) == ["Poland–Belarus"]
     assert lengths.iloc[0]["Official km"] == 418
 
@@ -230,7 +230,7 @@ def test_lang_pl_in_the_link_restores_polish():
     assert at.title[0].value == "Eksplorator umocnień granicznych"
     assert [c.label for c in at.sidebar.checkbox] == [title for _, title in style.layers("pl")]
     assert not at.main.info
-    lengths = at.main.dataframe[0].value
+    lengths = at.main.table[0].value
     assert list(lengths["Granica"]) == ["Polska–Białoruś"]
     assert any("Długości granic" in h.value for h in at.main.subheader)
     assert summary_text(at).startswith("Mapa na dzień")

@@ -513,7 +513,7 @@ def _app_texts(lang: str, **query: str) -> tuple[str, str]:
         for kind in ("markdown", "caption", "info", "warning", "subheader", "title"):
             parts += [str(e.value) for e in root.get(kind)]
         parts += [o for box in root.selectbox for o in box.options]
-    parts += [df.value.to_string() for df in at.main.dataframe]
+    parts += [df.value.to_string() for df in at.main.table]
     comps = [e for e in at.main if e.type == "component_instance"]
     assert len(comps) == 1
     args = json.loads(comps[0].proto.json_args)  # the base map's and each layer's script

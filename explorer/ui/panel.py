@@ -141,11 +141,25 @@ def difference_note(
     return f"{first} {t('panel.why', lang)} " + "; ".join(reasons) + "."
 
 
+def _table(frame: pd.DataFrame, lang: str) -> None:
+    """Show a small table as static HTML (``st.table``), numbers to one decimal, no index.
+
+    ``st.dataframe``'s interactive grid loads ~1.2 MB of JavaScript (its grid and Arrow
+    formatting chunks) before the page settles; for a dozen rows a static table is enough and
+    the map appears sooner (measured in ``benchmarks/``).
+    """
+    decimal, thousands = (",", "\u00a0") if lang == "pl" else (".", ",")
+    styled = frame.style.hide(axis="index").format(
+        precision=1, decimal=decimal, thousands=thousands, na_rep="—"
+    )
+    st.table(styled)
+
+
 def show_lengths(ds: Dataset, segment: str | None, day: dt.date, lang: str = "en") -> None:
     """Official vs measured km for the selected segment (or all), and why they differ."""
     ids = [segment] if segment else list(ds.segments["id"])
     st.subheader(t("panel.lengths_title", lang))
-    st.dataframe(lengths_table(ds, ids, day, lang), hide_index=True, width="stretch")
+    _table(lengths_table(ds, ids, day, lang), lang)
     st.caption(md_escape(t("panel.why_differ", lang)))
     if segment:
         seg = ds.segments.set_index("id").loc[segment]
@@ -249,4 +263,4 @@ def show_treaty_summary(ds: Dataset, day: dt.date, lang: str = "en") -> None:
         "sources": t("panel.col.sources", lang),
     }
     table = table.drop(columns=["treaty"]).rename(columns=columns)
-    st.dataframe(table, hide_index=True, width="stretch")
+    _table(table, lang)
