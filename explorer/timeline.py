@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import weakref
 from dataclasses import dataclass
 
 import pandas as pd
@@ -82,27 +84,56 @@ def status_on(events: pd.DataFrame, country: str, treaty: str, date: dt.date) ->
     >>> status_on(ev, "Y", "T", dt.date(2025, 7, 1)).status
     'non-party'
     """
-    if events.empty:
+    steps = _status_index(events).get((country, treaty))
+    if not steps:
         return NON_PARTY
+    # steps are sorted by (date, rank): the last one on or before ``date`` sets the status.
+    i = bisect.bisect_right(steps, (date, _LAST_RANK)) - 1
+    if i < 0:
+        return NON_PARTY
+    _day, _rank, status, event_id, sources = steps[i]
+    return Status(status=status, since=_day, event_id=event_id, sources=sources)
+
+
+#: Higher than any step's rank: bisecting with it finds the last step on a day.
+_LAST_RANK = len(STATUS_EVENTS)
+
+#: One index per events table object (by identity, checked by weak reference): a rerun asks for
+#: dozens of statuses, and filtering the DataFrame each time cost ~1 ms per call.
+_INDEXES: dict[int, tuple[weakref.ref, dict]] = {}
+
+
+def _status_index(
+    events: pd.DataFrame,
+) -> dict[tuple[str, str], list[tuple[dt.date, int, str, str, tuple[str, ...]]]]:
+    """Status-changing steps per (country, treaty), sorted by (date, rank), built once per table.
+
+    The table is treated as read-only (as the loaded dataset is): an index is rebuilt only for a
+    different table object.
+    """
+    key = id(events)
+    hit = _INDEXES.get(key)
+    if hit is not None and hit[0]() is events:
+        return hit[1]
     rank = {name: i for i, name in enumerate(STATUS_EVENTS)}
-    mask = (
-        (events["country"] == country)
-        & (events["treaty"] == treaty)
-        & (events["preferred"].astype(bool))
-        & (events["event"].isin(list(STATUS_EVENTS)))
-    )
-    relevant = events.loc[mask]
-    relevant = relevant[relevant["date"].map(lambda d: d <= date)]
-    if relevant.empty:
-        return NON_PARTY
-    relevant = relevant.assign(_rank=relevant["event"].map(rank)).sort_values(["date", "_rank"])
-    last = relevant.iloc[-1]
-    return Status(
-        status=STATUS_EVENTS[last["event"]],
-        since=last["date"],
-        event_id=last["id"],
-        sources=tuple(last["sources"]),
-    )
+    index: dict[tuple[str, str], list] = {}
+    if not events.empty:
+        mask = events["preferred"].astype(bool) & events["event"].isin(list(STATUS_EVENTS))
+        for rec in events.loc[mask].to_dict("records"):
+            step = (
+                rec["date"],
+                rank[rec["event"]],
+                STATUS_EVENTS[rec["event"]],
+                rec["id"],
+                tuple(rec["sources"]),
+            )
+            index.setdefault((rec["country"], rec["treaty"]), []).append(step)
+        for steps in index.values():
+            steps.sort(key=lambda step: (step[0], step[1]))
+    for stale in [k for k, (ref, _) in _INDEXES.items() if ref() is None]:
+        del _INDEXES[stale]
+    _INDEXES[key] = (weakref.ref(events), index)
+    return index
 
 
 def statuses_on(
