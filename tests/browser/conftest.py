@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from .helpers import CHROMIUM_ARGS, PageLog, find_chromium, is_local_url
+from .helpers import CHROMIUM_ARGS, PageLog, find_chromium, is_local_url, start_streamlit
 
 VIEWPORT = {"width": 1280, "height": 900}
 
@@ -66,3 +66,10 @@ def page(browser: Browser, page_log: PageLog) -> Iterator[Page]:
         yield new_page
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The explorer app on a free port, one per test module (fresh caches and sessions)."""
+    with start_streamlit("explorer/app.py") as running:
+        yield running

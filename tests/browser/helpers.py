@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.sync_api import ConsoleMessage, Error, Request, Route, WebSocketRoute
+from playwright.sync_api import (
+    ConsoleMessage,
+    Error,
+    Frame,
+    Page,
+    Request,
+    Route,
+    WebSocketRoute,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXPLORER_STATIC = REPO_ROOT / "explorer" / "static"
@@ -37,6 +45,10 @@ CHROMIUM_ARGS = (
 )
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 HEALTH_TIMEOUT_S = 60.0
+
+#: The st_folium component's iframe, and how long a page may take to draw it (2 cores, CI).
+COMPONENT_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+TIMEOUT_MS = 60_000
 
 
 def find_chromium() -> str | None:
@@ -271,3 +283,29 @@ def _stop_process_group(process: subprocess.Popen[bytes], grace_s: float = 10.0)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=grace_s)
+
+
+def map_frame(page: Page, *, min_paths: int | None = 0, timeout_ms: int = TIMEOUT_MS) -> Frame:
+    """Return the map component's frame once Leaflet is drawn (and more than ``min_paths`` paths).
+
+    The iframe has height 0 at first, so it is awaited as attached, not visible. ``min_paths``
+    None: do not wait for vector paths (a canvas-only map).
+    """
+    handle = page.wait_for_selector(COMPONENT_IFRAME, state="attached", timeout=timeout_ms)
+    frame = handle.content_frame()
+    assert frame is not None
+    frame.wait_for_selector(".leaflet-container", state="visible", timeout=timeout_ms)
+    if min_paths is not None:
+        frame.wait_for_function(
+            f"document.querySelectorAll('path.leaflet-interactive').length > {int(min_paths)}",
+            timeout=timeout_ms,
+        )
+    return frame
+
+
+def wait_idle(page: Page, *, timeout_ms: int = TIMEOUT_MS) -> None:
+    """Wait until the script run is over (Streamlit shows a status widget while it runs)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
+    )

@@ -7,29 +7,9 @@ import re
 import pytest
 from playwright.sync_api import Frame, Page
 
-from .helpers import ARTIFACTS_DIR, PageLog, start_streamlit
-
-COMPONENT_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-TIMEOUT_MS = 60_000
+from .helpers import ARTIFACTS_DIR, TIMEOUT_MS, PageLog, map_frame, wait_idle
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server():
-    with start_streamlit("explorer/app.py") as running:
-        yield running
-
-
-def _map_frame(page: Page) -> Frame:
-    handle = page.wait_for_selector(COMPONENT_IFRAME, state="attached", timeout=TIMEOUT_MS)
-    frame = handle.content_frame()
-    assert frame is not None
-    frame.wait_for_selector(".leaflet-container", state="visible", timeout=TIMEOUT_MS)
-    frame.wait_for_function(
-        "document.querySelectorAll('path.leaflet-interactive').length > 20", timeout=TIMEOUT_MS
-    )
-    return frame
 
 
 def _paths(frame: Frame) -> int:
@@ -44,29 +24,21 @@ def _wait_paths_change(frame: Frame, before: int) -> int:
     return _paths(frame)
 
 
-def _wait_idle(page: Page) -> None:
-    # Streamlit shows a "running" status widget while the script runs.
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
-    )
-
-
 def test_map_draws_offline_without_errors(server, page: Page, page_log: PageLog):
     page.goto(server.url)
-    frame = _map_frame(page)
+    frame = map_frame(page, min_paths=20)
     assert _paths(frame) > 50
     assert frame.locator(".leaflet-control-scale").is_visible()
     assert "OpenStreetMap" in frame.locator(".leaflet-control-attribution").inner_text()
-    _wait_idle(page)
+    wait_idle(page)
     page.screenshot(path=ARTIFACTS_DIR / "app_default.png", full_page=True)
     assert page_log.problems() == []
 
 
 def test_toggle_changes_drawing_and_keeps_the_view(server, page: Page, page_log: PageLog):
     page.goto(server.url)
-    frame = _map_frame(page)
-    _wait_idle(page)
+    frame = map_frame(page, min_paths=20)
+    wait_idle(page)
     # Mark this Leaflet instance and pan it; a re-mount would lose both.
     frame.evaluate(
         """() => { const m = Object.values(window).find(v => v && v._leaflet_id && v.getCenter);
@@ -78,7 +50,7 @@ def test_toggle_changes_drawing_and_keeps_the_view(server, page: Page, page_log:
     ).click()
     after = _wait_paths_change(frame, before)
     assert after < before
-    _wait_idle(page)
+    wait_idle(page)
     center = frame.evaluate(
         "() => { const m = window.__probe, c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"
     )
@@ -91,7 +63,7 @@ def test_toggle_changes_drawing_and_keeps_the_view(server, page: Page, page_log:
     assert page_log.problems() == []
     # ... and opening it restores the view.
     page.goto(page.url)
-    frame = _map_frame(page)
+    frame = map_frame(page, min_paths=20)
     frame.wait_for_function(
         """() => { const m = Object.values(window).find(v => v && v._leaflet_id && v.getCenter);
                    return m && Math.abs(m.getCenter().lat - 54) < 0.01 && m.getZoom() === 6; }""",
@@ -103,8 +75,8 @@ def test_permalink_restores_layers_and_date(server, page: Page, page_log: PageLo
     page.goto(
         f"{server.url}/?layers=borders,pl-by-barrier,east-shield&date=2026-02-20&segment=POL-BLR"
     )
-    frame = _map_frame(page)
-    _wait_idle(page)
+    frame = map_frame(page, min_paths=20)
+    wait_idle(page)
     boxes = page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"] input')
     checked = [boxes.nth(i).is_checked() for i in range(boxes.count())]
     assert checked == [True, True, True, False, False, False, False, False]
@@ -119,8 +91,8 @@ def test_permalink_restores_layers_and_date(server, page: Page, page_log: PageLo
 
 def test_popup_shows_sources(server, page: Page, page_log: PageLog):
     page.goto(f"{server.url}/?layers=borders&date=2026-02-20&lat=52.6&lon=23.6&zoom=7")
-    frame = _map_frame(page)
-    _wait_idle(page)
+    frame = map_frame(page, min_paths=20)
+    wait_idle(page)
     frame.evaluate(
         """() => { const m = Object.values(window).find(v => v && v._leaflet_id && v.getCenter);
                    let hit = null;
@@ -141,8 +113,8 @@ def test_popup_shows_sources(server, page: Page, page_log: PageLog):
 
 def test_export_panel_downloads_the_live_view(server, page: Page, page_log: PageLog, tmp_path):
     page.goto(server.url)
-    frame = _map_frame(page)
-    _wait_idle(page)
+    frame = map_frame(page, min_paths=20)
+    wait_idle(page)
     frame.evaluate(
         """() => { const m = Object.values(window).find(v => v && v._leaflet_id && v.getCenter);
                    m.setView([53.0, 23.5], 7, {animate: false}); }"""
@@ -150,7 +122,7 @@ def test_export_panel_downloads_the_live_view(server, page: Page, page_log: Page
     page.wait_for_function("location.search.includes('zoom=7')", timeout=TIMEOUT_MS)
     page.locator('[data-testid="stSidebar"]').get_by_text("Border fences", exact=True).click()
     page.wait_for_function("!location.search.includes('border-fence')", timeout=TIMEOUT_MS)
-    _wait_idle(page)
+    wait_idle(page)
     page.get_by_text("Export this view (map or data)").click()
     caption = page.get_by_text(re.compile(r"\(W, S – E, N\)"))
     caption.wait_for(timeout=TIMEOUT_MS)

@@ -13,10 +13,8 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Dialog, Frame, Page
 
-from .helpers import ARTIFACTS_DIR, PageLog, start_streamlit
+from .helpers import ARTIFACTS_DIR, TIMEOUT_MS, PageLog, map_frame, wait_idle
 
-COMPONENT_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-TIMEOUT_MS = 60_000
 IMG = '<img src=x onerror="window.__xss=1">'
 SCRIPT = "<script>window.__xss=1</script>"
 ALERT = "<img src=y onerror=alert(1)>"
@@ -24,12 +22,6 @@ ALERT = "<img src=y onerror=alert(1)>"
 FILE_IMG = "<img src=x onerror=window.__xss=1>"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server():
-    with start_streamlit("explorer/app.py") as running:
-        yield running
 
 
 @pytest.fixture
@@ -43,24 +35,6 @@ def dialogs(page: Page) -> list[str]:
 
     page.on("dialog", on_dialog)
     return seen
-
-
-def _map_frame(page: Page) -> Frame:
-    handle = page.wait_for_selector(COMPONENT_IFRAME, state="attached", timeout=TIMEOUT_MS)
-    frame = handle.content_frame()
-    assert frame is not None
-    frame.wait_for_selector(".leaflet-container", state="visible", timeout=TIMEOUT_MS)
-    frame.wait_for_function(
-        "document.querySelectorAll('path.leaflet-interactive').length > 0", timeout=TIMEOUT_MS
-    )
-    return frame
-
-
-def _wait_idle(page: Page) -> None:
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
-    )
 
 
 def _nothing_ran(page: Page, frame: Frame, dialogs: list[str]) -> None:
@@ -110,8 +84,8 @@ def _open(frame: Frame, kind: str, event: str) -> None:
 
 def test_overlay_payloads_are_shown_as_text(server, page: Page, page_log: PageLog, dialogs):
     page.goto(f"{server.url}/?layers=borders,basemap&lat=52.3&lon=21.3&zoom=8")
-    frame = _map_frame(page)
-    _wait_idle(page)
+    frame = map_frame(page)
+    wait_idle(page)
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.locator('input[type="file"]').set_input_files(
         files=[
@@ -123,9 +97,9 @@ def test_overlay_payloads_are_shown_as_text(server, page: Page, page_log: PageLo
         ]
     )
     sidebar.get_by_text("On the map:").wait_for(timeout=TIMEOUT_MS)
-    frame = _map_frame(page)
+    frame = map_frame(page)
     frame.wait_for_selector("path.bfe-layer-overlay", state="attached", timeout=TIMEOUT_MS)
-    _wait_idle(page)
+    wait_idle(page)
     assert f"On the map: {FILE_IMG}.geojson (1 point, 1 polygon)." in sidebar.inner_text()
     legend = page.locator('[data-testid="stMain"] .bfe-legend')
     assert f"Your overlay: {FILE_IMG}.geojson" in legend.inner_text()
@@ -164,7 +138,7 @@ def test_overlay_payloads_are_shown_as_text(server, page: Page, page_log: PageLo
     )
     error = sidebar.get_by_text("was not added")
     error.wait_for(timeout=TIMEOUT_MS)
-    _wait_idle(page)
+    wait_idle(page)
     assert error.inner_text().startswith(f"{SCRIPT}.geojson was not added: Expected a GeoJSON")
     assert frame.locator("path.bfe-layer-overlay").count() == paths_before
     assert f"On the map: {FILE_IMG}.geojson" in sidebar.inner_text()
@@ -184,8 +158,8 @@ def test_query_string_payloads_are_shown_as_text(server, page: Page, page_log: P
         ]
     )
     page.goto(f"{server.url}/?{query}")
-    frame = _map_frame(page)
-    _wait_idle(page)
+    frame = map_frame(page)
+    wait_idle(page)
     main = page.locator('[data-testid="stMain"]')
     text = main.inner_text()
     for key, payload in (("segment", SCRIPT), ("lang", IMG), ("date", SCRIPT)):

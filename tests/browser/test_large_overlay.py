@@ -7,35 +7,13 @@ from playwright.sync_api import Frame, Page
 
 from benchmarks import large_data
 
-from .helpers import ARTIFACTS_DIR, PageLog, start_streamlit
+from .helpers import ARTIFACTS_DIR, PageLog, map_frame, wait_idle
 
-COMPONENT_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 120_000
 FIND_MAP = "Object.values(window).find(v => v && v._leaflet_id && v.getCenter && v.panBy)"
 CENTRE = f"() => {{ const c = {FIND_MAP}.getCenter(); return [c.lat, c.lng]; }}"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server():
-    with start_streamlit("explorer/app.py") as running:
-        yield running
-
-
-def _wait_idle(page: Page) -> None:
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
-    )
-
-
-def _map_frame(page: Page) -> Frame:
-    handle = page.wait_for_selector(COMPONENT_IFRAME, state="attached", timeout=TIMEOUT_MS)
-    frame = handle.content_frame()
-    assert frame is not None
-    frame.wait_for_selector(".leaflet-container", state="visible", timeout=TIMEOUT_MS)
-    return frame
 
 
 def _canvas_state(frame: Frame) -> dict:
@@ -61,11 +39,11 @@ def test_large_overlay_draws_on_canvas_and_pans_without_rerun(
     sent: list[str] = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append("frame")))
     page.goto(server.url)
-    frame = _map_frame(page)
-    _wait_idle(page)
+    frame = map_frame(page, min_paths=None, timeout_ms=TIMEOUT_MS)
+    wait_idle(page, timeout_ms=TIMEOUT_MS)
     page.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(str(path))
     frame.wait_for_selector("canvas.bfe-overlay-canvas", state="attached", timeout=TIMEOUT_MS)
-    _wait_idle(page)
+    wait_idle(page, timeout_ms=TIMEOUT_MS)
     page.get_by_text("On the map: large_points.geojson").wait_for(timeout=TIMEOUT_MS)
     before = _canvas_state(frame)
     assert before["kind"] == "point"

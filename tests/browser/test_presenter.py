@@ -5,42 +5,16 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Frame, Page
+from playwright.sync_api import Page
 
 from explorer import story
 
-from .helpers import ARTIFACTS_DIR, PageLog, start_streamlit
+from .helpers import ARTIFACTS_DIR, COMPONENT_IFRAME, TIMEOUT_MS, PageLog, map_frame, wait_idle
 
-COMPONENT_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-TIMEOUT_MS = 60_000
 CHAPTERS = story.load_chapters()
 N = len(CHAPTERS)
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server():
-    with start_streamlit("explorer/app.py") as running:
-        yield running
-
-
-def _map_frame(page: Page) -> Frame:
-    handle = page.wait_for_selector(COMPONENT_IFRAME, state="attached", timeout=TIMEOUT_MS)
-    frame = handle.content_frame()
-    assert frame is not None
-    frame.wait_for_selector(".leaflet-container", state="visible", timeout=TIMEOUT_MS)
-    frame.wait_for_function(
-        "document.querySelectorAll('path.leaflet-interactive').length > 0", timeout=TIMEOUT_MS
-    )
-    return frame
-
-
-def _wait_idle(page: Page) -> None:
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
-    )
 
 
 def _wait_chapter(page: Page, number: int) -> None:
@@ -54,7 +28,7 @@ def _wait_chapter(page: Page, number: int) -> None:
         arg=[number, N],
         timeout=TIMEOUT_MS,
     )
-    _wait_idle(page)
+    wait_idle(page)
 
 
 def _check_chapter(page: Page, number: int, lang: str = "en") -> None:
@@ -69,7 +43,7 @@ def _check_chapter(page: Page, number: int, lang: str = "en") -> None:
 def test_walk_every_chapter_with_the_arrow_keys(server, page: Page, page_log: PageLog):
     page.goto(f"{server.url}/?mode=present&chapter=1")
     _wait_chapter(page, 1)
-    _map_frame(page)
+    map_frame(page)
     # Full width: no sidebar; the map and its legend span the window, the map most of it.
     assert (
         page.locator('[data-testid="stSidebar"]').count() == 0
@@ -92,7 +66,7 @@ def test_walk_every_chapter_with_the_arrow_keys(server, page: Page, page_log: Pa
     # At the end, ArrowRight stays on the last chapter.
     page.keyboard.press("ArrowRight")
     page.wait_for_timeout(800)
-    _wait_idle(page)
+    wait_idle(page)
     _check_chapter(page, N)
     for number in range(N - 1, 0, -1):
         page.keyboard.press("ArrowLeft")
@@ -104,7 +78,7 @@ def test_walk_every_chapter_with_the_arrow_keys(server, page: Page, page_log: Pa
 def test_arrow_keys_work_while_the_map_has_focus(server, page: Page, page_log: PageLog):
     page.goto(f"{server.url}/?mode=present&chapter=3&lang=pl")
     _wait_chapter(page, 3)
-    frame = _map_frame(page)
+    frame = map_frame(page)
     # Leaflet's own keyboard panning is off here: the arrows belong to the presenter.
     assert (
         frame.evaluate(
@@ -126,7 +100,7 @@ def test_arrow_keys_work_while_the_map_has_focus(server, page: Page, page_log: P
 def test_keyboard_only_use_with_visible_focus(server, page: Page, page_log: PageLog):
     page.goto(f"{server.url}/?mode=present&chapter=2")
     _wait_chapter(page, 2)
-    _map_frame(page)
+    map_frame(page)
     # Tab until the Next button has the focus.
     for _ in range(15):
         page.keyboard.press("Tab")
@@ -155,7 +129,7 @@ def test_keyboard_only_use_with_visible_focus(server, page: Page, page_log: Page
         "() => !new URL(location.href).searchParams.has('mode')", timeout=TIMEOUT_MS
     )
     page.wait_for_selector('[data-testid="stSidebar"]', state="visible", timeout=TIMEOUT_MS)
-    _wait_idle(page)
+    wait_idle(page)
     assert f"date={CHAPTERS[2].date.isoformat()}" in page.url
 
     # In explore mode the arrow keys press nothing (the map may still be settling, which
@@ -167,6 +141,6 @@ def test_keyboard_only_use_with_visible_focus(server, page: Page, page_log: Page
     before = state()
     page.keyboard.press("ArrowRight")
     page.wait_for_timeout(800)
-    _wait_idle(page)
+    wait_idle(page)
     assert state() == before and "mode" not in before
     assert page_log.problems() == []
