@@ -17,3 +17,15 @@ def run(*args: str) -> subprocess.CompletedProcess:
         text=True,
         timeout=120,
     )
+
+
+def run_in_process(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the CLI in this process (fast): exit status, stdout, stderr."""
+    from explorer import cli
+
+    try:
+        code = cli.main(list(args))
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err

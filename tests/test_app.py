@@ -3,31 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from pathlib import Path
 
 import pytest
+from app_runner import make_app, map_args
 from streamlit.testing.v1 import AppTest
 
 from explorer import i18n, map_assets, style
-
-APP = str(Path(__file__).resolve().parent.parent / "explorer" / "app.py")
-
-
-def make_app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def map_args(at: AppTest) -> dict:
-    comps = [e for e in at.main if e.type == "component_instance"]
-    assert len(comps) == 1, "exactly one map"
-    return json.loads(comps[0].proto.json_args)
 
 
 def treaty_status(at: AppTest, country: str) -> str:

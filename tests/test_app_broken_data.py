@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from app_runner import make_app, map_args
 from streamlit.testing.v1 import AppTest
 
 from explorer import config, schema, style
 
-APP = str(Path(__file__).resolve().parent.parent / "explorer" / "app.py")
 PROGRAMMES = sorted(schema.PROGRAMMES)
 
 
@@ -22,21 +22,6 @@ def broken_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(config.GEODATA_DIR, target)
     monkeypatch.setenv(config.GEODATA_DIR_ENV, str(target))
     return target
-
-
-def run_app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def map_args(at: AppTest) -> dict:
-    comps = [e for e in at.main if e.type == "component_instance"]
-    assert len(comps) == 1, "exactly one map"
-    return json.loads(comps[0].proto.json_args)
 
 
 def drawn_layers(at: AppTest) -> set[str]:
@@ -57,7 +42,7 @@ def errors_shown(at: AppTest) -> list[str]:
 
 def test_drawn_layers_helper_sees_every_layer_of_the_bundled_data(monkeypatch):
     monkeypatch.delenv(config.GEODATA_DIR_ENV, raising=False)
-    at = run_app(date="2026-02-20")
+    at = make_app(60, date="2026-02-20")
     assert drawn_layers(at) == set(style.DATA_LAYERS)
     assert not at.main.error
 
@@ -69,7 +54,7 @@ def test_typo_in_fortifications_turns_off_the_programmes_and_keeps_the_rest(brok
     path.write_text(json.dumps(doc), encoding="utf-8")
     before = path.read_bytes()
 
-    at = run_app(date="2026-02-20")
+    at = make_app(60, date="2026-02-20")
     assert drawn_layers(at) == {"borders", "treaty"}
     errors = errors_shown(at)
     assert len(errors) == 2
@@ -92,7 +77,7 @@ def test_unknown_treaty_event_turns_off_only_the_treaty_layer(broken_copy):
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace(",signature,", ",signed,", 1), encoding="utf-8")
 
-    at = run_app(date="2026-02-20")
+    at = make_app(60, date="2026-02-20")
     assert drawn_layers(at) == set(style.DATA_LAYERS) - {"treaty"}
     errors = errors_shown(at)
     assert any("treaty_events.csv" in e and "'signed'" in e for e in errors)
@@ -106,7 +91,7 @@ def test_truncated_country_shapes_keeps_the_borders_and_line_programmes(broken_c
     text = path.read_text(encoding="utf-8")
     path.write_text(text[: len(text) // 2], encoding="utf-8")
 
-    at = run_app(date="2026-02-20")
+    at = make_app(60, date="2026-02-20")
     assert drawn_layers(at) == {"borders", "pl-by-barrier", "pl-ru-barrier", "border-fence"}
     (error,) = errors_shown(at)
     assert "country_shapes.geojson" in error and "invalid JSON" in error
@@ -122,7 +107,7 @@ def test_a_broken_core_file_stops_with_a_message_not_a_traceback(broken_copy):
     path = broken_copy / "sources.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("id,", "ident,", 1), encoding="utf-8")
 
-    at = run_app()
+    at = make_app(60)
     (error,) = errors_shown(at)
     assert "cannot be drawn" in error and "sources.csv" in error
     assert "python -m explorer validate" in error

@@ -7,19 +7,10 @@ import json
 import geopandas as gpd
 import pytest
 from cli_runner import run
+from cli_runner import run_in_process as main
 from PIL import Image
 
-from explorer import cli, style
-
-
-def main(capsys, *args: str) -> tuple[int, str, str]:
-    """Run the CLI in this process (fast): exit status, stdout, stderr."""
-    try:
-        code = cli.main(list(args))
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
+from explorer import style
 
 
 def test_export_png_as_analysts_run_it(tmp_path):

@@ -6,19 +6,10 @@ from pathlib import Path
 
 import pytest
 from cli_runner import run
+from cli_runner import run_in_process as main
 from pypdf import PdfReader
 
-from explorer import cli, story
-
-
-def main(capsys, *args: str) -> tuple[int, str, str]:
-    """Run the CLI in this process: exit status, stdout, stderr."""
-    try:
-        code = cli.main(list(args))
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
+from explorer import story
 
 
 def test_handout_as_teachers_run_it(tmp_path):

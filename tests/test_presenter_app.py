@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+from app_runner import make_app as _make_app
+from app_runner import map_args
 from streamlit.testing.v1 import AppTest
 
 from explorer import map_assets, story
 from explorer.i18n import t
 
-APP = str(Path(__file__).resolve().parent.parent / "explorer" / "app.py")
 CHAPTERS = story.load_chapters()
 N = len(CHAPTERS)
 
 
-def make_app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+def make_app(**query: str):
+    return _make_app(60, **query)
 
 
 def click(at: AppTest, key: str) -> AppTest:
@@ -47,12 +40,6 @@ def shown_caption(at: AppTest, number: int, lang: str) -> bool:
     caption = CHAPTERS[number - 1].caption[lang]
     plain = [v.replace("\\", "") for v in texts(at)]
     return caption in plain
-
-
-def map_args(at: AppTest) -> dict:
-    comps = [e for e in at.main if e.type == "component_instance"]
-    assert len(comps) == 1, "exactly one map"
-    return json.loads(comps[0].proto.json_args)
 
 
 def query(at: AppTest) -> dict[str, str]:
