@@ -11,18 +11,16 @@ chapter's permalink. Everything is served by the app itself, so it works offline
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Mapping
 from typing import Final
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from explorer import handout, maps, permalink, story, style, view
 from explorer.data import Dataset
 from explorer.i18n import t
-from explorer.ui import state
+from explorer.ui import map_view, state
 from explorer.ui.text import md_escape
+from explorer.web.site import Site
 
 __all__ = ["chapters_for", "present_button", "show", "story_problems"]
 
@@ -199,8 +197,7 @@ def show(
     ds: Dataset,
     data_dir: str,
     *,
-    collections: Callable[[dt.date, tuple[str, ...], str], Mapping[str, dict]],
-    basemap: Callable[[], Mapping],
+    site: Site,
 ) -> None:
     """Draw the presenter page for the session's chapter and language.
 
@@ -210,11 +207,8 @@ def show(
         The loaded data.
     data_dir : str
         The data folder (for the story).
-    collections : callable
-        ``(date, visible layers, lang) -> {layer: FeatureCollection}``, the app's cached
-        :func:`explorer.features.layer_collections`.
-    basemap : callable
-        Returns the app's cached :func:`explorer.maps.load_basemap`.
+    site : Site
+        The map component's folder and layer files (:func:`explorer.ui.map_view.get_site`).
     """
     # The sidebar's language picker is not drawn here, so Streamlit would forget its value at
     # the end of this run: writing it back keeps the language for this page and for "Exit".
@@ -244,7 +238,7 @@ def show(
                 st.markdown(md_escape(chapter.caption[lang]))
             with st.container(key="presenter_sources"):
                 st.markdown(_sources_line(ds, chapter, lang))
-        _map(ds, chapter, chapter_state, lang, collections=collections, basemap=basemap)
+        _map(ds, chapter, chapter_state, lang, site=site)
         with st.expander(t("presenter.notes", lang), expanded=False):
             st.markdown(md_escape(chapter.notes[lang]))
         cols = st.columns([2, 5])
@@ -324,38 +318,23 @@ def _navigation(chapter: story.Chapter, number: int, total: int, lang: str) -> N
 
 
 def _map(
-    ds: Dataset,
-    chapter: story.Chapter,
-    chapter_state: permalink.State,
-    lang: str,
-    *,
-    collections: Callable[[dt.date, tuple[str, ...], str], Mapping[str, dict]],
-    basemap: Callable[[], Mapping],
+    ds: Dataset, chapter: story.Chapter, chapter_state: permalink.State, lang: str, *, site: Site
 ) -> None:
-    """Draw the chapter's map: a fixed base map (never re-mounted) moved by center/zoom."""
+    """Draw the chapter's map: the shared map component, moved to each chapter's view."""
     unavailable = set(getattr(ds, "unavailable_layers", ()))
     drawn = [i for i in chapter.layers if i not in unavailable]
-    data_layers = tuple(i for i in drawn if i in style.DATA_LAYERS)
-    groups = maps.feature_groups(collections(chapter.date, data_layers, lang))
-    if "basemap" in drawn:
-        groups.insert(0, maps.basemap_group(basemap()))
-    base = maps.build_base_map(
-        center=(permalink.DEFAULT_LAT, permalink.DEFAULT_LON),
-        zoom=permalink.DEFAULT_ZOOM,
-        keyboard=False,
-        lang=lang,
-    )
     map_col, legend_col = st.columns([5, 1.25])
     with map_col:
-        st_folium(
-            base,
-            key="presenter_map",
+        map_view.show_map(
+            site,
+            layers=drawn,
+            date=chapter.date,
+            lang=lang,
+            view=(chapter_state.lat, chapter_state.lon, chapter_state.zoom),
+            view_version=chapter.number,
             height=MAP_HEIGHT,
-            use_container_width=True,
-            center=(chapter_state.lat, chapter_state.lon),
-            zoom=chapter_state.zoom,
-            feature_group_to_add=groups,
-            returned_objects=[],
+            keyboard=False,
+            key="presenter_map",
         )
     with legend_col, st.container(key="presenter_legend"):
         # The same escaped legend as the explorer's: exactly what this chapter draws.
