@@ -204,38 +204,6 @@ def _treaty_group(fc: dict) -> folium.FeatureGroup:
     return group
 
 
-#: A map layer as ``st_folium(feature_group_to_add=...)`` takes it (for type hints outside maps).
-Group = folium.FeatureGroup
-
-
-def scratch_map() -> folium.Map:
-    """Return an empty map to render a layer's script against (no assets, never shown)."""
-    return folium.Map(tiles=None)
-
-
-class PrerenderedGroup(folium.FeatureGroup):
-    """A FeatureGroup whose whole script was rendered before, emitted as it is.
-
-    Rendering a layer's GeoJSON through folium's templates costs ~15 ms per layer on every
-    rerun; a layer that did not change gives the same script, so the UI renders it once
-    (:mod:`explorer.ui.map_script`) and passes this cheap stand-in to ``st_folium``.
-
-    Parameters
-    ----------
-    script : str
-        The group's JavaScript as ``st_folium`` would generate it at the same position.
-    name : str
-        Layer name (for a layer control).
-    """
-
-    _template = Template("{% macro script(this, kwargs) %}{{ this.script }}{% endmacro %}")
-
-    def __init__(self, script: str, name: str) -> None:
-        # show=False: the script already adds the group to the map (folium would add it again)
-        super().__init__(name=name, show=False)
-        self.script = script
-
-
 def feature_groups(collections: Mapping[str, dict]) -> list[folium.FeatureGroup]:
     """Turn :func:`explorer.features.layer_collections` output into new FeatureGroups (cheap).
 

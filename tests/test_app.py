@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import pytest
-from app_runner import make_app, map_args
+from app_runner import drawn_layers, layer_files, make_app, map_args, map_component, site_dir
 from streamlit.testing.v1 import AppTest
 
-from explorer import i18n, map_assets, style
+from explorer import i18n, map_assets, maps, style
 
 
 def treaty_status(at: AppTest, country: str) -> str:
@@ -45,31 +46,78 @@ def test_widgets_exist(default_app):
     )
 
 
+#: Outside addresses the map's arguments may name: the credit line's links (hyperlinks, never
+#: fetched) and the SVG namespace of the hatch patterns (an identifier, never fetched).
+ALLOWED_URLS = {"http://www.w3.org/2000/svg"}
+URL_RE = re.compile(r"https?://[^\s\"'<>)\\]+")
+
+
 def test_map_assets_are_all_local(default_app):
     args = map_args(default_app)
-    assert args["js_links"] and all(u.startswith("/app/static/") for u in args["js_links"])
-    assert all(u.startswith("/app/static/") for u in args["css_links"])
-    assert map_assets.find_external_assets(args["script"] + args["header"]) == []
-    assert "cdn" not in (args["script"] + args["feature_group"]).lower()
+    # Every layer file is a relative URL inside the component's own folder, and exists there.
+    assert args["layers"]
+    for _layer, url in args["layers"]:
+        assert re.fullmatch(r"layers/[a-z-]+(\.(en|pl))?\.[0-9a-f]{12}\.json", url), url
+        assert (site_dir() / url).is_file()
+    # No outside URL in the arguments but the credit line's links (plain hyperlinks).
+    attribution = args.pop("attribution")
+    assert map_assets.find_external_assets(attribution) == []
+    assert "https://www.openstreetmap.org/copyright" in attribution
+    text = json.dumps(args)
+    assert set(URL_RE.findall(text)) <= ALLOWED_URLS, URL_RE.findall(text)
+    assert "cdn" not in text.lower()
+    # The component's page and script load nothing from another host.
+    for name in ("index.html", "map.js", "map.css"):
+        page = (site_dir() / name).read_text(encoding="utf-8")
+        assert map_assets.find_external_assets(page) == [], name
+        assert not URL_RE.findall(page), (name, URL_RE.findall(page))
+    index = (site_dir() / "index.html").read_text(encoding="utf-8")
+    for ref in re.findall(r'(?:src|href)="([^"]+)"', index):
+        assert (site_dir() / ref).is_file(), ref
 
 
-def test_map_does_not_rerun_on_pan(default_app):
-    assert map_args(default_app)["returned_objects"] == []
+def test_map_does_not_rerun_on_pan_and_sends_only_state(default_app):
+    # The component never reports a value back, so panning never reruns the script ...
+    script = (site_dir() / "map.js").read_text(encoding="utf-8")
+    sent = set(re.findall(r'send\("(streamlit:[A-Za-z]+)"', script))
+    assert sent == {"streamlit:componentReady", "streamlit:setFrameHeight"}, sent
+    args = map_args(default_app)
+    # ... and every run sends only state: no data-layer geometry, well under 50 kB.
+    assert args["overlay"] is None
+    assert "coordinates" not in json.dumps(args)
+    assert len(map_component(default_app).proto.json_args) < 50_000
+    assert set(args) == {
+        "layers", "date", "lang", "view", "window", "height", "keyboard", "overlay",
+        "attribution", "panes", "decor", "labels", "key", "default",
+    }  # fmt: skip
 
 
 def test_default_view_is_the_eastern_flank(default_app):
     assert default_app.query_params["zoom"] == "4"
-    args = map_args(default_app)
-    lat, lon = args["center"]
-    assert 50 < lat < 66 and 18 < lon < 32
+    lat, lon, zoom, _version = map_args(default_app)["view"]
+    assert 50 < lat < 66 and 18 < lon < 32 and zoom == 4
+    assert map_args(default_app)["keyboard"] is True
+
+
+def test_every_drawn_layer_file_is_the_layer_in_its_language(default_app):
+    docs = layer_files(default_app)
+    assert list(docs) == drawn_layers(default_app) == list(style.LAYER_IDS)
+    for layer, doc in docs.items():
+        assert doc["layer"] == layer
+    east = {f["id"] for f in docs["east-shield"]["features"]}
+    assert "pl-east-shield" in east
+    assert map_args(default_app)["attribution"] == maps.attribution_html("en")
 
 
 def test_toggle_changes_layers_and_url():
     at = make_app()
-    assert "pl-east-shield" in map_args(at)["feature_group"]
+    assert "east-shield" in drawn_layers(at)
+    date_before = map_args(at)["date"]
     at.sidebar.checkbox(key="layer_east-shield").uncheck().run()
     assert not at.exception
-    assert "pl-east-shield" not in map_args(at)["feature_group"]
+    assert "east-shield" not in drawn_layers(at)
+    assert drawn_layers(at) == [i for i in style.LAYER_IDS if i != "east-shield"]
+    assert map_args(at)["date"] == date_before
     assert "east-shield" not in at.query_params["layers"].split(",")
     legend = at.main.get("html")[0].proto.body
     assert "East Shield" not in legend
@@ -78,8 +126,13 @@ def test_toggle_changes_layers_and_url():
 def test_date_change_moves_treaty_status_and_url():
     at = make_app(date="2026-02-19")
     assert treaty_status(at, "Poland") == "withdrawal-pending"
+    assert map_args(at)["date"] == "2026-02-19"
+    layers_before = map_args(at)["layers"]
     at.sidebar.slider(key="date").set_value(dt.date(2026, 2, 20)).run()
     assert treaty_status(at, "Poland") == "withdrawn"
+    # Only the date travels: the same layer files, the browser looks the new date up in them.
+    assert map_args(at)["date"] == "2026-02-20"
+    assert map_args(at)["layers"] == layers_before
     assert at.query_params["date"] == "2026-02-20"
 
 
@@ -104,7 +157,8 @@ def test_query_string_restores_state():
     assert checked == {"borders", "treaty"}
     assert at.sidebar.slider(key="date").value == dt.date(2025, 12, 27)
     assert at.sidebar.selectbox(key="segment").value == "POL-BLR"
-    assert map_args(at)["center"] == [53.0, 23.5] and map_args(at)["zoom"] == 7
+    assert map_args(at)["view"][:3] == [53.0, 23.5, 7]
+    assert drawn_layers(at) == ["borders", "treaty"]
     assert treaty_status(at, "Lithuania") == "withdrawn"
     assert not at.main.info
     # The panel shows the selected border's lengths and sources.
@@ -135,7 +189,7 @@ def test_bad_query_values_fall_back_with_a_notice(query):
 def test_all_layers_off_shows_a_hint():
     at = make_app(layers="none")
     assert at.main.warning and "All layers are off" in at.main.warning[0].value
-    assert "pl-east-shield" not in map_args(at)["feature_group"]
+    assert drawn_layers(at) == []
 
 
 def test_early_date_explains_empty_map():

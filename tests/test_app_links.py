@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import app_runner
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -36,10 +36,8 @@ def run_with(query_string: str) -> AppTest:
 
 
 def drawn_layers(at: AppTest) -> set[str]:
-    comps = [e for e in at.main if e.type == "component_instance"]
-    assert len(comps) == 1, "exactly one map"
-    script = json.loads(comps[0].proto.json_args)["feature_group"]
-    return {layer for layer in style.DATA_LAYERS if f'"layer": "{layer}"' in script}
+    """Data layers the map is told to draw (each a layer file in the component's folder)."""
+    return {layer for layer in app_runner.drawn_layers(at) if layer in style.DATA_LAYERS}
 
 
 @pytest.mark.parametrize("name", list(HOSTILE))

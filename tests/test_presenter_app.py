@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from app_runner import drawn_layers, map_args, site_dir
 from app_runner import make_app as _make_app
-from app_runner import map_args
 from streamlit.testing.v1 import AppTest
 
-from explorer import map_assets, story
+from explorer import map_assets, story, style
 from explorer.i18n import t
 
 CHAPTERS = story.load_chapters()
@@ -63,13 +63,17 @@ def test_map_is_the_chapters_view_offline_without_keyboard_panning():
     at = make_app(mode="present", chapter="4")
     args = map_args(at)
     expected = story.chapter_state(CHAPTERS[3], "en")
-    assert args["center"] == [expected.lat, expected.lon] and args["zoom"] == expected.zoom
-    assert '"keyboard": false' in args["script"]
-    assert args["js_links"] and all(u.startswith("/app/static/") for u in args["js_links"])
-    assert map_assets.find_external_assets(args["script"] + args["header"]) == []
+    assert args["view"][:3] == [expected.lat, expected.lon, expected.zoom]
+    assert args["view"][3] == CHAPTERS[3].number  # each chapter is an explicit "go to"
+    assert args["keyboard"] is False  # the arrow keys change chapters
+    assert args["date"] == CHAPTERS[3].date.isoformat()
+    # Offline: the layer files are relative URLs into the component's own folder.
+    assert args["layers"] and all(url.startswith("layers/") for _, url in args["layers"])
+    assert all((site_dir() / url).is_file() for _, url in args["layers"])
+    assert map_assets.find_external_assets(args["attribution"]) == []
     # The chapter's layers (East Shield, the barriers) are drawn; the treaty shading is not.
-    assert "pl-east-shield" in args["feature_group"]
-    assert "bfe-layer-treaty" not in args["feature_group"]
+    assert "east-shield" in drawn_layers(at) and "treaty" not in drawn_layers(at)
+    assert drawn_layers(at) == [i for i in style.LAYER_IDS if i in CHAPTERS[3].layers]
 
 
 def test_next_and_previous_buttons_walk_the_chapters():
@@ -82,10 +86,9 @@ def test_next_and_previous_buttons_walk_the_chapters():
         assert at.query_params["chapter"] == str(number)
     click(at, "presenter_previous")
     assert progress(at) == f"2 / {N}" and at.query_params["chapter"] == "2"
-    assert map_args(at)["center"] == [
-        story.chapter_state(CHAPTERS[1]).lat,
-        story.chapter_state(CHAPTERS[1]).lon,
-    ]
+    chapter = story.chapter_state(CHAPTERS[1])
+    assert map_args(at)["view"][:3] == [chapter.lat, chapter.lon, chapter.zoom]
+    assert map_args(at)["date"] == CHAPTERS[1].date.isoformat()
 
 
 def test_last_chapter_has_no_next():
