@@ -420,7 +420,7 @@ def _cmd_handout(args: argparse.Namespace) -> int:
 def _cmd_app(args: argparse.Namespace) -> int:
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(config.ROOT / "explorer" / "app.py"),
-        "--server.port", str(args.port), "--server.headless", "true",
+        "--server.port", str(args.port), *config.server_options(),
     ]  # fmt: skip
     return subprocess.call(cmd, cwd=config.ROOT, env=os.environ.copy())
 

@@ -132,7 +132,9 @@ def layer_document(
     Returns
     -------
     dict
-        ``{"layer", "looks": [...], "features": [GeoJSON Feature]}``; each feature's properties
+        ``{"layer", "looks": [...], "features": [GeoJSON Feature]}``; a look is ``style``,
+        ``tooltip``, ``popup`` and ``state`` (``[state, event id]``, None for borders); each
+        feature's properties
         hold ``kind`` (line, area, point), ``pane`` and ``iv``: ``[from, to, look]`` rows with ISO
         dates (None for open ends), ``to`` exclusive. A date no row holds hides the feature.
     """
@@ -140,8 +142,10 @@ def layer_document(
     look_index: dict[bytes, int] = {}
     out: dict[str, dict[str, Any]] = {}
 
-    def add(feat: Mapping[str, Any], start: dt.date | None, end: dt.date | None) -> None:
-        look = _look(layer, feat)
+    def add(
+        feat: Mapping[str, Any], start: dt.date | None, end: dt.date | None, state: Any = None
+    ) -> None:
+        look = {**_look(layer, feat), "state": None if state is None else list(state)}
         blob = dumps(look)
         if blob not in look_index:
             look_index[blob] = len(looks)
@@ -174,7 +178,7 @@ def layer_document(
                 key = f"treaty-{fid}" if layer == "treaty" else fid
                 feat = by_day[day].get(key)
                 if feat is not None:  # no display geometry (e.g. all simplified away)
-                    add(feat, run.start, run.end)
+                    add(feat, run.start, run.end, run.state)
     # Insertion order is the features' own (required border segments last: drawn on top).
     return {"layer": layer, "looks": looks, "features": list(out.values())}
 

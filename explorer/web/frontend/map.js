@@ -45,6 +45,21 @@
     return null;
   }
   window.bfeLookAt = lookAt;
+  // What every loaded layer shows on ``day``: {layer: {feature id: [state, event] or null}}.
+  // The same lookup the drawing uses (tests compare it with explorer/timeline.py).
+  window.bfeStates = function (day) {
+    var out = {};
+    Object.keys(docs).forEach(function (url) {
+      var doc = docs[url].doc;
+      if (doc.layer === "basemap") { return; }
+      var states = out[doc.layer] = {};
+      doc.features.forEach(function (f) {
+        var idx = lookAt(f.properties.iv, day);
+        states[f.id] = idx === null ? null : doc.looks[idx].state;
+      });
+    });
+    return out;
+  };
 
   // --- Map -----------------------------------------------------------------------------------
   function windowBounds(w) { return L.latLngBounds([w[1], w[0]], [w[3], w[2]]); }
@@ -225,6 +240,9 @@
     });
     return hits;
   }
+  window.bfeHitsAt = function (lat, lng) {
+    return hitsAt(L.latLng(lat, lng)).map(function (h) { return [h.layer.bfeLayer, h.feature.id]; });
+  };
   function onFeatureClick(e) {
     var clicked = e.target;
     var hits = hitsAt(e.latlng);
