@@ -47,7 +47,8 @@ def test_a_toggle_and_a_date_change_send_only_state(server, page: Page, page_log
     assert shields > 0
 
     frames.clear()
-    page.locator('[data-testid="stSidebar"]').get_by_text("East Shield (Poland)", exact=True).click()
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("East Shield (Poland)", exact=True).click()
     frame.wait_for_function(
         "document.querySelectorAll('path.bfe-layer-east-shield').length === 0", timeout=TIMEOUT_MS
     )
@@ -162,7 +163,9 @@ def test_the_view_never_leaves_the_data_window(server, browser, width):
                 "() => { const b = window.map.getBounds();"
                 " return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }"
             )
-            window = json.loads(frame.evaluate("() => JSON.stringify(window.map.options.maxBounds)"))
+            window = json.loads(
+                frame.evaluate("() => JSON.stringify(window.map.options.maxBounds)")
+            )
             w, s = window["_southWest"]["lng"], window["_southWest"]["lat"]
             e, n = window["_northEast"]["lng"], window["_northEast"]["lat"]
             tol = 0.05
@@ -180,11 +183,12 @@ def test_every_feature_under_a_click_is_offered(server, page: Page, page_log: Pa
     frame = map_frame(page, min_paths=20)
     _wait_drawn(frame)
     wait_idle(page)
-    # A vertex of the Poland–Belarus river barrier where other works lie on the same line.
+    # A vertex of a work where other works (or the border) lie on the same line.
     found = frame.evaluate(
         """() => {
             for (const layer of Object.values(window.map._layers)) {
-                if (!layer.feature || layer.bfeLayer !== 'pl-by-barrier' || !layer.getLatLngs) continue;
+                if (!layer.feature || !layer.getLatLngs) continue;
+                if (['borders', 'treaty'].includes(layer.bfeLayer)) continue;
                 for (const ll of layer.getLatLngs().flat(3)) {
                     if (!window.map.getBounds().contains(ll)) continue;
                     const hits = window.bfeHitsAt(ll.lat, ll.lng);
