@@ -71,9 +71,7 @@ def test_a_toggle_and_a_date_change_send_only_state(server, page: Page, page_log
     assert page_log.problems() == []
 
 
-def test_the_browser_shows_the_states_timeline_py_gives(
-    server, page: Page, page_log: PageLog, ds
-):
+def test_the_browser_shows_the_states_timeline_py_gives(server, page: Page, page_log: PageLog, ds):
     page.goto(f"{server.url}/?layers={ALL_LAYERS}&date=2026-02-20")
     frame = map_frame(page, min_paths=20)
     _wait_drawn(frame)
