@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from explorer import export, view
+from explorer import config, export, view
 from explorer.data import Dataset
 from explorer.i18n import t
 from explorer.overlay import Overlay
-from explorer.ui import state
+from explorer.ui import offload, state
 from explorer.ui.text import md_escape
 
 # The button reads the page URL (kept on the live map view by the map itself) and types it into
@@ -46,6 +47,10 @@ def _label(fmt: str, lang: str) -> str:
         return fmt.upper()
 
 
+#: Map files made by the command line in a child process (seconds of drawing each).
+_OFFLOADED = frozenset({"png", "svg", "pdf", "html"})
+
+
 def _maker(
     ds: Dataset,
     fmt: str,
@@ -55,10 +60,25 @@ def _maker(
     lang: str,
     overlay: Overlay | None = None,
 ) -> Callable[[], bytes]:
-    def make() -> bytes:
+    def in_process() -> bytes:
         return export.export_bytes(
             ds, fmt=fmt, layers=layers, date=day, bbox=bbox, lang=lang, overlay=overlay
         )
+
+    if overlay is not None or fmt not in _OFFLOADED:
+        return in_process  # the overlay is this session's data; data files are cheap
+
+    def make() -> bytes:
+        args = [
+            "--format", fmt, "--layers", ",".join(layers) or "none",
+            "--date", day.isoformat(), "--bbox", ",".join(f"{v:.4f}" for v in bbox),
+            "--lang", lang, "--data", str(config.geodata_dir()),
+        ]  # fmt: skip
+        try:
+            return offload.run_cli("export", args, suffix=f".{fmt}")
+        except offload.OffloadError:
+            logging.getLogger(__name__).exception("export in a child process failed")
+            return in_process()
 
     return make
 

@@ -11,6 +11,8 @@ chapter's permalink. Everything is served by the app itself, so it works offline
 
 from __future__ import annotations
 
+import functools
+import logging
 from typing import Final
 
 import streamlit as st
@@ -18,7 +20,7 @@ import streamlit as st
 from explorer import handout, maps, permalink, story, style, view
 from explorer.data import Dataset
 from explorer.i18n import t
-from explorer.ui import map_view, state
+from explorer.ui import map_view, offload, state
 from explorer.ui.text import md_escape
 from explorer.web.site import Site
 
@@ -244,7 +246,7 @@ def show(
         cols = st.columns([2, 5])
         cols[0].download_button(
             t("presenter.handout", lang),
-            data=lambda: handout.handout_bytes(ds, chapters, lang=lang),
+            data=functools.partial(_handout_bytes, ds, chapters, lang, data_dir),
             file_name=f"border-fortifications-story-{lang}.pdf",
             mime="application/pdf",
             key=KEY_HANDOUT,
@@ -315,6 +317,18 @@ def _navigation(chapter: story.Chapter, number: int, total: int, lang: str) -> N
         args=(chapter,),
         width="stretch",
     )
+
+
+def _handout_bytes(ds: Dataset, chapters: tuple, lang: str, data_dir: str) -> bytes:
+    """Return the handout PDF, made by the command line in a child process (seconds of drawing).
+
+    Falls back to making it here if the child process fails (the reason is logged).
+    """
+    try:
+        return offload.run_cli("handout", ["--lang", lang, "--data", data_dir], suffix=".pdf")
+    except offload.OffloadError:
+        logging.getLogger(__name__).exception("handout in a child process failed")
+        return handout.handout_bytes(ds, chapters, lang=lang)
 
 
 def _map(
