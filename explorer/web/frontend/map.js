@@ -104,17 +104,24 @@
     });
     map.attributionControl.setPrefix(false);
     L.control.scale({ metric: true, imperial: false, position: "bottomleft" }).addTo(map);
-    if (L.Control.Measure) {
-      new L.Control.Measure({
-        position: "topleft",
-        primaryLengthUnit: "kilometers", secondaryLengthUnit: null,
-        primaryAreaUnit: "sqkilometers", secondaryAreaUnit: null
-      }).addTo(map);
-    }
     map.on("moveend", syncUrl);
     map.on("resize", fitMinZoom);
     viewVersion = a.view[3];
     installUrlSync();
+  }
+
+  // The ruler, in the page's language (leaflet-measure ships Polish).
+  var measure = null;
+  var measureLang = null;
+  function setRuler(lang) {
+    if (!L.Control.Measure || lang === measureLang) { return; }
+    if (measure) { map.removeControl(measure); }
+    measure = new L.Control.Measure({
+      position: "topleft", localization: lang,
+      primaryLengthUnit: "kilometers", secondaryLengthUnit: null,
+      primaryAreaUnit: "sqkilometers", secondaryAreaUnit: null
+    }).addTo(map);
+    measureLang = lang;
   }
 
   // --- The permalink follows the live view (no rerun) --------------------------------------------
@@ -350,6 +357,7 @@
     map.attributionControl._attributions = {};
     map.attributionControl.addAttribution(a.attribution);
     document.documentElement.lang = a.lang || "en";
+    setRuler(a.lang || "en");
     map.getContainer().setAttribute("aria-label", a.labels.map || "Map");
     if (!first && a.view[3] !== viewVersion) {
       viewVersion = a.view[3];
