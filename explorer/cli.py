@@ -6,7 +6,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -418,11 +417,21 @@ def _cmd_handout(args: argparse.Namespace) -> int:
 
 
 def _cmd_app(args: argparse.Namespace) -> int:
+    """Become the Streamlit server (exec): no child is left behind whatever signal stops it.
+
+    With a child process, SIGTERM to this command ended only this process and left Streamlit
+    listening on the port; after ``exec`` there is one process, and Streamlit's own handlers
+    shut it down cleanly on SIGTERM and SIGINT.
+    """
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(config.ROOT / "explorer" / "app.py"),
         "--server.port", str(args.port), "--server.headless", "true",
     ]  # fmt: skip
-    return subprocess.call(cmd, cwd=config.ROOT, env=os.environ.copy())
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.chdir(config.ROOT)
+    os.execv(sys.executable, cmd)
+    return EXIT_OK  # not reached: execv only returns by raising OSError
 
 
 COMMANDS = {
