@@ -20,6 +20,7 @@ from explorer.ui import (
     copy_link,
     data_errors,
     export_panel,
+    guard,
     map_script,
     overlay_panel,
     panel,
@@ -256,4 +257,4 @@ def main() -> None:
         panel.show_treaty_summary(ds, day, lang)
 
 
-main()
+guard.run_guarded(main)  # a message and a log entry, never a traceback on the page

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Selectbox
 
 APP = str(Path(__file__).resolve().parent.parent / "explorer" / "app.py")
 
@@ -25,3 +27,34 @@ def map_args(at: AppTest) -> dict:
     comps = [e for e in at.main if e.type == "component_instance"]
     assert len(comps) == 1, "exactly one map"
     return json.loads(comps[0].proto.json_args)
+
+
+def sidebar_box(at: AppTest, name: str) -> Selectbox:
+    """The sidebar's selectbox ``name`` (``lang``, ``event``, ``segment``), keyed per language."""
+    found = [
+        box
+        for box in at.sidebar.selectbox
+        if box.key == name or str(box.key or "").startswith(f"{name}_")
+    ]
+    assert len(found) == 1, [box.key for box in at.sidebar.selectbox]
+    return found[0]
+
+
+def rerun_as_browser(at: AppTest, stale: Mapping[str, str]) -> AppTest:
+    """Rerun as a browser does that still holds older labels for some selectboxes.
+
+    Streamlit's frontend keeps a selectbox's *label* and sends it back on every rerun, also the
+    label of another language after a switch, and also for a box it showed on an earlier page
+    (the sidebar before presenter mode). ``stale`` maps widget ids to the labels sent.
+    """
+    states = at._tree.get_widget_states()
+    left = dict(stale)
+    for state in states.widgets:
+        if state.id in left:
+            state.string_value = left.pop(state.id)
+    for widget_id, label in left.items():
+        state = states.widgets.add()
+        state.id = widget_id
+        state.string_value = label
+    at._run(states)
+    return at
