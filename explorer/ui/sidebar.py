@@ -79,7 +79,7 @@ def _synced_selectbox(
     the labels change (a language switch), so the value is never taken from the widget alone:
     the widget is keyed per language (a switch shows a new widget, never the other language's
     labels), seeded from ``name`` before it is drawn, and only a choice that is one of
-    ``options`` is copied back.
+    ``options``, made in the box of the language shown, is copied back.
 
     Returns
     -------
@@ -95,6 +95,10 @@ def _synced_selectbox(
         st.session_state[key] = value
 
     def changed() -> None:
+        # Only the box of the language shown counts: a browser may still send what an older
+        # box (another language, or the sidebar before presenter mode) held.
+        if current_lang() != lang:
+            return
         _take_choice(name, key, options)
         if on_change is not None:
             on_change()
