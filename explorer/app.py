@@ -160,8 +160,8 @@ def main() -> None:
 
     st.title(t("app.title", lang))
     data_errors.show_broken_files(ds)
-    for notice in state.notice_texts(lang):
-        st.info(md_escape(t("app.link_notice", lang, notice=notice)))
+    for message in state.link_notices(lang, "app.link_notice"):
+        st.info(md_escape(message))
     day = current.date
     if day < dt.date(1997, 9, 18):
         st.info(md_escape(t("app.before_treaty", lang)))

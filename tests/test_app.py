@@ -309,3 +309,26 @@ def test_key_event_box_lets_go_when_the_date_leaves_the_event():
     at.sidebar.slider(key="date").set_value(dt.date(2025, 9, 1)).run()
     assert sidebar_box(at, "event").value == ""
     assert _shown(at, "event")[1] == i18n.t("sidebar.no_event", "en")
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "says", "never"),
+    [
+        ("en", {"date": "2031-01-01"}, "showing 2028-12-31.", "default"),
+        ("pl", {"date": "2031-01-01"}, "pokazano 2028-12-31.", "domyśln"),
+        ("en", {"bogus": "1"}, "Ignored unknown parameter(s) 'bogus'.", "default"),
+        ("pl", {"bogus": "1"}, "Pominięto nieznane parametry 'bogus'.", "domyśln"),
+        ("en", {"zoom": "99"}, "The default is shown instead.", "showing"),
+        ("pl", {"zoom": "99"}, "Zamiast tego pokazano wartość domyślną.", "pokazano 1"),
+    ],
+)
+def test_each_link_notice_says_one_consistent_thing(lang, query, says, never):
+    at = make_app(lang=lang, **query)
+    (notice,) = [plain(i.value) for i in at.main.info]
+    assert says in notice and never not in notice
+
+
+def test_presenter_link_notice_for_an_unknown_parameter_claims_no_default():
+    at = make_app(mode="present", chapter="2", bogus="1")
+    (notice,) = [plain(i.value) for i in at.main.info]
+    assert notice == "Link not fully understood: Ignored unknown parameter(s) 'bogus'."

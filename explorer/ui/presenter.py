@@ -235,8 +235,8 @@ def show(
     state.write_query(chapter_state)
 
     with st.container(key="presenter"):
-        for notice in state.notice_texts(lang):
-            st.info(md_escape(t("presenter.notice", lang, notice=notice)))
+        for message in state.link_notices(lang, "presenter.notice"):
+            st.info(md_escape(message))
         _navigation(chapter, number, total, lang)
         with st.container(key="presenter_panel"):
             st.markdown(f"## {md_escape(chapter.title[lang])}")

@@ -126,6 +126,38 @@ def notice_text(notice: str, lang: str) -> str:
     return str(notice)
 
 
+#: Notices after which the link shows something other than the default: the nearest date, or
+#: nothing replaced at all (unknown parameters). They are not followed by "the default is shown".
+_NOT_DEFAULT: frozenset[str] = frozenset(
+    {"link.date_outside", "link.unknown_keys", "link.unknown_keys_more"}
+)
+
+
+def link_notices(lang: str, wrapper: str) -> list[str]:
+    """Return this session's permalink notices as whole messages in ``lang`` (plain text).
+
+    Parameters
+    ----------
+    lang : str
+        Language of the messages.
+    wrapper : str
+        Translation key of the message around a notice (``{notice}``), such as
+        ``app.link_notice``; ``<wrapper>_kept`` is used for a notice after which the default is
+        not what is shown (so no message says "showing 2028-12-31. The default is shown").
+
+    Returns
+    -------
+    list of str
+        One message per notice; escape before markdown.
+    """
+    messages = []
+    for notice in st.session_state.get(_NOTICE_ITEMS, []):
+        key = getattr(notice, "key", None)
+        shown = f"{wrapper}_kept" if key in _NOT_DEFAULT else wrapper
+        messages.append(t(shown, lang, notice=notice_text(notice, lang)))
+    return messages
+
+
 def notice_texts(lang: str) -> list[str]:
     """Return this session's permalink notices in ``lang`` (plain text: escape before markdown)."""
     return [notice_text(n, lang) for n in st.session_state.get(_NOTICE_ITEMS, [])]
