@@ -332,3 +332,16 @@ def test_presenter_link_notice_for_an_unknown_parameter_claims_no_default():
     at = make_app(mode="present", chapter="2", bogus="1")
     (notice,) = [plain(i.value) for i in at.main.info]
     assert notice == "Link not fully understood: Ignored unknown parameter(s) 'bogus'."
+
+
+@pytest.mark.parametrize("lang", ["en", "pl"])
+def test_fenced_km_are_listed_per_work_never_as_a_sum(lang):
+    at = make_app(segment="POL-BLR", date="2026-02-20", lang=lang)
+    assert not any("+" in m.value for m in at.main.metric)
+    title = i18n.t("panel.fenced", lang)
+    block = next(
+        plain(m.value) for m in at.main.markdown if plain(m.value).startswith(f"**{title}")
+    )
+    lines = [line for line in block.splitlines() if line.startswith("- ")]
+    assert len(lines) == 3 and lines[0].startswith("- 186 km: ")
+    assert i18n.t("panel.fenced_per_work", lang) in block
