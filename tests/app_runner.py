@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from types import SimpleNamespace
+from unittest import mock
 
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Selectbox
 
@@ -58,3 +62,24 @@ def rerun_as_browser(at: AppTest, stale: Mapping[str, str]) -> AppTest:
         state.string_value = label
     at._run(states)
     return at
+
+
+@contextlib.contextmanager
+def served_at(url: str) -> Iterator[dict[str, dict]]:
+    """Run the app as if the browser opened ``url``; collect the download buttons' arguments.
+
+    Yields a dict filled during the runs: button key -> the keyword arguments it was given
+    (``data`` is the deferred maker, called only when a file is asked for).
+    """
+    downloads: dict[str, dict] = {}
+    original = DeltaGenerator.download_button
+
+    def spy(self: DeltaGenerator, *args: object, **kwargs: object) -> object:
+        downloads[str(kwargs.get("key"))] = kwargs
+        return original(self, *args, **kwargs)
+
+    with (
+        mock.patch("streamlit.context", SimpleNamespace(url=url, headers={})),
+        mock.patch.object(DeltaGenerator, "download_button", spy),
+    ):
+        yield downloads

@@ -8,7 +8,7 @@ import re
 from unittest import mock
 
 import pytest
-from app_runner import make_app, map_args, rerun_as_browser, sidebar_box
+from app_runner import make_app, map_args, rerun_as_browser, served_at, sidebar_box
 from streamlit.testing.v1 import AppTest
 
 from explorer import i18n, map_assets, style
@@ -345,3 +345,13 @@ def test_fenced_km_are_listed_per_work_never_as_a_sum(lang):
     lines = [line for line in block.splitlines() if line.startswith("- ")]
     assert len(lines) == 3 and lines[0].startswith("- 186 km: ")
     assert i18n.t("panel.fenced_per_work", lang) in block
+
+
+def test_exports_carry_the_address_the_app_is_served_at():
+    with served_at("https://class.example.org/bfe/?lang=en") as downloads:
+        at = make_app(layers="borders", date="2026-02-20")
+    caption = next(plain(c.value) for c in at.main.caption if "Link printed" in c.value)
+    assert "(https://class.example.org/bfe/?layers=borders&date=2026-02-20&" in caption
+    with mock.patch("explorer.export.export_bytes", return_value=b"") as make:
+        downloads["export_svg"]["data"]()
+    assert make.call_args.kwargs["base_url"] == "https://class.example.org/bfe/"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from app_runner import make_app as _make_app
-from app_runner import map_args, rerun_as_browser, sidebar_box
+from app_runner import map_args, rerun_as_browser, served_at, sidebar_box
 from streamlit.testing.v1 import AppTest
 
 from explorer import map_assets, story
@@ -173,3 +175,13 @@ def test_language_switch_in_the_presenter_then_exit_keeps_one_language():
     assert not at.exception, at.exception
     assert at.title[0].value == t("app.title", "en")
     assert query(at)["lang"] == "en"
+
+
+def test_handout_and_chapter_link_carry_the_address_the_app_is_served_at():
+    with served_at("https://class.example.org/?mode=present&chapter=3") as downloads:
+        at = make_app(mode="present", chapter="3")
+    link = "https://class.example.org/?mode=present&chapter=3&lang=en"
+    assert any(link in m.value for m in at.main.caption)
+    with mock.patch("explorer.handout.handout_bytes", return_value=b"") as make:
+        downloads["presenter_handout"]["data"]()
+    assert make.call_args.kwargs["base_url"] == "https://class.example.org/"

@@ -54,10 +54,18 @@ def _maker(
     bbox: tuple,
     lang: str,
     overlay: Overlay | None = None,
+    base_url: str = view.APP_URL,
 ) -> Callable[[], bytes]:
     def make() -> bytes:
         return export.export_bytes(
-            ds, fmt=fmt, layers=layers, date=day, bbox=bbox, lang=lang, overlay=overlay
+            ds,
+            fmt=fmt,
+            layers=layers,
+            date=day,
+            bbox=bbox,
+            lang=lang,
+            overlay=overlay,
+            base_url=base_url,
         )
 
     return make
@@ -100,11 +108,14 @@ def show(
             n=f"{bbox[3]:.2f}",
         )
         st.caption(md_escape(caption))
+        base_url = state.app_url()  # the address the app is served at, printed on the maps
+        link = view.permalink_url(layers=layers, date=day, bbox=bbox, lang=lang, base_url=base_url)
+        st.caption(f"{md_escape(t('export.printed_link', lang))} [{md_escape(link)}]({link})")
         cols = st.columns(4)
         for i, fmt in enumerate(export.FORMATS):
             cols[i % 4].download_button(
                 _label(fmt, lang),
-                data=_maker(ds, fmt, tuple(layers), day, bbox, lang, overlay),
+                data=_maker(ds, fmt, tuple(layers), day, bbox, lang, overlay, base_url),
                 file_name=export.default_filename(fmt, day),
                 mime=export.MIME_TYPES[fmt],
                 key=f"export_{fmt}",

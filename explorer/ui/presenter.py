@@ -247,10 +247,11 @@ def show(
         _map(ds, chapter, chapter_state, lang, collections=collections, basemap=basemap)
         with st.expander(t("presenter.notes", lang), expanded=False):
             st.markdown(md_escape(chapter.notes[lang]))
+        base_url = state.app_url()  # the address the app is served at, for printed links
         cols = st.columns([2, 5])
         cols[0].download_button(
             t("presenter.handout", lang),
-            data=lambda: handout.handout_bytes(ds, chapters, lang=lang),
+            data=lambda: handout.handout_bytes(ds, chapters, lang=lang, base_url=base_url),
             file_name=f"border-fortifications-story-{lang}.pdf",
             mime="application/pdf",
             key=KEY_HANDOUT,
@@ -262,25 +263,13 @@ def show(
             + "  \n"
             + md_escape(t("presenter.keys_hint", lang))
         )
-        url = story.chapter_url(chapter, lang, base_url=_app_url())
+        url = story.chapter_url(chapter, lang, base_url=base_url)
         # A real markdown link: a bare URL would be auto-linked with its escaped "&amp;" in it.
         # The URL is built from validated state by urlencode (no spaces, quotes or brackets).
         cols[1].caption(f"{md_escape(t('presenter.link_label', lang))} [{md_escape(url)}]({url})")
     with st.container(key="presenter_keys"):
         script = _KEYS_JS.replace("%NEXT%", KEY_NEXT).replace("%PREVIOUS%", KEY_PREVIOUS)
         st.iframe(script, height=1, tab_index=-1)
-
-
-def _app_url() -> str:
-    """Return the app's address as the browser sees it (no query), or the default local one."""
-    try:
-        url = str(st.context.url or "")
-    except Exception:  # no browser context (tests, bare mode)
-        url = ""
-    url = url.split("?", 1)[0].split("#", 1)[0]
-    if not url.startswith(("http://", "https://")):
-        return view.APP_URL
-    return url if url.endswith("/") else url + "/"
 
 
 def _navigation(chapter: story.Chapter, number: int, total: int, lang: str) -> None:

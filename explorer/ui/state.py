@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 
 import streamlit as st
 
-from explorer import permalink
+from explorer import permalink, view
 from explorer.i18n import t
 from explorer.permalink import Notice, State
 
@@ -167,3 +167,19 @@ def clear_notices() -> None:
     """Forget permalink notices (after they have been shown once)."""
     st.session_state[NOTICES] = []
     st.session_state[_NOTICE_ITEMS] = []
+
+
+def app_url() -> str:
+    """Return the app's address as the browser sees it (no query), else the default local one.
+
+    Used for the permalinks printed on exports and the handout, so a class served at
+    ``https://maps.school.example/`` gets links to that address, not to ``localhost:8501``.
+    """
+    try:
+        url = str(st.context.url or "")
+    except Exception:  # no browser context (tests, bare mode)
+        url = ""
+    url = url.split("?", 1)[0].split("#", 1)[0]
+    if not url.startswith(("http://", "https://")):
+        return view.APP_URL
+    return url if url.endswith("/") else url + "/"
