@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -230,3 +231,27 @@ def test_sigterm_to_the_app_command_stops_streamlit_too():
         assert not _group_alive(proc.pid), "a child process outlived the app command"
     finally:
         _kill_group(proc)
+
+
+@pytest.mark.parametrize(("env", "port"), [({"PORT": "8642"}, "8642"), ({}, "8501")])
+def test_run_sh_prints_the_port_it_serves_on(tmp_path, env, port):
+    """scripts/run.sh with its setup and the venv's python stubbed: what it says and starts."""
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(config.ROOT / "scripts" / "run.sh", tmp_path / "scripts" / "run.sh")
+    (tmp_path / "scripts" / "setup.sh").write_text("true\n")
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text('#!/bin/sh\necho "python $*"\n')
+    python.chmod(0o755)
+    clean = {k: v for k, v in os.environ.items() if k != "PORT"}
+    proc = subprocess.run(
+        ["bash", str(tmp_path / "scripts" / "run.sh")],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert proc.returncode == 0, proc.stderr
+    said, started = proc.stdout.splitlines()
+    assert f"http://localhost:{port} " in said
+    assert started == f"python -m explorer app --port {port}"
