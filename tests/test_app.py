@@ -355,3 +355,10 @@ def test_exports_carry_the_address_the_app_is_served_at():
     with mock.patch("explorer.export.export_bytes", return_value=b"") as make:
         downloads["export_svg"]["data"]()
     assert make.call_args.kwargs["base_url"] == "https://class.example.org/bfe/"
+
+
+def test_export_caption_in_polish_uses_decimal_commas():
+    at = make_app(lang="pl", layers="borders", date="2026-02-20")
+    caption = next(plain(c.value) for c in at.main.caption if "(zach.; płd." in plain(c.value))
+    assert re.search(r"widok -?\d+,\d\d; -?\d+,\d\d – -?\d+,\d\d; -?\d+,\d\d \(", caption)
+    assert not re.search(r"\d\.\d", caption)

@@ -13,6 +13,7 @@ from explorer.data import Dataset
 from explorer.i18n import t
 from explorer.overlay import Overlay
 from explorer.ui import state
+from explorer.ui.panel import number
 from explorer.ui.text import md_escape
 
 # The button reads the page URL (kept on the live map view by the map itself) and types it into
@@ -102,10 +103,12 @@ def show(
             lang,
             layers=", ".join(layers) or t("export.none", lang),  # ids, as in the link
             date=day.isoformat(),
-            w=f"{bbox[0]:.2f}",
-            s=f"{bbox[1]:.2f}",
-            e=f"{bbox[2]:.2f}",
-            n=f"{bbox[3]:.2f}",
+            # Degrees with the language's decimal sign (Polish: 18,56; the template separates
+            # the numbers with semicolons there).
+            w=number(bbox[0], 2, lang),
+            s=number(bbox[1], 2, lang),
+            e=number(bbox[2], 2, lang),
+            n=number(bbox[3], 2, lang),
         )
         st.caption(md_escape(caption))
         base_url = state.app_url()  # the address the app is served at, printed on the maps
