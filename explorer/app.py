@@ -18,6 +18,7 @@ from explorer.ui import (
     copy_link,
     data_errors,
     export_panel,
+    guard,
     map_view,
     overlay_panel,
     panel,
@@ -115,8 +116,8 @@ def main() -> None:
 
     st.title(t("app.title", lang))
     data_errors.show_broken_files(ds)
-    for notice in state.notice_texts(lang):
-        st.info(md_escape(t("app.link_notice", lang, notice=notice)))
+    for message in state.link_notices(lang, "app.link_notice"):
+        st.info(md_escape(message))
     day = current.date
     if day < dt.date(1997, 9, 18):
         st.info(md_escape(t("app.before_treaty", lang)))
@@ -184,4 +185,4 @@ def main() -> None:
         panel.show_treaty_summary(ds, day, lang)
 
 
-main()
+guard.run_guarded(main)  # a message and a log entry, never a traceback on the page

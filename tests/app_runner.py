@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from types import SimpleNamespace
+from unittest import mock
 
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Selectbox
 
 from explorer.web import site
 
@@ -52,3 +58,55 @@ def layer_files(at: AppTest) -> dict[str, dict]:
         assert path.is_file(), path
         out[layer] = json.loads(path.read_text(encoding="utf-8"))
     return out
+
+
+def sidebar_box(at: AppTest, name: str) -> Selectbox:
+    """The sidebar's selectbox ``name`` (``lang``, ``event``, ``segment``), keyed per language."""
+    found = [
+        box
+        for box in at.sidebar.selectbox
+        if box.key == name or str(box.key or "").startswith(f"{name}_")
+    ]
+    assert len(found) == 1, [box.key for box in at.sidebar.selectbox]
+    return found[0]
+
+
+def rerun_as_browser(at: AppTest, stale: Mapping[str, str]) -> AppTest:
+    """Rerun as a browser does that still holds older labels for some selectboxes.
+
+    Streamlit's frontend keeps a selectbox's *label* and sends it back on every rerun, also the
+    label of another language after a switch, and also for a box it showed on an earlier page
+    (the sidebar before presenter mode). ``stale`` maps widget ids to the labels sent.
+    """
+    states = at._tree.get_widget_states()
+    left = dict(stale)
+    for state in states.widgets:
+        if state.id in left:
+            state.string_value = left.pop(state.id)
+    for widget_id, label in left.items():
+        state = states.widgets.add()
+        state.id = widget_id
+        state.string_value = label
+    at._run(states)
+    return at
+
+
+@contextlib.contextmanager
+def served_at(url: str) -> Iterator[dict[str, dict]]:
+    """Run the app as if the browser opened ``url``; collect the download buttons' arguments.
+
+    Yields a dict filled during the runs: button key -> the keyword arguments it was given
+    (``data`` is the deferred maker, called only when a file is asked for).
+    """
+    downloads: dict[str, dict] = {}
+    original = DeltaGenerator.download_button
+
+    def spy(self: DeltaGenerator, *args: object, **kwargs: object) -> object:
+        downloads[str(kwargs.get("key"))] = kwargs
+        return original(self, *args, **kwargs)
+
+    with (
+        mock.patch("streamlit.context", SimpleNamespace(url=url, headers={})),
+        mock.patch.object(DeltaGenerator, "download_button", spy),
+    ):
+        yield downloads

@@ -44,7 +44,7 @@ def drawn_layers(at: AppTest) -> set[str]:
 def test_hostile_link_opens_the_default_state_with_a_notice(name):
     at = run_with(HOSTILE[name])
     assert not at.exception, at.exception
-    notices = [i for i in at.main.info if "default is shown" in i.value]
+    notices = [i for i in at.main.info if "Link not fully understood" in i.value]
     assert notices, "a notice is shown"
     for notice in notices:  # text from the URL is escaped before it reaches markdown
         assert "<script" not in notice.proto.body and "<img" not in notice.proto.body

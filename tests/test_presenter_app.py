@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
-from app_runner import drawn_layers, map_args, site_dir
+from app_runner import drawn_layers, map_args, rerun_as_browser, served_at, sidebar_box, site_dir
 from app_runner import make_app as _make_app
 from streamlit.testing.v1 import AppTest
 
@@ -154,3 +156,35 @@ def test_handout_download_and_speaker_notes_are_offered():
     notes = at.main.expander[0]
     assert notes.label == t("presenter.notes", "en")
     assert any(CHAPTERS[4].notes["en"] in m.value.replace("\\", "") for m in notes.markdown)
+
+
+def test_language_switch_in_the_presenter_then_exit_keeps_one_language():
+    """Presenter in English, switch to Polski, Exit: page and picker agree, English works."""
+    at = make_app()
+    picker = sidebar_box(at, "lang")
+    held = {picker.id: picker.options[picker.index]}  # the browser still holds "English"
+    click(at, "present")
+    click(at, "presenter_lang")
+    at.button(key="presenter_exit").click()
+    rerun_as_browser(at, held)
+    assert not at.exception, at.exception
+    assert at.title[0].value == t("app.title", "pl")
+    picker = sidebar_box(at, "lang")
+    assert picker.value == "pl"
+    # What the browser shows: the value the server sends, else the box's default.
+    shown = picker.proto.raw_value if picker.proto.set_value else picker.options[picker.index]
+    assert shown == "Polski"
+    picker.set_value("en").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == t("app.title", "en")
+    assert query(at)["lang"] == "en"
+
+
+def test_handout_and_chapter_link_carry_the_address_the_app_is_served_at():
+    with served_at("https://class.example.org/?mode=present&chapter=3") as downloads:
+        at = make_app(mode="present", chapter="3")
+    link = "https://class.example.org/?mode=present&chapter=3&lang=en"
+    assert any(link in m.value for m in at.main.caption)
+    with mock.patch("explorer.handout.handout_bytes", return_value=b"") as make:
+        downloads["presenter_handout"]["data"]()
+    assert make.call_args.kwargs["base_url"] == "https://class.example.org/"

@@ -155,6 +155,38 @@ def _table(frame: pd.DataFrame, lang: str) -> None:
     st.table(styled)
 
 
+def fenced_markdown(ds: Dataset, works: list[dict], lang: str = "en") -> str:
+    """Markdown of a segment's fenced / barrier km: one line per work, never a sum.
+
+    Works on one border often run along the same stretch (a barrier and the electronic system on
+    it), so their lengths are listed one by one and said not to add up.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (for the works' names).
+    works : list of dict
+        :func:`explorer.lengths.fortified_km` rows (``id``, ``km``, ``state``).
+    lang : str
+        Language of the text and of the numbers' decimal sign.
+
+    Returns
+    -------
+    str
+        Escaped markdown: a bold title, then a bullet per work (or "none on this date").
+    """
+    title = f"**{md_escape(t('panel.fenced', lang))}**"
+    if not works:
+        return f"{title}: {md_escape(t('panel.none_on_date', lang))}"
+    lines = []
+    for w in works:
+        km = number(w["km"], 0, lang)
+        name, state = _fort_name(ds, w["id"], lang), style.state_label(w["state"], lang)
+        lines.append("- " + md_escape(f"{km} km: {name} ({state})"))
+    note = md_escape(t("panel.fenced_per_work", lang))
+    return f"{title} ({note})\n\n" + "\n".join(lines)
+
+
 def show_lengths(ds: Dataset, segment: str | None, day: dt.date, lang: str = "en") -> None:
     """Official vs measured km for the selected segment (or all), and why they differ."""
     ids = [segment] if segment else list(ds.segments["id"])
@@ -164,7 +196,7 @@ def show_lengths(ds: Dataset, segment: str | None, day: dt.date, lang: str = "en
     if segment:
         seg = ds.segments.set_index("id").loc[segment]
         pct = lengths.difference_pct(seg["official_km"], seg["measured_km"])
-        cols = st.columns(3)
+        cols = st.columns(2)
         cols[0].metric(
             t("panel.official_length", lang, name=seg[f"name_{lang}"]),
             f"{number(seg['official_km'], 1, lang)} km",
@@ -176,12 +208,7 @@ def show_lengths(ds: Dataset, segment: str | None, day: dt.date, lang: str = "en
             delta_color="off",
         )
         works = lengths.fortified_km(ds.fortifications, segment, fortification_states(ds, day))
-        cols[2].metric(
-            t("panel.fenced", lang),
-            " + ".join(f"{number(w['km'], 0, lang)} km" for w in works)
-            if works
-            else t("panel.none_on_date", lang),
-        )
+        st.markdown(fenced_markdown(ds, works, lang))
         st.markdown(
             md_escape(
                 difference_note(

@@ -231,8 +231,8 @@ def show(
     state.write_query(chapter_state)
 
     with st.container(key="presenter"):
-        for notice in state.notice_texts(lang):
-            st.info(md_escape(t("presenter.notice", lang, notice=notice)))
+        for message in state.link_notices(lang, "presenter.notice"):
+            st.info(md_escape(message))
         _navigation(chapter, number, total, lang)
         with st.container(key="presenter_panel"):
             st.markdown(f"## {md_escape(chapter.title[lang])}")
@@ -243,10 +243,11 @@ def show(
         _map(ds, chapter, chapter_state, lang, site=site)
         with st.expander(t("presenter.notes", lang), expanded=False):
             st.markdown(md_escape(chapter.notes[lang]))
+        base_url = state.app_url()  # the address the app is served at, for printed links
         cols = st.columns([2, 5])
         cols[0].download_button(
             t("presenter.handout", lang),
-            data=functools.partial(_handout_bytes, ds, chapters, lang, data_dir),
+            data=functools.partial(_handout_bytes, ds, chapters, lang, data_dir, base_url),
             file_name=f"border-fortifications-story-{lang}.pdf",
             mime="application/pdf",
             key=KEY_HANDOUT,
@@ -258,25 +259,13 @@ def show(
             + "  \n"
             + md_escape(t("presenter.keys_hint", lang))
         )
-        url = story.chapter_url(chapter, lang, base_url=_app_url())
+        url = story.chapter_url(chapter, lang, base_url=base_url)
         # A real markdown link: a bare URL would be auto-linked with its escaped "&amp;" in it.
         # The URL is built from validated state by urlencode (no spaces, quotes or brackets).
         cols[1].caption(f"{md_escape(t('presenter.link_label', lang))} [{md_escape(url)}]({url})")
     with st.container(key="presenter_keys"):
         script = _KEYS_JS.replace("%NEXT%", KEY_NEXT).replace("%PREVIOUS%", KEY_PREVIOUS)
         st.iframe(script, height=1, tab_index=-1)
-
-
-def _app_url() -> str:
-    """Return the app's address as the browser sees it (no query), or the default local one."""
-    try:
-        url = str(st.context.url or "")
-    except Exception:  # no browser context (tests, bare mode)
-        url = ""
-    url = url.split("?", 1)[0].split("#", 1)[0]
-    if not url.startswith(("http://", "https://")):
-        return view.APP_URL
-    return url if url.endswith("/") else url + "/"
 
 
 def _navigation(chapter: story.Chapter, number: int, total: int, lang: str) -> None:
@@ -319,16 +308,17 @@ def _navigation(chapter: story.Chapter, number: int, total: int, lang: str) -> N
     )
 
 
-def _handout_bytes(ds: Dataset, chapters: tuple, lang: str, data_dir: str) -> bytes:
+def _handout_bytes(ds: Dataset, chapters: tuple, lang: str, data_dir: str, base_url: str) -> bytes:
     """Return the handout PDF, made by the command line in a child process (seconds of drawing).
 
     Falls back to making it here if the child process fails (the reason is logged).
     """
     try:
-        return offload.run_cli("handout", ["--lang", lang, "--data", data_dir], suffix=".pdf")
+        args = ["--lang", lang, "--data", data_dir, "--base-url", base_url]
+        return offload.run_cli("handout", args, suffix=".pdf")
     except offload.OffloadError:
         logging.getLogger(__name__).exception("handout in a child process failed")
-        return handout.handout_bytes(ds, chapters, lang=lang)
+        return handout.handout_bytes(ds, chapters, lang=lang, base_url=base_url)
 
 
 def _map(
