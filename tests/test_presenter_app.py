@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from explorer import map_assets, story, style
 from explorer.i18n import t
+from explorer.ui import offload
 
 CHAPTERS = story.load_chapters()
 N = len(CHAPTERS)
@@ -185,6 +186,14 @@ def test_handout_and_chapter_link_carry_the_address_the_app_is_served_at():
         at = make_app(mode="present", chapter="3")
     link = "https://class.example.org/?mode=present&chapter=3&lang=en"
     assert any(link in m.value for m in at.main.caption)
-    with mock.patch("explorer.handout.handout_bytes", return_value=b"") as make:
+    # The handout is made by the command line in a child process, given the same address ...
+    with mock.patch("explorer.ui.offload.run_cli", return_value=b"%PDF") as make:
+        assert downloads["presenter_handout"]["data"]() == b"%PDF"
+    command, args = make.call_args.args
+    assert command == "handout"
+    assert args[args.index("--base-url") + 1] == "https://class.example.org/"
+    # ... and, should the child process fail, made here with it.
+    failing = mock.patch("explorer.ui.offload.run_cli", side_effect=offload.OffloadError("x"))
+    with failing, mock.patch("explorer.handout.handout_bytes", return_value=b"") as make:
         downloads["presenter_handout"]["data"]()
     assert make.call_args.kwargs["base_url"] == "https://class.example.org/"
