@@ -64,6 +64,27 @@ def get_key_events(data_dir: str) -> object:
     return timeline.key_events(ds.treaty_events, ds.fortifications)
 
 
+@st.cache_data(show_spinner=False, max_entries=1024)
+def get_summary_lines(
+    data_dir: str, layers: tuple[str, ...], day: dt.date, bbox: tuple, lang: str
+) -> list[str]:
+    """Return the text summary of a view (pure and costly: cached for every session)."""
+    ds = get_dataset(data_dir)
+    return summary.summary_lines(ds, layers=list(layers), date=day, bbox=bbox, lang=lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def get_lengths_table(data_dir: str, ids: tuple[str, ...], day: dt.date, lang: str) -> object:
+    """Return the lengths panel's rows (pure and costly: cached for every session)."""
+    return panel.lengths_table(get_dataset(data_dir), list(ids), day, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def get_treaty_table(data_dir: str, day: dt.date, lang: str) -> object:
+    """Return the treaty panel's rows (cached for every session)."""
+    return panel.treaty_table(get_dataset(data_dir), day, lang)
+
+
 def segment_views(ds: data.Dataset) -> dict[str, tuple[float, float, int]]:
     """Centre and zoom that frame each border segment."""
     views = {}
@@ -154,12 +175,8 @@ def main() -> None:
     live_lat, live_lon, live_zoom = state.live_view()
     # The same view in words, for screen readers and anyone who cannot see the map.
     with st.expander(t("app.summary_title", lang), expanded=False):
-        lines = summary.summary_lines(
-            ds,
-            layers=drawn,
-            date=day,
-            bbox=view.view_bbox(live_lat, live_lon, live_zoom),
-            lang=lang,
+        lines = get_summary_lines(
+            data_dir, drawn, day, view.view_bbox(live_lat, live_lon, live_zoom), lang
         )
         st.markdown(
             "\n".join(
@@ -180,9 +197,11 @@ def main() -> None:
     if not data_errors.show_panel_unavailable(
         ds, "Border lengths", ("border_lengths", "fortifications")
     ):
-        panel.show_lengths(ds, current.segment, day, lang)
+        ids = (current.segment,) if current.segment else tuple(ds.segments["id"])
+        table = get_lengths_table(data_dir, ids, day, lang)
+        panel.show_lengths(ds, current.segment, day, lang, table=table)
     if not data_errors.show_panel_unavailable(ds, "Mine Ban Treaty status", ("treaty_events",)):
-        panel.show_treaty_summary(ds, day, lang)
+        panel.show_treaty_summary(ds, day, lang, table=get_treaty_table(data_dir, day, lang))
 
 
 guard.run_guarded(main)  # a message and a log entry, never a traceback on the page

@@ -187,11 +187,21 @@ def fenced_markdown(ds: Dataset, works: list[dict], lang: str = "en") -> str:
     return f"{title} ({note})\n\n" + "\n".join(lines)
 
 
-def show_lengths(ds: Dataset, segment: str | None, day: dt.date, lang: str = "en") -> None:
-    """Official vs measured km for the selected segment (or all), and why they differ."""
+def show_lengths(
+    ds: Dataset,
+    segment: str | None,
+    day: dt.date,
+    lang: str = "en",
+    *,
+    table: pd.DataFrame | None = None,
+) -> None:
+    """Official vs measured km for the selected segment (or all), and why they differ.
+
+    ``table``: the rows of :func:`lengths_table` when the caller has them (cached) already.
+    """
     ids = [segment] if segment else list(ds.segments["id"])
     st.subheader(t("panel.lengths_title", lang))
-    _table(lengths_table(ds, ids, day, lang), lang)
+    _table(lengths_table(ds, ids, day, lang) if table is None else table, lang)
     st.caption(md_escape(t("panel.why_differ", lang)))
     if segment:
         seg = ds.segments.set_index("id").loc[segment]
@@ -257,8 +267,8 @@ def _show_works_along(ds: Dataset, segment: str, day: dt.date, lang: str) -> Non
         st.markdown(md_escape(t("panel.no_works", lang)))
 
 
-def show_treaty_summary(ds: Dataset, day: dt.date, lang: str = "en") -> None:
-    """Each country's Ottawa Convention status on ``day``."""
+def treaty_table(ds: Dataset, day: dt.date, lang: str = "en") -> pd.DataFrame:
+    """Return each country's Ottawa Convention status on ``day``, ready to show."""
     table = timeline.statuses_on(ds.treaty_events, list(ds.countries.index), "APMBC", day)
     table.insert(
         table.columns.get_loc("since") + 1,
@@ -275,6 +285,14 @@ def show_treaty_summary(ds: Dataset, day: dt.date, lang: str = "en") -> None:
     table["country"] = table["country"].map(ds.countries[f"name_{lang}"])
     table["status"] = table["status"].map(lambda s: style.status_label(s, lang))
     table["sources"] = table["sources"].map(lambda ids: ", ".join(ids))
+    return table
+
+
+def show_treaty_summary(
+    ds: Dataset, day: dt.date, lang: str = "en", *, table: pd.DataFrame | None = None
+) -> None:
+    """Each country's Ottawa Convention status on ``day`` (``table``: :func:`treaty_table`'s)."""
+    table = treaty_table(ds, day, lang) if table is None else table
     st.subheader(t("panel.treaty_title", lang, date=day.isoformat()))
     groups = table.groupby("status", sort=False)["country"].apply(lambda s: ", ".join(s))
     st.markdown(
