@@ -70,13 +70,13 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def start_server(port: int, log_path: Path) -> subprocess.Popen:
+def start_server(port: int, log_path: Path, repo: Path = ROOT) -> subprocess.Popen:
     """Start the explorer headless on ``port`` in its own process group; wait until healthy."""
     # The shipped configuration: the same command a teacher runs (explorer/config.server_options).
     cmd = [sys.executable, "-m", "explorer", "app", "--port", str(port)]
     log = open(log_path, "w")  # closed with the process
     proc = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        cmd, cwd=repo, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     deadline = time.monotonic() + 90
     url = f"http://127.0.0.1:{port}/_stcore/health"
@@ -365,6 +365,12 @@ def summarise(args: argparse.Namespace, run: dict) -> dict:
         },
         "settings": {
             "mode": args.mode,
+            "repo_commit": subprocess.run(
+                ["git", "-C", str(args.repo), "rev-parse", "--short", "HEAD"],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout.strip(),
             "sessions": args.sessions,
             "duration_s": args.duration,
             "think_s": [args.think_min, args.think_max],
@@ -427,6 +433,13 @@ def main(argv: list[str] | None = None) -> int:
         help="interact: each session opens once, then toggles and moves the date; open: each "
         "session opens a fresh page on a random shared link every think time (use 2-8 s)",
     )
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        default=ROOT,
+        help="checkout whose `python -m explorer app` is measured (e.g. a worktree of an older "
+        "commit, for before/after figures from the same run)",
+    )
     parser.add_argument("--think-min", type=float, default=0.5)
     parser.add_argument("--think-max", type=float, default=2.5)
     parser.add_argument("--timeout", type=float, default=60, help="seconds to wait per answer")
@@ -441,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     args.load_at_start = os.getloadavg()
     port = free_port()
     log = args.log or Path(f"/tmp/explorer_load_test_{port}.log")
-    proc = start_server(port, log)
+    proc = start_server(port, log, args.repo)
     try:
         run = asyncio.run(_drive(args, port, proc.pid))
     finally:
