@@ -474,7 +474,11 @@ def fortification_features(ds: Dataset, programme: str, *, date: dt.date, lang: 
             _row(t("popup.country", lang), _esc(_country_name(ds, rec["country"], lang))),
             _row(t("popup.on_date", lang), _esc(state_text)),
             _row(
-                t("popup.status_as_of", lang, date=DATA_AS_OF),
+                t(
+                    "popup.status_as_of",
+                    lang,
+                    date=f"{rec['status_as_of']} ({rec['status_source']})",
+                ),
                 _esc(_words("state", rec["status"], lang)),
             ),
             *dates,
