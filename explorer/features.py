@@ -22,7 +22,7 @@ from shapely.geometry import LineString, MultiLineString, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
 from explorer import geometry, style, timeline
-from explorer.config import DATA_AS_OF, DISPLAY_CRS, METRIC_CRS
+from explorer.config import DISPLAY_CRS, METRIC_CRS
 from explorer.i18n import t
 
 if TYPE_CHECKING:

@@ -563,9 +563,7 @@ def validate_dir(data_dir: Path) -> tuple[dict[str, list[Record]], list[Problem]
         problems += read_problems + table_problems
     problems += check_references(tables)
     problems += _fortification_rules(tables[schema.FORTIFICATIONS.name])
-    problems += _status_date_rules(
-        tables[schema.FORTIFICATIONS.name], tables[schema.SOURCES.name]
-    )
+    problems += _status_date_rules(tables[schema.FORTIFICATIONS.name], tables[schema.SOURCES.name])
     problems += _treaty_rules(tables[schema.TREATY_EVENTS_TABLE.name])
     problems += _border_length_rules(tables[schema.BORDER_LENGTHS.name])
     problems += story_rules(tables[schema.STORY.name])

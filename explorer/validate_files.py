@@ -123,7 +123,7 @@ def check_manifest(data_dir: Path, name: str) -> tuple[dict[str, dict], list[Pro
 
 
 def _window(data_dir: Path, manifest: str) -> tuple[float, float, float, float] | None:
-    """The lon/lat window a manifest's generated layers must lie in, if it records one."""
+    """Return the lon/lat window a manifest's generated layers must lie in, if recorded."""
     try:
         doc = json.loads((data_dir / manifest).read_text(encoding="utf-8"))
         west, south, east, north = (float(v) for v in doc["parameters"]["window_lonlat"])
@@ -193,7 +193,7 @@ def check_basemap_layer(data_dir: Path, name: str) -> list[Problem]:
 
 
 def check_translations(path: Path, name: str) -> list[Problem]:
-    """A translation table: header ``key,en,pl``, unique keys, every cell filled.
+    """Check a translation table: header ``key,en,pl``, unique keys, every cell filled.
 
     Parameters
     ----------
@@ -234,7 +234,7 @@ def check_translations(path: Path, name: str) -> list[Problem]:
 
 
 def check_text(path: Path, name: str) -> list[Problem]:
-    """A Markdown note: UTF-8, not empty, ending with a newline (a cut file does not)."""
+    """Check a Markdown note: UTF-8, not empty, ending with a newline (a cut file does not)."""
     text, problems = _read_text(path, name)
     if text is not None and not text.endswith("\n"):
         problems.append(Problem(name, "-", "-", "does not end with a newline (truncated?)"))

@@ -124,7 +124,7 @@ def _duplicate_first_record(path: Path) -> None:
     [
         n
         for n in GEODATA_FILES
-        if n.endswith((".geojson", ".csv")) and "/" not in n or n.startswith("i18n/")
+        if (n.endswith((".geojson", ".csv")) and "/" not in n) or n.startswith("i18n/")
     ],
 )
 def test_copy_with_a_duplicated_record_is_rejected_by_name(capsys, data_copy, name):
