@@ -70,28 +70,13 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def start_server(port: int, log_path: Path) -> subprocess.Popen:
+def start_server(port: int, log_path: Path, repo: Path = ROOT) -> subprocess.Popen:
     """Start the explorer headless on ``port`` in its own process group; wait until healthy."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    # The shipped configuration: the same command a teacher runs (explorer/config.server_options).
+    cmd = [sys.executable, "-m", "explorer", "app", "--port", str(port)]
     log = open(log_path, "w")  # closed with the process
     proc = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        cmd, cwd=repo, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     deadline = time.monotonic() + 90
     url = f"http://127.0.0.1:{port}/_stcore/health"
@@ -256,6 +241,45 @@ async def run_session(
         session.errors.append(f"connection failed: {exc}")
 
 
+LANGS = ("en", "pl")
+
+
+def random_link(rng: random.Random, layers: list[str]) -> str:
+    """A shared link as a teacher would hand it out: some layers, a date, a language, a view."""
+    chosen = [layer for layer in layers if rng.random() < 0.6] or ["borders"]
+    day = DATE_MIN + dt.timedelta(days=rng.randint(0, (DATE_MAX - DATE_MIN).days))
+    return (
+        f"layers={','.join(chosen)}&date={day.isoformat()}&lang={rng.choice(LANGS)}"
+        f"&lat={rng.uniform(50, 62):.4f}&lon={rng.uniform(18, 30):.4f}&zoom={rng.randint(5, 8)}"
+    )
+
+
+async def open_links(
+    session: Session, url: str, deadline: float, timeout: float, think: tuple[float, float]
+) -> None:
+    """Open a fresh page on a random shared link every few seconds until ``deadline``."""
+    layers = ["borders", "east-shield", "pl-by-barrier", "pl-ru-barrier",
+              "baltic-defence-line", "border-fence", "treaty", "basemap"]  # fmt: skip
+    while time.monotonic() < deadline:
+        await asyncio.sleep(session.rng.uniform(*think))
+        if time.monotonic() >= deadline:
+            break
+        msg = BackMsg()
+        msg.rerun_script.query_string = random_link(session.rng, layers)
+        msg.rerun_script.page_script_hash = ""
+        try:
+            async with websockets.connect(
+                url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout
+            ) as ws:
+                session.timings.append(("open link", await _run_once(ws, session, msg, timeout)))
+        except TimeoutError:
+            session.errors.append(f"timeout: no script_finished within {timeout:g} s")
+        except websockets.ConnectionClosed as exc:
+            session.errors.append(f"disconnected: {exc}")
+        except OSError as exc:
+            session.errors.append(f"connection failed: {exc}")
+
+
 # --- The whole test ----------------------------------------------------------------------------
 
 
@@ -290,7 +314,9 @@ async def _drive(args: argparse.Namespace, port: int, pid: int) -> dict:
     for s in sessions:
         tasks.append(
             asyncio.create_task(
-                run_session(s, url, deadline, args.timeout, (args.think_min, args.think_max))
+                (open_links if args.mode == "open" else run_session)(
+                    s, url, deadline, args.timeout, (args.think_min, args.think_max)
+                )
             )
         )
         await asyncio.sleep(args.ramp / max(args.sessions, 1))
@@ -338,6 +364,13 @@ def summarise(args: argparse.Namespace, run: dict) -> dict:
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         },
         "settings": {
+            "mode": args.mode,
+            "repo_commit": subprocess.run(
+                ["git", "-C", str(args.repo), "rev-parse", "--short", "HEAD"],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout.strip(),
             "sessions": args.sessions,
             "duration_s": args.duration,
             "think_s": [args.think_min, args.think_max],
@@ -393,6 +426,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=120, help="seconds of load (120)")
     parser.add_argument("--warmup", type=float, help="seconds before the warm-up RSS (20%%)")
     parser.add_argument("--ramp", type=float, default=5, help="seconds over which sessions join")
+    parser.add_argument(
+        "--mode",
+        choices=("interact", "open"),
+        default="interact",
+        help="interact: each session opens once, then toggles and moves the date; open: each "
+        "session opens a fresh page on a random shared link every think time (use 2-8 s)",
+    )
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        default=ROOT,
+        help="checkout whose `python -m explorer app` is measured (e.g. a worktree of an older "
+        "commit, for before/after figures from the same run)",
+    )
     parser.add_argument("--think-min", type=float, default=0.5)
     parser.add_argument("--think-max", type=float, default=2.5)
     parser.add_argument("--timeout", type=float, default=60, help="seconds to wait per answer")
@@ -407,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     args.load_at_start = os.getloadavg()
     port = free_port()
     log = args.log or Path(f"/tmp/explorer_load_test_{port}.log")
-    proc = start_server(port, log)
+    proc = start_server(port, log, args.repo)
     try:
         run = asyncio.run(_drive(args, port, proc.pid))
     finally:

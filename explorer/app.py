@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import sys
 from pathlib import Path
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 # Streamlit runs this file as a script with its own folder on sys.path; make the package importable
 # whatever the working directory (plain `streamlit run explorer/app.py` included).
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from explorer import config, data, features, maps, permalink, style, summary, timeline, view
+from explorer import config, data, maps, style, summary, timeline, view
 from explorer.i18n import t
 from explorer.ui import (
     copy_link,
     data_errors,
     export_panel,
-    map_script,
+    guard,
+    map_view,
     overlay_panel,
     panel,
     presenter,
@@ -28,6 +27,7 @@ from explorer.ui import (
     state,
 )
 from explorer.ui.text import md_escape
+from explorer.web import site as web_site
 
 st.set_page_config(
     page_title=t("app.title", "en"),
@@ -52,47 +52,9 @@ def get_basemap() -> dict:
     return maps.load_basemap()
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def get_layer_collection(
-    data_dir: str, layer: str, lang: str, signature: tuple, _day: dt.date
-) -> dict:
-    """GeoJSON of one data layer (shared, read-only; the costly part).
-
-    Keyed by the layer's signature (:func:`explorer.features.layer_signature`), not the date: the
-    features are the same on every day with that signature, so ``_day`` (not hashed) is just the
-    first such day seen.
-    """
-    ds = get_dataset(data_dir)
-    return features.layer_collections(ds, date=_day, visible=[layer], lang=lang)[layer]
-
-
-def get_collections(data_dir: str, day: dt.date, visible: tuple[str, ...], lang: str) -> dict:
-    """GeoJSON of the visible data layers on a date, each from its signature-keyed cache."""
-    ds = get_dataset(data_dir)
-    return {
-        layer: get_layer_collection(
-            data_dir, layer, lang, features.layer_signature(ds, layer, date=day), day
-        )
-        for layer in style.DATA_LAYERS
-        if layer in visible
-    }
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def get_layer_script(
-    data_dir: str, layer: str, lang: str, signature: tuple, position: int, _day: dt.date
-) -> str:
-    """One layer's map script as ``st_folium`` sends it at ``position`` (rendered once, shared).
-
-    About 100 kB each; keyed like :func:`get_layer_collection` and bounded, so a classroom moving
-    dates and toggling layers reuses a few dozen entries instead of growing without end.
-    """
-    if layer == "basemap":
-        group = maps.basemap_group(get_basemap())
-    else:
-        fc = get_layer_collection(data_dir, layer, lang, signature, _day)
-        group = maps.feature_groups({layer: fc})[0]
-    return map_script.group_script(group, position)
+def get_site(data_dir: str) -> web_site.Site:
+    """Return the map component's folder and layer files (written once per server and folder)."""
+    return map_view.get_site(data_dir, get_dataset(data_dir), get_basemap())
 
 
 @st.cache_data(show_spinner=False)
@@ -100,6 +62,27 @@ def get_key_events(data_dir: str) -> object:
     """Return the key events the time control can jump to."""
     ds = get_dataset(data_dir)
     return timeline.key_events(ds.treaty_events, ds.fortifications)
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def get_summary_lines(
+    data_dir: str, layers: tuple[str, ...], day: dt.date, bbox: tuple, lang: str
+) -> list[str]:
+    """Return the text summary of a view (pure and costly: cached for every session)."""
+    ds = get_dataset(data_dir)
+    return summary.summary_lines(ds, layers=list(layers), date=day, bbox=bbox, lang=lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def get_lengths_table(data_dir: str, ids: tuple[str, ...], day: dt.date, lang: str) -> object:
+    """Return the lengths panel's rows (pure and costly: cached for every session)."""
+    return panel.lengths_table(get_dataset(data_dir), list(ids), day, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def get_treaty_table(data_dir: str, day: dt.date, lang: str) -> object:
+    """Return the treaty panel's rows (cached for every session)."""
+    return panel.treaty_table(get_dataset(data_dir), day, lang)
 
 
 def segment_views(ds: data.Dataset) -> dict[str, tuple[float, float, int]]:
@@ -132,12 +115,7 @@ def main() -> None:
         chapters=len(presenter.chapters_for(data_dir)),
     )
     if st.session_state.get(state.MODE) == "present":  # the story, full screen (issue 5)
-        presenter.show(
-            ds,
-            data_dir,
-            collections=functools.partial(get_collections, data_dir),
-            basemap=get_basemap,
-        )
+        presenter.show(ds, data_dir, site=get_site(data_dir))
         return
 
     # The language picker's state is current before the script reruns: read it first, so every
@@ -159,56 +137,28 @@ def main() -> None:
 
     st.title(t("app.title", lang))
     data_errors.show_broken_files(ds)
-    for notice in state.notice_texts(lang):
-        st.info(md_escape(t("app.link_notice", lang, notice=notice)))
+    for message in state.link_notices(lang, "app.link_notice"):
+        st.info(md_escape(message))
     day = current.date
     if day < dt.date(1997, 9, 18):
         st.info(md_escape(t("app.before_treaty", lang)))
     # Layers whose data file is broken stay selected (the link keeps them) but are not drawn.
     drawn = tuple(i for i in current.layers if i not in ds.unavailable_layers)
-    data_layers = [i for i in drawn if i in style.DATA_LAYERS]
     if not current.layers:
         st.warning(md_escape(t("app.all_off", lang)))
 
-    lat, lon, zoom = st.session_state["view"]
-    # The base map never changes (no re-mount, no flicker); layers and the basemap go through
-    # feature_group_to_add, the view through center/zoom (only moved by an explicit "go to").
-    base = maps.build_base_map(
-        center=(permalink.DEFAULT_LAT, permalink.DEFAULT_LON),
-        zoom=permalink.DEFAULT_ZOOM,
-        lang=current.lang,  # the credit line's language (a language switch re-mounts the map)
-    )
-    shown = (["basemap"] if "basemap" in drawn else []) + data_layers
-    # The analyst's overlay goes first: its script (megabytes when large) is rendered once for
-    # position 0 and stays valid whatever layers are toggled after it (panes set drawing order).
-    first = 0 if overlay is None else 1
-    groups = [
-        map_script.prerendered(
-            get_layer_script(
-                data_dir,
-                layer,
-                current.lang,
-                () if layer == "basemap" else features.layer_signature(ds, layer, date=day),
-                position,
-                day,
-            ),
-            layer,
-        )
-        for position, layer in enumerate(shown, start=first)
-    ]
-    if overlay is not None:
-        groups.insert(0, overlay_panel.map_group(overlay, current.lang, 0))
     legend_col, map_col = st.columns([1, 3.2])
     with map_col:
-        st_folium(
-            base,
-            key="map",
+        # Only state travels: the layer files reach the browser once (explorer/ui/map_view.py).
+        map_view.show_map(
+            get_site(data_dir),
+            layers=drawn,
+            date=day,
+            lang=current.lang,
+            view=st.session_state["view"],
+            view_version=st.session_state.get("view_version", 0),
             height=620,
-            use_container_width=True,
-            center=(lat, lon),
-            zoom=zoom,
-            feature_group_to_add=groups,
-            returned_objects=[],
+            overlay=overlay,
         )
         caption = t("app.map_caption", lang, date=day.isoformat(), as_of=config.DATA_AS_OF)
         st.caption(md_escape(caption))
@@ -225,12 +175,8 @@ def main() -> None:
     live_lat, live_lon, live_zoom = state.live_view()
     # The same view in words, for screen readers and anyone who cannot see the map.
     with st.expander(t("app.summary_title", lang), expanded=False):
-        lines = summary.summary_lines(
-            ds,
-            layers=drawn,
-            date=day,
-            bbox=view.view_bbox(live_lat, live_lon, live_zoom),
-            lang=lang,
+        lines = get_summary_lines(
+            data_dir, drawn, day, view.view_bbox(live_lat, live_lon, live_zoom), lang
         )
         st.markdown(
             "\n".join(
@@ -251,9 +197,11 @@ def main() -> None:
     if not data_errors.show_panel_unavailable(
         ds, "Border lengths", ("border_lengths", "fortifications")
     ):
-        panel.show_lengths(ds, current.segment, day, lang)
+        ids = (current.segment,) if current.segment else tuple(ds.segments["id"])
+        table = get_lengths_table(data_dir, ids, day, lang)
+        panel.show_lengths(ds, current.segment, day, lang, table=table)
     if not data_errors.show_panel_unavailable(ds, "Mine Ban Treaty status", ("treaty_events",)):
-        panel.show_treaty_summary(ds, day, lang)
+        panel.show_treaty_summary(ds, day, lang, table=get_treaty_table(data_dir, day, lang))
 
 
-main()
+guard.run_guarded(main)  # a message and a log entry, never a traceback on the page

@@ -6,12 +6,12 @@ import argparse
 import datetime as dt
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
+from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 
@@ -129,6 +129,30 @@ def _port_arg(value: str) -> int:
     return port
 
 
+def _base_url_arg(value: str) -> str:
+    """Return the app's address for printed permalinks: ``http(s)://host[:port][/path]/``."""
+    parts = urlsplit(value.strip())
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or parts.query
+        or parts.fragment
+        or any(c.isspace() or not c.isprintable() for c in value.strip())
+    ):
+        shown = "".join(c if c.isprintable() else "?" for c in value)[:80]
+        raise argparse.ArgumentTypeError(
+            f"invalid base url {shown!r}: expected http(s)://host[:port][/path], no query"
+        )
+    url = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    return url if url.endswith("/") else url + "/"
+
+
+_BASE_URL_HELP = (
+    "the app's address printed in permalinks, e.g. https://maps.example.org/explorer/ "
+    f"(default {view.APP_URL})"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser for every sub-command (used by ``main`` and the README)."""
     parser = _Parser(
@@ -217,6 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"most overlay features (default {config.OVERLAY_MAX_FEATURES:,}; "
         "env BFE_OVERLAY_MAX_FEATURES)",
     )
+    p.add_argument(
+        "--base-url", type=_base_url_arg, default=view.APP_URL, metavar="URL", help=_BASE_URL_HELP
+    )
     p.add_argument("--data", type=_dir_arg, default=config.GEODATA_DIR, help=data_help)
 
     p = sub.add_parser(
@@ -229,6 +256,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=_out_arg, required=True, metavar="FILE.pdf", help="file to write")
     p.add_argument(
         "--lang", choices=permalink.LANGUAGES, default="en", help="language (default en)"
+    )
+    p.add_argument(
+        "--base-url", type=_base_url_arg, default=view.APP_URL, metavar="URL", help=_BASE_URL_HELP
     )
     p.add_argument("--data", type=_dir_arg, default=config.GEODATA_DIR, help=data_help)
 
@@ -395,6 +425,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         lang=args.lang,
         dpi=args.dpi,
         overlay=overlay,
+        base_url=args.base_url,
     )
     print(t("cli.wrote", args.lang, path=path, fmt=fmt, size=_size(path.stat().st_size)))
     return EXIT_OK
@@ -422,7 +453,7 @@ def _cmd_handout(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return EXIT_INVALID
     try:
-        path = handout.write_handout(ds, chapters, args.out, lang=args.lang)
+        path = handout.write_handout(ds, chapters, args.out, lang=args.lang, base_url=args.base_url)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         print(f"{prog}: error: cannot write {args.out}: {reason}", file=sys.stderr)
@@ -432,11 +463,21 @@ def _cmd_handout(args: argparse.Namespace) -> int:
 
 
 def _cmd_app(args: argparse.Namespace) -> int:
+    """Become the Streamlit server (exec): no child is left behind whatever signal stops it.
+
+    With a child process, SIGTERM to this command ended only this process and left Streamlit
+    listening on the port; after ``exec`` there is one process, and Streamlit's own handlers
+    shut it down cleanly on SIGTERM and SIGINT.
+    """
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(config.ROOT / "explorer" / "app.py"),
-        "--server.port", str(args.port), "--server.headless", "true",
+        "--server.port", str(args.port), *config.server_options(),
     ]  # fmt: skip
-    return subprocess.call(cmd, cwd=config.ROOT, env=os.environ.copy())
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.chdir(config.ROOT)
+    os.execv(sys.executable, cmd)
+    return EXIT_OK  # not reached: execv only returns by raising OSError
 
 
 COMMANDS = {

@@ -78,3 +78,36 @@ OVERLAY_MAX_FEATURES: Final[int] = _env_int("OVERLAY_MAX_FEATURES", 200_000)
 OVERLAY_ZIP_MAX_MEMBERS: Final[int] = _env_int("OVERLAY_ZIP_MAX_MEMBERS", 100)
 OVERLAY_ZIP_MAX_UNCOMPRESSED: Final[int] = _env_int("OVERLAY_ZIP_MAX_UNCOMPRESSED", 250_000_000)
 OVERLAY_ZIP_MAX_RATIO: Final[int] = _env_int("OVERLAY_ZIP_MAX_RATIO", 200)
+
+
+# --- Serving (``python -m explorer app``; benchmarks measure this same configuration) ----------
+
+#: Largest WebSocket message, in MB: a session's overlay travels in its map messages.
+SERVER_MAX_MESSAGE_MB: Final[int] = 100
+
+
+def server_options() -> list[str]:
+    """Return the Streamlit options the app is served with, as command-line flags.
+
+    What a deployment needs, passed explicitly so that a copy without ``.streamlit/config.toml``
+    behaves the same: no file watcher (it scans modules on page loads: slow first loads for a
+    class), uploads capped at the overlay limit, bounded WebSocket messages, static serving on,
+    no usage statistics, no developer toolbar.
+
+    Examples
+    --------
+    >>> "--server.fileWatcherType" in server_options()
+    True
+    """
+    import math  # local: only this needs it
+
+    upload_mb = max(1, math.ceil(OVERLAY_MAX_BYTES / 1e6))
+    return [
+        "--server.headless", "true",
+        "--server.fileWatcherType", "none",
+        "--server.maxUploadSize", str(upload_mb),
+        "--server.maxMessageSize", str(max(SERVER_MAX_MESSAGE_MB, 2 * upload_mb)),
+        "--server.enableStaticServing", "true",
+        "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "viewer",
+    ]  # fmt: skip

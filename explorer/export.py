@@ -359,6 +359,7 @@ def to_html_bytes(
     treaty: str = "APMBC",
     basemap: Mapping[str, gpd.GeoDataFrame] | None = None,
     overlay: Overlay | None = None,
+    base_url: str = view.APP_URL,
 ) -> bytes:
     """Return the interactive map of a view as one standalone HTML page that works offline.
 
@@ -398,7 +399,7 @@ def to_html_bytes(
     maps.legend_control(legend).add_to(m)
     m.fit_bounds([[south, west], [north, east]])
     title = title or t("export.default_title", lang)
-    link = view.permalink_url(layers=visible, date=date, bbox=bbox, lang=lang)
+    link = view.permalink_url(layers=visible, date=date, bbox=bbox, lang=lang, base_url=base_url)
     root = m.get_root()
     root.title = html.escape(title)  # branca writes it into <title> as it is
     root.html.add_child(folium.Element(_header_html(title, date, link, lang)))
@@ -420,6 +421,7 @@ def export_bytes(
     dpi: int = render.DEFAULT_DPI,
     treaty: str = "APMBC",
     overlay: Overlay | None = None,
+    base_url: str = view.APP_URL,
 ) -> bytes:
     """Return one export of a view as bytes (for a download button).
 
@@ -448,6 +450,8 @@ def export_bytes(
         An analyst's overlay (:func:`explorer.overlay.read_overlay`): drawn on maps with a legend
         entry; in data exports its features touching the box are rows with ``layer`` "overlay",
         their properties as JSON text in ``properties`` and empty ``sources``.
+    base_url : str, default :data:`explorer.view.APP_URL`
+        The app's address, for the permalink printed on maps (PNG, SVG, PDF, HTML).
 
     Returns
     -------
@@ -466,15 +470,18 @@ def export_bytes(
     _check_dpi(dpi)
     bbox = view.validate_bbox(bbox or DEFAULT_BBOX)
     if fmt in render.STATIC_FORMATS:
+        link = view.permalink_url(
+            layers=visible, date=date, bbox=bbox, lang=lang, base_url=base_url
+        )
         fig = render.render_static(
             ds, layers=visible, date=date, bbox=bbox, title=title, lang=lang, treaty=treaty,
-            overlay=overlay,
+            overlay=overlay, permalink_url=link,
         )  # fmt: skip
         return render.figure_bytes(fig, fmt, dpi=dpi)
     if fmt == "html":
         return to_html_bytes(
             ds, layers=visible, date=date, bbox=bbox, title=title, lang=lang, treaty=treaty,
-            overlay=overlay,
+            overlay=overlay, base_url=base_url,
         )  # fmt: skip
     gdf = features_in_view(ds, layers=visible, date=date, bbox=bbox, lang=lang, treaty=treaty)
     if overlay is not None:
@@ -499,6 +506,7 @@ def export(
     dpi: int = render.DEFAULT_DPI,
     treaty: str = "APMBC",
     overlay: Overlay | None = None,
+    base_url: str = view.APP_URL,
 ) -> Path:
     """Write one export of a view to ``out_path`` atomically.
 
@@ -534,5 +542,6 @@ def export(
         dpi=dpi,
         treaty=treaty,
         overlay=overlay,
+        base_url=base_url,
     )
     return write_atomic(target, data)

@@ -82,6 +82,7 @@ def handout_figure(
     total: int,
     lang: str = "en",
     basemap: Mapping[str, gpd.GeoDataFrame] | None = None,
+    base_url: str = view.APP_URL,
 ) -> Figure:
     """Draw one handout page: the chapter's map with its title, caption, date and sources.
 
@@ -97,6 +98,8 @@ def handout_figure(
         Language of the texts and the map.
     basemap : mapping, optional
         Pre-loaded :func:`explorer.render.load_basemap`.
+    base_url : str, default :data:`explorer.view.APP_URL`
+        The app's address, for the chapter's permalink printed on the page.
 
     Returns
     -------
@@ -109,7 +112,7 @@ def handout_figure(
         bbox=chapter.bbox,
         title=f"{chapter.number}. {chapter.title[lang]}",
         lang=lang,
-        permalink_url=story.chapter_url(chapter, lang),
+        permalink_url=story.chapter_url(chapter, lang, base_url=base_url),
         basemap=basemap,
     )
     heading = t("presenter.handout.chapter", lang, n=chapter.number, total=total,
@@ -133,6 +136,7 @@ def handout_bytes(
     *,
     lang: str = "en",
     basemap: Mapping[str, gpd.GeoDataFrame] | None = None,
+    base_url: str = view.APP_URL,
 ) -> bytes:
     """Return the handout PDF: one page per chapter, in chapter order.
 
@@ -146,6 +150,8 @@ def handout_bytes(
         Language of every page.
     basemap : mapping, optional
         Pre-loaded :func:`explorer.render.load_basemap` (read once here when None).
+    base_url : str, default :data:`explorer.view.APP_URL`
+        The app's address, for the permalinks printed on the pages.
 
     Returns
     -------
@@ -164,7 +170,9 @@ def handout_bytes(
     basemap = basemap if basemap is not None else render.load_basemap()
     writer = PdfWriter()
     for chapter in chapters:
-        fig = handout_figure(ds, chapter, total=len(chapters), lang=lang, basemap=basemap)
+        fig = handout_figure(
+            ds, chapter, total=len(chapters), lang=lang, basemap=basemap, base_url=base_url
+        )
         writer.append(PdfReader(io.BytesIO(render.figure_bytes(fig, "pdf"))))
     writer.add_metadata(
         {
@@ -178,7 +186,12 @@ def handout_bytes(
 
 
 def write_handout(
-    ds: Dataset, chapters: Sequence[story.Chapter], out_path: Path | str, *, lang: str = "en"
+    ds: Dataset,
+    chapters: Sequence[story.Chapter],
+    out_path: Path | str,
+    *,
+    lang: str = "en",
+    base_url: str = view.APP_URL,
 ) -> Path:
     """Write the handout PDF to ``out_path`` atomically (temporary file, then rename).
 
@@ -194,4 +207,5 @@ def write_handout(
     OSError
         If the file cannot be written (nothing is left behind).
     """
-    return files.write_atomic(Path(out_path), handout_bytes(ds, chapters, lang=lang))
+    data = handout_bytes(ds, chapters, lang=lang, base_url=base_url)
+    return files.write_atomic(Path(out_path), data)

@@ -27,6 +27,7 @@ from explorer import features, style
 from explorer.config import GEODATA_DIR
 from explorer.i18n import t
 from explorer.map_assets import apply_offline_assets
+from explorer.web import decor
 
 if TYPE_CHECKING:
     from explorer.data import Dataset
@@ -203,38 +204,6 @@ def _treaty_group(fc: dict) -> folium.FeatureGroup:
     return group
 
 
-#: A map layer as ``st_folium(feature_group_to_add=...)`` takes it (for type hints outside maps).
-Group = folium.FeatureGroup
-
-
-def scratch_map() -> folium.Map:
-    """Return an empty map to render a layer's script against (no assets, never shown)."""
-    return folium.Map(tiles=None)
-
-
-class PrerenderedGroup(folium.FeatureGroup):
-    """A FeatureGroup whose whole script was rendered before, emitted as it is.
-
-    Rendering a layer's GeoJSON through folium's templates costs ~15 ms per layer on every
-    rerun; a layer that did not change gives the same script, so the UI renders it once
-    (:mod:`explorer.ui.map_script`) and passes this cheap stand-in to ``st_folium``.
-
-    Parameters
-    ----------
-    script : str
-        The group's JavaScript as ``st_folium`` would generate it at the same position.
-    name : str
-        Layer name (for a layer control).
-    """
-
-    _template = Template("{% macro script(this, kwargs) %}{{ this.script }}{% endmacro %}")
-
-    def __init__(self, script: str, name: str) -> None:
-        # show=False: the script already adds the group to the map (folium would add it again)
-        super().__init__(name=name, show=False)
-        self.script = script
-
-
 def feature_groups(collections: Mapping[str, dict]) -> list[folium.FeatureGroup]:
     """Turn :func:`explorer.features.layer_collections` output into new FeatureGroups (cheap).
 
@@ -331,39 +300,8 @@ def load_basemap(data_dir: Path | str = GEODATA_DIR) -> dict[str, gpd.GeoDataFra
     return {key: gpd.read_file(Path(data_dir) / name) for key, name in BASEMAP_FILES.items()}
 
 
-def _hatch_svg() -> str:
-    """SVG ``<pattern>`` definitions for the corridor hatching, one per programme colour."""
-    patterns = []
-    for programme, colour in style.PROGRAMME_COLOURS.items():
-        patterns.append(
-            f'<pattern id="{style.hatch_pattern_id(programme)}" patternUnits="userSpaceOnUse"'
-            ' width="7" height="7" patternTransform="rotate(45)">'
-            f'<rect width="7" height="7" fill="{colour}" fill-opacity="0.25"/>'
-            f'<line x1="0" y1="0" x2="0" y2="7" stroke="{colour}" stroke-width="3"/>'
-            "</pattern>"
-        )
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="0" height="0" aria-hidden="true"'
-        ' style="position:absolute;width:0;height:0;overflow:hidden">'
-        f"<defs>{''.join(patterns)}</defs></svg>"
-    )
-
-
-def _map_css() -> str:
-    rules = [
-        f".leaflet-container.bfe-map {{ background: {style.SEA_COLOUR}; }}",
-        ".bfe-popup { font-size: 12px; line-height: 1.35; max-width: 360px; }",
-        ".bfe-popup h4 { margin: 0 0 4px; font-size: 14px; }",
-        ".bfe-popup th { text-align: left; vertical-align: top; padding-right: 6px;"
-        " font-weight: 600; white-space: nowrap; }",
-        ".bfe-popup p { margin: 6px 0; }",
-        ".bfe-popup ul { margin: 2px 0 0; padding-left: 16px; }",
-    ]
-    for programme in style.PROGRAMME_COLOURS:
-        rules.append(
-            f"path.bfe-corridor-{programme} {{ fill: url(#{style.hatch_pattern_id(programme)}); }}"
-        )
-    return "\n".join(rules)
+_hatch_svg = decor.hatch_svg
+_map_css = decor.map_css
 
 
 class _MapDecor(MacroElement):

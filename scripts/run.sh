@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Set up (virtualenv + pinned requirements) and start the app on http://localhost:8501 (bundled data, offline).
+# Set up (virtualenv + pinned requirements) and start the app on http://localhost:${PORT:-8501}
+# (bundled data, offline). PORT=8600 bash scripts/run.sh serves on another port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
-echo "Starting the Border Fortification Explorer on http://localhost:8501 (Ctrl+C to stop)"
-exec .venv/bin/python -m explorer app --port "${PORT:-8501}"
+PORT="${PORT:-8501}"
+echo "Starting the Border Fortification Explorer on http://localhost:${PORT} (Ctrl+C to stop)"
+exec .venv/bin/python -m explorer app --port "${PORT}"

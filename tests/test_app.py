@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 import re
+from unittest import mock
 
 import pytest
-from app_runner import make_app, map_args
+from app_runner import (
+    drawn_layers,
+    layer_files,
+    make_app,
+    map_args,
+    map_component,
+    rerun_as_browser,
+    served_at,
+    sidebar_box,
+    site_dir,
+)
 from streamlit.testing.v1 import AppTest
 
-from explorer import i18n, map_assets, style
+from explorer import i18n, map_assets, maps, style
 
 
 def treaty_status(at: AppTest, country: str) -> str:
@@ -38,38 +51,85 @@ def test_widgets_exist(default_app):
     assert [c.label for c in at.sidebar.checkbox] == [title for _, title in style.LAYERS]
     assert all(c.value for c in at.sidebar.checkbox)
     assert at.sidebar.slider(key="date").value == dt.date.today()
-    assert at.sidebar.selectbox(key="event").options[0].startswith("—")
-    assert len(at.sidebar.selectbox(key="event").options) > 30
-    assert "Poland–Belarus" in at.sidebar.selectbox(key="segment").options[2] or any(
-        "Poland–Belarus" in o for o in at.sidebar.selectbox(key="segment").options
+    assert sidebar_box(at, "event").options[0].startswith("—")
+    assert len(sidebar_box(at, "event").options) > 30
+    assert "Poland–Belarus" in sidebar_box(at, "segment").options[2] or any(
+        "Poland–Belarus" in o for o in sidebar_box(at, "segment").options
     )
+
+
+#: Outside addresses the map's arguments may name: the credit line's links (hyperlinks, never
+#: fetched) and the SVG namespace of the hatch patterns (an identifier, never fetched).
+ALLOWED_URLS = {"http://www.w3.org/2000/svg"}
+URL_RE = re.compile(r"https?://[^\s\"'<>)\\]+")
 
 
 def test_map_assets_are_all_local(default_app):
     args = map_args(default_app)
-    assert args["js_links"] and all(u.startswith("/app/static/") for u in args["js_links"])
-    assert all(u.startswith("/app/static/") for u in args["css_links"])
-    assert map_assets.find_external_assets(args["script"] + args["header"]) == []
-    assert "cdn" not in (args["script"] + args["feature_group"]).lower()
+    # Every layer file is a relative URL inside the component's own folder, and exists there.
+    assert args["layers"]
+    for _layer, url in args["layers"]:
+        assert re.fullmatch(r"layers/[a-z-]+(\.(en|pl))?\.[0-9a-f]{12}\.json", url), url
+        assert (site_dir() / url).is_file()
+    # No outside URL in the arguments but the credit line's links (plain hyperlinks).
+    attribution = args.pop("attribution")
+    assert map_assets.find_external_assets(attribution) == []
+    assert "https://www.openstreetmap.org/copyright" in attribution
+    text = json.dumps(args)
+    assert set(URL_RE.findall(text)) <= ALLOWED_URLS, URL_RE.findall(text)
+    assert "cdn" not in text.lower()
+    # The component's page and script load nothing from another host.
+    for name in ("index.html", "map.js", "map.css"):
+        page = (site_dir() / name).read_text(encoding="utf-8")
+        assert map_assets.find_external_assets(page) == [], name
+        assert not URL_RE.findall(page), (name, URL_RE.findall(page))
+    index = (site_dir() / "index.html").read_text(encoding="utf-8")
+    for ref in re.findall(r'(?:src|href)="([^"]+)"', index):
+        assert (site_dir() / ref).is_file(), ref
 
 
-def test_map_does_not_rerun_on_pan(default_app):
-    assert map_args(default_app)["returned_objects"] == []
+def test_map_does_not_rerun_on_pan_and_sends_only_state(default_app):
+    # The component never reports a value back, so panning never reruns the script ...
+    script = (site_dir() / "map.js").read_text(encoding="utf-8")
+    sent = set(re.findall(r'send\("(streamlit:[A-Za-z]+)"', script))
+    assert sent == {"streamlit:componentReady", "streamlit:setFrameHeight"}, sent
+    args = map_args(default_app)
+    # ... and every run sends only state: no data-layer geometry, well under 50 kB.
+    assert args["overlay"] is None
+    assert "coordinates" not in json.dumps(args)
+    assert len(map_component(default_app).proto.json_args) < 50_000
+    assert set(args) == {
+        "layers", "date", "lang", "view", "window", "height", "keyboard", "overlay",
+        "attribution", "panes", "decor", "labels", "key", "default",
+    }  # fmt: skip
 
 
 def test_default_view_is_the_eastern_flank(default_app):
     assert default_app.query_params["zoom"] == "4"
-    args = map_args(default_app)
-    lat, lon = args["center"]
-    assert 50 < lat < 66 and 18 < lon < 32
+    lat, lon, zoom, _version = map_args(default_app)["view"]
+    assert 50 < lat < 66 and 18 < lon < 32 and zoom == 4
+    assert map_args(default_app)["keyboard"] is True
+
+
+def test_every_drawn_layer_file_is_the_layer_in_its_language(default_app):
+    docs = layer_files(default_app)
+    assert list(docs) == drawn_layers(default_app) == list(style.LAYER_IDS)
+    for layer, doc in docs.items():
+        assert doc["layer"] == layer
+    east = {f["id"] for f in docs["east-shield"]["features"]}
+    assert "pl-east-shield" in east
+    assert map_args(default_app)["attribution"] == maps.attribution_html("en")
 
 
 def test_toggle_changes_layers_and_url():
     at = make_app()
-    assert "pl-east-shield" in map_args(at)["feature_group"]
+    assert "east-shield" in drawn_layers(at)
+    date_before = map_args(at)["date"]
     at.sidebar.checkbox(key="layer_east-shield").uncheck().run()
     assert not at.exception
-    assert "pl-east-shield" not in map_args(at)["feature_group"]
+    assert "east-shield" not in drawn_layers(at)
+    assert drawn_layers(at) == [i for i in style.LAYER_IDS if i != "east-shield"]
+    assert map_args(at)["date"] == date_before
     assert "east-shield" not in at.query_params["layers"].split(",")
     legend = at.main.get("html")[0].proto.body
     assert "East Shield" not in legend
@@ -78,14 +138,19 @@ def test_toggle_changes_layers_and_url():
 def test_date_change_moves_treaty_status_and_url():
     at = make_app(date="2026-02-19")
     assert treaty_status(at, "Poland") == "withdrawal-pending"
+    assert map_args(at)["date"] == "2026-02-19"
+    layers_before = map_args(at)["layers"]
     at.sidebar.slider(key="date").set_value(dt.date(2026, 2, 20)).run()
     assert treaty_status(at, "Poland") == "withdrawn"
+    # Only the date travels: the same layer files, the browser looks the new date up in them.
+    assert map_args(at)["date"] == "2026-02-20"
+    assert map_args(at)["layers"] == layers_before
     assert at.query_params["date"] == "2026-02-20"
 
 
 def test_key_event_jumps_the_date():
     at = make_app()
-    box = at.sidebar.selectbox(key="event")
+    box = sidebar_box(at, "event")
     choice = next(o for o in box.options if "Poland" in o and "2025-08-20" in o)
     box.set_value(choice).run()
     assert at.sidebar.slider(key="date").value == dt.date(2025, 8, 20)
@@ -103,8 +168,9 @@ def test_query_string_restores_state():
     checked = {c.key.removeprefix("layer_") for c in at.sidebar.checkbox if c.value}
     assert checked == {"borders", "treaty"}
     assert at.sidebar.slider(key="date").value == dt.date(2025, 12, 27)
-    assert at.sidebar.selectbox(key="segment").value == "POL-BLR"
-    assert map_args(at)["center"] == [53.0, 23.5] and map_args(at)["zoom"] == 7
+    assert sidebar_box(at, "segment").value == "POL-BLR"
+    assert map_args(at)["view"][:3] == [53.0, 23.5, 7]
+    assert drawn_layers(at) == ["borders", "treaty"]
     assert treaty_status(at, "Lithuania") == "withdrawn"
     assert not at.main.info
     # The panel shows the selected border's lengths and sources.
@@ -135,7 +201,7 @@ def test_bad_query_values_fall_back_with_a_notice(query):
 def test_all_layers_off_shows_a_hint():
     at = make_app(layers="none")
     assert at.main.warning and "All layers are off" in at.main.warning[0].value
-    assert "pl-east-shield" not in map_args(at)["feature_group"]
+    assert drawn_layers(at) == []
 
 
 def test_early_date_explains_empty_map():
@@ -182,16 +248,16 @@ SUMMARY_TITLES = {i18n.t("app.summary_title", lang) for lang in ("en", "pl")}
 
 def test_switching_to_polish_changes_labels_title_and_link():
     at = make_app(date="2026-02-20", layers="borders,treaty")
-    assert at.sidebar.selectbox(key="lang").value == "en"
+    assert sidebar_box(at, "lang").value == "en"
     assert at.title[0].value == "Border Fortification Explorer"
-    at.sidebar.selectbox(key="lang").set_value("pl").run()
+    sidebar_box(at, "lang").set_value("pl").run()
     assert not at.exception
     assert at.query_params["lang"] == "pl"
     assert at.sidebar.title[0].value == at.title[0].value == "Eksplorator umocnień granicznych"
     assert [c.label for c in at.sidebar.checkbox] == [title for _, title in style.layers("pl")]
     assert at.sidebar.slider(key="date").label == "Pokaż mapę na dzień"
     assert [h.value for h in at.sidebar.subheader][:3] == ["Data", "Warstwy", "Odcinek granicy"]
-    assert at.sidebar.selectbox(key="segment").options[0] == "Wszystkie granice"
+    assert sidebar_box(at, "segment").options[0] == "Wszystkie granice"
     # The state survives the switch: the same date and layers, now in Polish.
     assert at.sidebar.slider(key="date").value == dt.date(2026, 2, 20)
     checked = {c.key.removeprefix("layer_") for c in at.sidebar.checkbox if c.value}
@@ -201,14 +267,14 @@ def test_switching_to_polish_changes_labels_title_and_link():
     assert "Odcinki granic" in legend and "Border segments" not in legend
     assert any("Legenda" in m.value for m in at.main.markdown)
     # ... and back.
-    at.sidebar.selectbox(key="lang").set_value("en").run()
+    sidebar_box(at, "lang").set_value("en").run()
     assert at.query_params["lang"] == "en"
     assert at.title[0].value == "Border Fortification Explorer"
 
 
 def test_lang_pl_in_the_link_restores_polish():
     at = make_app(lang="pl", segment="POL-BLR")
-    assert at.sidebar.selectbox(key="lang").value == "pl"
+    assert sidebar_box(at, "lang").value == "pl"
     assert at.title[0].value == "Eksplorator umocnień granicznych"
     assert [c.label for c in at.sidebar.checkbox] == [title for _, title in style.layers("pl")]
     assert not at.main.info
@@ -229,3 +295,134 @@ def test_text_summary_describes_the_view_and_follows_the_date():
     assert after != before
     assert "Map on 2026-02-20" in after
     assert "- Poland: withdrawn (since 2026-02-20)" in after
+
+
+# --- A user's first hour (issue 11) --------------------------------------------------------------
+
+
+def _shown(at: AppTest, name: str) -> tuple[str, str]:
+    """The widget id and the label of a sidebar selectbox as the browser shows it now."""
+    box = sidebar_box(at, name)
+    return box.id, box.options[box.index]
+
+
+def test_language_switch_with_a_border_chosen_never_leaks_a_label():
+    """Choose a border and an event, switch to Polski and back: ids stay ids, no traceback.
+
+    The browser keeps each box's label and sends it back on every rerun (also after the labels
+    changed language): those labels are what reaches the server here.
+    """
+    at = make_app()
+    sidebar_box(at, "segment").set_value("POL-BLR").run()
+    box = sidebar_box(at, "event")
+    box.set_value(next(o for o in box.options if "2025-08-20" in o and "Poland" in o)).run()
+    held = dict([_shown(at, "segment"), _shown(at, "event")])
+    for lang, border in (("pl", "Polska–Białoruś"), ("en", "Poland–Belarus")):
+        sidebar_box(at, "lang").set_value(lang)
+        rerun_as_browser(at, held)
+        assert not at.exception, at.exception
+        assert at.query_params["segment"] == "POL-BLR"
+        assert sidebar_box(at, "segment").value == "POL-BLR"
+        assert _shown(at, "segment")[1] == border  # this language's labels, not the other's
+        assert sidebar_box(at, "segment").options[0] == i18n.t("sidebar.all_borders", lang)
+        assert sidebar_box(at, "event").options[0] == i18n.t("sidebar.no_event", lang)
+        assert sidebar_box(at, "event").value.startswith("2025-08-20")
+        assert list(at.main.table[0].value.iloc[:, 0]) == [border]
+        for name in ("segment", "event"):
+            held.setdefault(*_shown(at, name))
+
+
+@pytest.mark.parametrize("label", ["Polska–Białoruś", "Wszystkie granice", "<b>x</b>", ""])
+def test_any_label_the_browser_sends_for_the_border_box_leaves_an_id(label):
+    at = make_app(segment="POL-BLR")
+    rerun_as_browser(at, {sidebar_box(at, "segment").id: label})
+    assert not at.exception, at.exception
+    assert at.query_params.get("segment", "POL-BLR") in ("POL-BLR", "")
+    assert sidebar_box(at, "segment").value in ("POL-BLR", "")
+
+
+def test_an_unexpected_error_is_a_short_message_and_a_log_entry(caplog):
+    with (
+        mock.patch("explorer.ui.panel.show_treaty_summary", side_effect=KeyError("boom")),
+        caplog.at_level(logging.ERROR, logger="explorer.ui.guard"),
+    ):
+        at = make_app(lang="pl")
+    assert not at.exception
+    assert [plain(e.value) for e in at.main.error] == [i18n.t("app.unexpected_error", "pl")]
+    assert "KeyError: 'boom'" in caplog.text and "Traceback" in caplog.text
+
+
+def test_date_input_and_slider_follow_each_other():
+    at = make_app(date="2025-01-01")
+    assert at.sidebar.date_input(key="date_input").value == dt.date(2025, 1, 1)
+    at.sidebar.date_input(key="date_input").set_value(dt.date(2026, 2, 20)).run()
+    assert at.sidebar.slider(key="date").value == dt.date(2026, 2, 20)
+    assert at.query_params["date"] == "2026-02-20"
+    assert treaty_status(at, "Poland") == "withdrawn"
+    at.sidebar.slider(key="date").set_value(dt.date(2026, 2, 19)).run()
+    assert at.sidebar.date_input(key="date_input").value == dt.date(2026, 2, 19)
+    assert at.sidebar.date_input(key="date_input").min == dt.date(1997, 1, 1)
+    assert at.sidebar.date_input(key="date_input").max == dt.date(2028, 12, 31)
+
+
+def test_key_event_box_lets_go_when_the_date_leaves_the_event():
+    at = make_app()
+    box = sidebar_box(at, "event")
+    box.set_value(next(o for o in box.options if "2025-08-20" in o)).run()
+    assert sidebar_box(at, "event").value.startswith("2025-08-20")
+    at.sidebar.slider(key="date").set_value(dt.date(2025, 9, 1)).run()
+    assert sidebar_box(at, "event").value == ""
+    assert _shown(at, "event")[1] == i18n.t("sidebar.no_event", "en")
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "says", "never"),
+    [
+        ("en", {"date": "2031-01-01"}, "showing 2028-12-31.", "default"),
+        ("pl", {"date": "2031-01-01"}, "pokazano 2028-12-31.", "domyśln"),
+        ("en", {"bogus": "1"}, "Ignored unknown parameter(s) 'bogus'.", "default"),
+        ("pl", {"bogus": "1"}, "Pominięto nieznane parametry 'bogus'.", "domyśln"),
+        ("en", {"zoom": "99"}, "The default is shown instead.", "showing"),
+        ("pl", {"zoom": "99"}, "Zamiast tego pokazano wartość domyślną.", "pokazano 1"),
+    ],
+)
+def test_each_link_notice_says_one_consistent_thing(lang, query, says, never):
+    at = make_app(lang=lang, **query)
+    (notice,) = [plain(i.value) for i in at.main.info]
+    assert says in notice and never not in notice
+
+
+def test_presenter_link_notice_for_an_unknown_parameter_claims_no_default():
+    at = make_app(mode="present", chapter="2", bogus="1")
+    (notice,) = [plain(i.value) for i in at.main.info]
+    assert notice == "Link not fully understood: Ignored unknown parameter(s) 'bogus'."
+
+
+@pytest.mark.parametrize("lang", ["en", "pl"])
+def test_fenced_km_are_listed_per_work_never_as_a_sum(lang):
+    at = make_app(segment="POL-BLR", date="2026-02-20", lang=lang)
+    assert not any("+" in m.value for m in at.main.metric)
+    title = i18n.t("panel.fenced", lang)
+    block = next(
+        plain(m.value) for m in at.main.markdown if plain(m.value).startswith(f"**{title}")
+    )
+    lines = [line for line in block.splitlines() if line.startswith("- ")]
+    assert len(lines) == 3 and lines[0].startswith("- 186 km: ")
+    assert i18n.t("panel.fenced_per_work", lang) in block
+
+
+def test_exports_carry_the_address_the_app_is_served_at():
+    with served_at("https://class.example.org/bfe/?lang=en") as downloads:
+        at = make_app(layers="borders", date="2026-02-20")
+    caption = next(plain(c.value) for c in at.main.caption if "Link printed" in c.value)
+    assert "(https://class.example.org/bfe/?layers=borders&date=2026-02-20&" in caption
+    with mock.patch("explorer.export.export_bytes", return_value=b"") as make:
+        downloads["export_svg"]["data"]()
+    assert make.call_args.kwargs["base_url"] == "https://class.example.org/bfe/"
+
+
+def test_export_caption_in_polish_uses_decimal_commas():
+    at = make_app(lang="pl", layers="borders", date="2026-02-20")
+    caption = next(plain(c.value) for c in at.main.caption if "(zach.; płd." in plain(c.value))
+    assert re.search(r"widok -?\d+,\d\d; -?\d+,\d\d – -?\d+,\d\d; -?\d+,\d\d \(", caption)
+    assert not re.search(r"\d\.\d", caption)

@@ -7,12 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from app_runner import make_app, map_args
+from app_runner import layer_files, make_app
 from streamlit.testing.v1 import AppTest
 
-from explorer import config, schema, style
-
-PROGRAMMES = sorted(schema.PROGRAMMES)
+from explorer import config, style
 
 
 @pytest.fixture
@@ -25,14 +23,9 @@ def broken_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def drawn_layers(at: AppTest) -> set[str]:
-    """Layer ids drawn on the map, from the feature ids in the component's script."""
-    script = map_args(at)["feature_group"]
-    marks = {
-        "borders": '"layer": "borders"',
-        "treaty": '"layer": "treaty"',
-        **{p: f'"layer": "{p}"' for p in PROGRAMMES},
-    }
-    return {layer for layer, mark in marks.items() if mark in script}
+    """Data layers the map draws: named in the component's args, with features in their file."""
+    docs = layer_files(at)
+    return {layer for layer, doc in docs.items() if layer in style.DATA_LAYERS and doc["features"]}
 
 
 def errors_shown(at: AppTest) -> list[str]:

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 
 import pytest
 from cli_runner import run
@@ -151,14 +157,14 @@ def test_format_table_aligns_columns():
     assert text.splitlines() == ["a     b", "----  ---", "x     1.2", "long  -"]
 
 
-def test_app_command_serves_on_the_given_port():
-    import socket
-    import time
-    import urllib.request
-
+def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+        return sock.getsockname()[1]
+
+
+def _start_app(port: int) -> subprocess.Popen:
+    """Start ``python -m explorer app`` in its own process group; wait until it is healthy."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "explorer", "app", "--port", str(port)],
         cwd=config.ROOT,
@@ -166,21 +172,86 @@ def test_app_command_serves_on_the_given_port():
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    try:
-        deadline = time.monotonic() + 60
-        body = b""
-        while time.monotonic() < deadline and body != b"ok":
-            try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2
-                ) as r:
-                    body = r.read()
-            except OSError:
-                time.sleep(0.5)
-        assert body == b"ok"
-    finally:
-        import os
-        import signal
+    deadline = time.monotonic() + 60
+    body = b""
+    while time.monotonic() < deadline and body != b"ok":
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                body = r.read()
+        except OSError:
+            time.sleep(0.5)
+    if body != b"ok":
+        _kill_group(proc)
+        pytest.fail("the app did not become healthy in 60 s")
+    return proc
 
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """Kill whatever is left of the process group the test started (its own session)."""
+    if _group_alive(proc.pid):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=20)
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_app_command_serves_on_the_given_port():
+    proc = _start_app(_free_port())
+    try:
+        assert proc.poll() is None
+    finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+        _kill_group(proc)
+
+
+def test_sigterm_to_the_app_command_stops_streamlit_too():
+    """SIGTERM to the process the user started (not its group) frees the port, leaves nothing."""
+    port = _free_port()
+    proc = _start_app(port)
+    try:
+        os.kill(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and (_group_alive(proc.pid) or _port_open(port)):
+            time.sleep(0.2)
+        assert not _port_open(port), "the port is still listening after SIGTERM"
+        assert not _group_alive(proc.pid), "a child process outlived the app command"
+    finally:
+        _kill_group(proc)
+
+
+@pytest.mark.parametrize(("env", "port"), [({"PORT": "8642"}, "8642"), ({}, "8501")])
+def test_run_sh_prints_the_port_it_serves_on(tmp_path, env, port):
+    """scripts/run.sh with its setup and the venv's python stubbed: what it says and starts."""
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(config.ROOT / "scripts" / "run.sh", tmp_path / "scripts" / "run.sh")
+    (tmp_path / "scripts" / "setup.sh").write_text("true\n")
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text('#!/bin/sh\necho "python $*"\n')
+    python.chmod(0o755)
+    clean = {k: v for k, v in os.environ.items() if k != "PORT"}
+    proc = subprocess.run(
+        ["bash", str(tmp_path / "scripts" / "run.sh")],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert proc.returncode == 0, proc.stderr
+    said, started = proc.stdout.splitlines()
+    assert f"http://localhost:{port} " in said
+    assert started == f"python -m explorer app --port {port}"

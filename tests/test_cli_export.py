@@ -202,3 +202,28 @@ def test_overlay_limits_and_missing_file_from_the_shell(tmp_path):
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1
     assert "Cannot read" in proc.stderr and "No such file or directory" in proc.stderr
     assert not (tmp_path / "m.png").exists()
+
+
+def test_base_url_is_the_permalink_printed_on_maps(capsys, tmp_path):
+    common = ["--layers", "borders", "--date", "2025-06-01", "--bbox", "20,50,25,54"]
+    for fmt in ("svg", "html"):
+        out = tmp_path / f"view.{fmt}"
+        args = ["export", "--out", str(out), *common, "--base-url", "https://maps.example.org/bfe"]
+        code, _, err = main(capsys, *args)
+        assert code == 0, err
+        text = out.read_text(encoding="utf-8")
+        assert "https://maps.example.org/bfe/?layers=borders&amp;date=2025-06-01" in text
+        assert "localhost:8501" not in text
+    out = tmp_path / "default.svg"
+    code, _, err = main(capsys, "export", "--out", str(out), *common)
+    assert code == 0, err
+    assert "http://localhost:8501/?layers=borders" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "url", ["maps.example.org", "ftp://maps.example.org/", "https://x.org/?a=1", "http:// x"]
+)
+def test_bad_base_url_is_one_line_exit_2(capsys, tmp_path, url):
+    code, out, err = main(capsys, "export", "--out", str(tmp_path / "v.svg"), "--base-url", url)
+    assert code == 2 and not out
+    assert err.count("\n") == 1 and "invalid base url" in err

@@ -67,3 +67,14 @@ def test_broken_story_lists_problems_exit_1(capsys, data_copy):
     assert code == 1 and out == ""
     assert "story.csv: signature-1997: layers: unknown layer 'moat'" in err
     assert not (data_copy / "h.pdf").exists()
+
+
+def test_base_url_is_the_permalink_printed_on_every_page(capsys, tmp_path):
+    out = tmp_path / "h.pdf"
+    code, _, err = main(
+        capsys, "handout", "--out", str(out), "--base-url", "https://class.example.org/"
+    )
+    assert code == 0, err
+    pages = [page.extract_text() for page in PdfReader(out).pages]
+    assert all("https://class.example.org/?mode=present" in text for text in pages)
+    assert not any("localhost" in text for text in pages)

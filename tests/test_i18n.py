@@ -499,7 +499,12 @@ _DATA_TEXT = {
 
 
 def _app_texts(lang: str, **query: str) -> tuple[str, str]:
-    """Run the app; return (the text of its widgets and elements, its map's scripts)."""
+    """Run the app; return (the text of its widgets and elements, its map's texts).
+
+    The map's texts are its arguments (credit line, labels) and every tooltip and popup of the
+    layer files it is told to draw, read from the component's folder as the browser would.
+    """
+    from app_runner import layer_files, map_args
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=60)
@@ -514,10 +519,16 @@ def _app_texts(lang: str, **query: str) -> tuple[str, str]:
             parts += [str(e.value) for e in root.get(kind)]
         parts += [o for box in root.selectbox for o in box.options]
     parts += [df.value.to_string() for df in at.main.table]
-    comps = [e for e in at.main if e.type == "component_instance"]
-    assert len(comps) == 1
-    args = json.loads(comps[0].proto.json_args)  # the base map's and each layer's script
-    return "\n".join(parts), "\n".join(str(v) for v in args.values() if isinstance(v, str))
+    args = map_args(at)
+    assert args["lang"] == lang
+    docs = layer_files(at)
+    assert len(docs) == len(args["layers"]) > 1
+    for layer, url in args["layers"]:
+        assert layer == "basemap" or f".{lang}." in url, url
+    texts = [json.dumps(args, ensure_ascii=False)]
+    texts += [look[k] for doc in docs.values() for look in doc.get("looks", []) for k in
+              ("tooltip", "popup")]  # fmt: skip
+    return "\n".join(parts), "\n".join(texts)
 
 
 def _shown(text: str, page: str, script: str) -> bool:

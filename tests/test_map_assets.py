@@ -82,7 +82,7 @@ def test_rendered_map_links_only_vendored_files() -> None:
 
 
 def test_links_of_every_element_are_local() -> None:
-    """st_folium takes js_links/css_links from each element's default_js/css, not the HTML."""
+    """Renderers that take js_links/css_links from each element's default_js/css see local ones."""
     m = apply_offline_assets(build_map())
     elements = [m, *map_assets._descendants(m)]
     links = [
@@ -92,6 +92,27 @@ def test_links_of_every_element_are_local() -> None:
     ]
     assert links
     assert all(url.startswith(DEFAULT_BASE_URL + "/") for url in links), links
+
+
+def test_map_component_frontend_loads_only_its_own_files() -> None:
+    """The app's map component (explorer/web/frontend) names only files its folder will hold."""
+    from explorer.web import site
+
+    for name in ("index.html", "map.js", "map.css"):
+        text = (site.FRONTEND_DIR / name).read_text(encoding="utf-8")
+        assert find_external_assets(text) == [], name
+        assert not re.search(r"https?://|src=\"//|href=\"//", text), name
+    index = (site.FRONTEND_DIR / "index.html").read_text(encoding="utf-8")
+    refs = re.findall(r'(?:src|href)="([^"]+)"', index)
+    assert refs
+    for ref in refs:
+        sources = [site.FRONTEND_DIR / ref]
+        for src, name in site._VENDOR:
+            if ref == name:
+                sources.append(src)
+            elif ref.startswith(name + "/"):
+                sources.append(src / ref.removeprefix(name + "/"))
+        assert any(path.is_file() for path in sources), ref
 
 
 def test_class_level_lists_are_untouched() -> None:

@@ -1,4 +1,7 @@
-"""The folium map layer: offline base map, date-filtered layer groups, escaping, legend, payload."""
+"""The HTML export's folium map: offline base map, date-filtered layer groups, escaping, legend.
+
+The app's own map component and what it sends are tested in test_web_bundle.py and test_app.py.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +13,12 @@ import re
 
 import folium
 import pytest
-import streamlit_folium
 
 from explorer import config, features, maps, style
 from explorer.map_assets import find_external_assets
 
 AS_OF = dt.date.fromisoformat(config.DATA_AS_OF)
 CENTER = (55.0, 24.5)
-#: Upper bound for the default view's st_folium component payload (base map + all groups);
-#: measured 0.80 MB when written. A regression guard, not a goal.
-PAYLOAD_BUDGET_BYTES = 1_100_000
 
 
 @pytest.fixture(scope="module")
@@ -94,17 +93,6 @@ def test_base_map_is_offline_tileless_and_measures_in_km(base_map):
     assert base_map.location == list(CENTER)
 
 
-def test_base_map_script_is_the_same_on_every_run(basemap):
-    # st_folium re-mounts the map whenever its script changes (ids are normalised by
-    # generate_leaflet_string, so equal inputs must give an equal script).
-    scripts = []
-    for _ in range(2):
-        m = maps.build_base_map(center=CENTER, zoom=6, basemap=basemap)
-        m.get_root().render()
-        scripts.append(streamlit_folium.generate_leaflet_string(m))
-    assert scripts[0] == scripts[1]
-
-
 # --- layer groups ------------------------------------------------------------------------------
 
 
@@ -120,23 +108,6 @@ def test_groups_follow_the_visible_layers(dataset, base_map, visible):
     html = _render(base_map, groups)
     assert _layers_drawn(html) == set(expected)
     assert find_external_assets(html) == []
-
-
-def test_fresh_groups_serialise_identically(dataset, basemap):
-    # What st_folium sends for the groups must not change between reruns with the same state
-    # (an unchanged component is not re-sent), and must not refer to folium's random ids.
-    sent = []
-    for _ in range(2):
-        m = maps.build_base_map(center=CENTER, zoom=6, basemap=basemap)
-        m.get_root().render()
-        groups = maps.layer_groups(dataset, date=AS_OF, visible={"borders", "east-shield"})
-        sent.append(
-            "".join(
-                streamlit_folium._get_feature_group_string(g, m, i) for i, g in enumerate(groups)
-            )
-        )
-    assert sent[0] == sent[1]
-    assert not re.search(r"geo_json_[0-9a-f]{32}", sent[0])
 
 
 def test_layer_groups_refuse_unknown_values(dataset):
@@ -250,23 +221,3 @@ def test_legend_control_renders_offline(base_map):
     html = base_map.get_root().render()
     assert "bfe-legend-control" in html and "Withdrawn" in html
     assert find_external_assets(html) == []
-
-
-# --- payload -----------------------------------------------------------------------------------
-
-
-def test_default_view_payload(dataset, basemap):
-    """Bytes st_folium sends for the default view: base map script + every default layer."""
-    m = maps.build_base_map(center=CENTER, zoom=6, basemap=basemap)
-    groups = maps.layer_groups(dataset, date=AS_OF, visible=style.DEFAULT_LAYERS)
-    m.get_root().render()
-    base = streamlit_folium._get_map_string(m)
-    header = streamlit_folium._get_header(m)
-    layers = "".join(
-        streamlit_folium._get_feature_group_string(g, m, i) for i, g in enumerate(groups)
-    )
-    total = len(base) + len(header) + len(layers)
-    print(f"default view payload: base {len(base):,} B, header {len(header):,} B, "
-          f"layers {len(layers):,} B, total {total:,} B")  # fmt: skip
-    assert find_external_assets(base + header + layers) == []
-    assert total < PAYLOAD_BUDGET_BYTES

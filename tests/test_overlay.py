@@ -636,9 +636,16 @@ def test_static_map_with_dollar_signs_in_the_name(ds):
 # --- The app's panel (AppTest drives st.file_uploader) --------------------------------------
 
 
-def map_script_text(at: AppTest) -> str:
+def map_message(at: AppTest) -> str:
+    """Everything the map component gets on this run (its JSON arguments, as sent)."""
     comps = [e for e in at.main if e.type == "component_instance"]
-    return json.loads(comps[0].proto.json_args)["feature_group"]
+    assert len(comps) == 1, "exactly one map"
+    return comps[0].proto.json_args
+
+
+def map_overlay(at: AppTest) -> dict | None:
+    """The overlay part of the map's arguments (None without an overlay)."""
+    return json.loads(map_message(at))["overlay"]
 
 
 @pytest.fixture
@@ -664,7 +671,7 @@ def test_app_upload_draws_the_overlay_and_keeps_it(app, monkeypatch):
     monkeypatch.setattr(
         overlay_panel, "read_overlay", lambda *a, **k: calls.append(a) or real(*a, **k)
     )
-    before = map_script_text(app)
+    before = map_message(app)
     assert "bfe-layer-overlay" not in before
     data = fc(feat(pt(21, 52), name=IMG), feat(square(22, 53), name=SCRIPT))
     upload(app, f"{IMG}.geojson", data)
@@ -672,13 +679,19 @@ def test_app_upload_draws_the_overlay_and_keeps_it(app, monkeypatch):
         'On the map: &lt;img src=x onerror="window.\\_\\_xss=1"&gt;.geojson '
         "\\(1 point, 1 polygon\\)."
     ]
-    script = map_script_text(app)
+    script = map_message(app)
     assert "bfe-layer-overlay" in script and "<img src=x" not in script
+    overlay = map_overlay(app)
+    assert set(overlay["kinds"]) == {"point", "polygon"} and overlay["canvas"] == {}
+    assert overlay["token"] == f"{app.session_state['overlay'].digest}:en"
+    (point,) = overlay["kinds"]["point"]["features"]
+    assert point["properties"]["tooltip"].startswith("&lt;img src=x")
     legend = next(h.proto.body for h in app.main.get("html") if "bfe-legend" in h.proto.body)
     assert "Your overlay: &lt;img" in legend and "<img" not in legend
     # reruns (a layer toggled) keep the overlay without reading the file again
     app.sidebar.checkbox[0].uncheck().run()
-    assert "bfe-layer-overlay" in map_script_text(app) and len(calls) == 1
+    assert "bfe-layer-overlay" in map_message(app) and len(calls) == 1
+    assert map_overlay(app) == overlay
     assert app.session_state["overlay"].digest
     # the same file again is not read again either
     upload(app, "again.geojson", data)
@@ -687,7 +700,7 @@ def test_app_upload_draws_the_overlay_and_keeps_it(app, monkeypatch):
 
 def test_app_bad_upload_shows_the_error_and_keeps_the_previous_overlay(app):
     upload(app, "good.geojson", fc(feat(pt(21, 52), name="good")))
-    before = map_script_text(app)
+    before = map_message(app)
     upload(app, f"{SCRIPT}.geojson", b"[1, 2]")
     errors = [e.value for e in app.sidebar.error]
     assert len(errors) == 1
@@ -695,19 +708,19 @@ def test_app_bad_upload_shows_the_error_and_keeps_the_previous_overlay(app):
         "&lt;script&gt;window.\\_\\_xss=1&lt;/script&gt;.geojson was not added:"
     )
     assert "but the file holds a list. The map is unchanged." in errors[0]
-    assert map_script_text(app) == before  # the map and its overlay are as they were
+    assert map_message(app) == before  # the map and its overlay are as they were
     assert app.session_state["overlay"].name == "good.geojson"
 
 
 def test_app_bad_upload_without_a_previous_overlay_and_remove(app):
     upload(app, "bomb.geojson", b"\x89PNG\r\n\x1a\n")
     assert "This is a PNG image, not GeoJSON text." in app.sidebar.error[0].value
-    assert "bfe-layer-overlay" not in map_script_text(app)
+    assert "bfe-layer-overlay" not in map_message(app)
     upload(app, "ok.csv", b"name,lat,lon\na,52,21\n")
     assert app.sidebar.error == []
     assert any("was assumed" in c.value for c in app.sidebar.caption)
     app.sidebar.button(key="overlay_remove").click().run()
-    assert "bfe-layer-overlay" not in map_script_text(app)
+    assert "bfe-layer-overlay" not in map_message(app) and map_overlay(app) is None
     assert app.sidebar.success == [] and app.session_state["overlay"] is None
 
 

@@ -18,6 +18,7 @@ from explorer import maps, overlay_features
 from explorer.overlay import read_overlay
 
 APP = str(Path(__file__).resolve().parent.parent / "explorer" / "app.py")
+FRONTEND = Path(__file__).resolve().parent.parent / "explorer" / "web" / "frontend"
 SCRIPT = "<script>window.__xss=1</script>"
 IMG = '<img src=x onerror="window.__xss=1">'
 
@@ -163,13 +164,15 @@ def _component(at: AppTest):
 
 
 def test_app_large_overlay_is_rendered_once_and_sent_compactly(monkeypatch):
-    from explorer.ui import overlay_panel
+    from explorer.ui import map_view
 
     data = large_data.geojson_bytes("points")  # 100,000 points, an id each
-    overlay_panel.overlay_script.clear()  # the cache is per process: start empty
+    map_view._overlay_payload.clear()  # the cache is per process: start empty
     calls = []
-    real = maps.overlay_group
-    monkeypatch.setattr(maps, "overlay_group", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = overlay_features.overlay_collection
+    monkeypatch.setattr(
+        overlay_features, "overlay_collection", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert not at.exception
@@ -177,16 +180,23 @@ def test_app_large_overlay_is_rendered_once_and_sent_compactly(monkeypatch):
     at.run()
     assert not at.exception, at.exception
     assert at.session_state["overlay"].counts()["point"] == large_data.N_POINTS
-    first = json.loads(_component(at).proto.json_args)["feature_group"]
-    assert calls == [1] and "bfeCanvasOverlay(" in first
-    # A layer toggled: the rerun reuses the cached overlay script (first in the list) as it is.
+    first = json.loads(_component(at).proto.json_args)
+    overlay = first["overlay"]
+    assert calls == [1]
+    # Compact canvas data, not 100,000 GeoJSON features; the frontend draws it on the canvas.
+    assert set(overlay["canvas"]) == {"point"} and overlay["kinds"] == {}
+    assert overlay["canvas"]["point"]["count"] == large_data.N_POINTS
+    assert "coordinates" not in json.dumps(overlay)
+    assert "bfeCanvasOverlay(" in (FRONTEND / "map.js").read_text(encoding="utf-8")
+    # A layer toggled: the rerun reuses the cached overlay (rendered once per file and language).
     at.sidebar.checkbox[0].uncheck().run()
     assert not at.exception
     proto = _component(at).proto
-    second = json.loads(proto.json_args)["feature_group"]
-    assert second != first  # the toggle did change the map ...
-    overlay_js = overlay_panel.overlay_script(at.session_state["overlay"].digest, "en", 0, None)
-    assert second.startswith(overlay_js) and first.startswith(overlay_js)  # ... not the overlay
+    second = json.loads(proto.json_args)
+    assert second["layers"] != first["layers"]  # the toggle did change the map ...
+    assert second["overlay"] == overlay  # ... not the overlay
+    cached = map_view._overlay_payload(at.session_state["overlay"].digest, "en", None)
+    assert json.loads(json.dumps(cached)) == overlay
     assert calls == [1]
     # What the browser gets for the map after the toggle: under 2.5 MB (GeoJSON was 3.3 MB).
     assert proto.ByteSize() < 2_500_000, proto.ByteSize()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
+from app_runner import drawn_layers, map_args, rerun_as_browser, served_at, sidebar_box, site_dir
 from app_runner import make_app as _make_app
-from app_runner import map_args
 from streamlit.testing.v1 import AppTest
 
-from explorer import map_assets, story
+from explorer import map_assets, story, style
 from explorer.i18n import t
+from explorer.ui import offload
 
 CHAPTERS = story.load_chapters()
 N = len(CHAPTERS)
@@ -63,13 +66,17 @@ def test_map_is_the_chapters_view_offline_without_keyboard_panning():
     at = make_app(mode="present", chapter="4")
     args = map_args(at)
     expected = story.chapter_state(CHAPTERS[3], "en")
-    assert args["center"] == [expected.lat, expected.lon] and args["zoom"] == expected.zoom
-    assert '"keyboard": false' in args["script"]
-    assert args["js_links"] and all(u.startswith("/app/static/") for u in args["js_links"])
-    assert map_assets.find_external_assets(args["script"] + args["header"]) == []
+    assert args["view"][:3] == [expected.lat, expected.lon, expected.zoom]
+    assert args["view"][3] == CHAPTERS[3].number  # each chapter is an explicit "go to"
+    assert args["keyboard"] is False  # the arrow keys change chapters
+    assert args["date"] == CHAPTERS[3].date.isoformat()
+    # Offline: the layer files are relative URLs into the component's own folder.
+    assert args["layers"] and all(url.startswith("layers/") for _, url in args["layers"])
+    assert all((site_dir() / url).is_file() for _, url in args["layers"])
+    assert map_assets.find_external_assets(args["attribution"]) == []
     # The chapter's layers (East Shield, the barriers) are drawn; the treaty shading is not.
-    assert "pl-east-shield" in args["feature_group"]
-    assert "bfe-layer-treaty" not in args["feature_group"]
+    assert "east-shield" in drawn_layers(at) and "treaty" not in drawn_layers(at)
+    assert drawn_layers(at) == [i for i in style.LAYER_IDS if i in CHAPTERS[3].layers]
 
 
 def test_next_and_previous_buttons_walk_the_chapters():
@@ -82,10 +89,9 @@ def test_next_and_previous_buttons_walk_the_chapters():
         assert at.query_params["chapter"] == str(number)
     click(at, "presenter_previous")
     assert progress(at) == f"2 / {N}" and at.query_params["chapter"] == "2"
-    assert map_args(at)["center"] == [
-        story.chapter_state(CHAPTERS[1]).lat,
-        story.chapter_state(CHAPTERS[1]).lon,
-    ]
+    chapter = story.chapter_state(CHAPTERS[1])
+    assert map_args(at)["view"][:3] == [chapter.lat, chapter.lon, chapter.zoom]
+    assert map_args(at)["date"] == CHAPTERS[1].date.isoformat()
 
 
 def test_last_chapter_has_no_next():
@@ -151,3 +157,43 @@ def test_handout_download_and_speaker_notes_are_offered():
     notes = at.main.expander[0]
     assert notes.label == t("presenter.notes", "en")
     assert any(CHAPTERS[4].notes["en"] in m.value.replace("\\", "") for m in notes.markdown)
+
+
+def test_language_switch_in_the_presenter_then_exit_keeps_one_language():
+    """Presenter in English, switch to Polski, Exit: page and picker agree, English works."""
+    at = make_app()
+    picker = sidebar_box(at, "lang")
+    held = {picker.id: picker.options[picker.index]}  # the browser still holds "English"
+    click(at, "present")
+    click(at, "presenter_lang")
+    at.button(key="presenter_exit").click()
+    rerun_as_browser(at, held)
+    assert not at.exception, at.exception
+    assert at.title[0].value == t("app.title", "pl")
+    picker = sidebar_box(at, "lang")
+    assert picker.value == "pl"
+    # What the browser shows: the value the server sends, else the box's default.
+    shown = picker.proto.raw_value if picker.proto.set_value else picker.options[picker.index]
+    assert shown == "Polski"
+    picker.set_value("en").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == t("app.title", "en")
+    assert query(at)["lang"] == "en"
+
+
+def test_handout_and_chapter_link_carry_the_address_the_app_is_served_at():
+    with served_at("https://class.example.org/?mode=present&chapter=3") as downloads:
+        at = make_app(mode="present", chapter="3")
+    link = "https://class.example.org/?mode=present&chapter=3&lang=en"
+    assert any(link in m.value for m in at.main.caption)
+    # The handout is made by the command line in a child process, given the same address ...
+    with mock.patch("explorer.ui.offload.run_cli", return_value=b"%PDF") as make:
+        assert downloads["presenter_handout"]["data"]() == b"%PDF"
+    command, args = make.call_args.args
+    assert command == "handout"
+    assert args[args.index("--base-url") + 1] == "https://class.example.org/"
+    # ... and, should the child process fail, made here with it.
+    failing = mock.patch("explorer.ui.offload.run_cli", side_effect=offload.OffloadError("x"))
+    with failing, mock.patch("explorer.handout.handout_bytes", return_value=b"") as make:
+        downloads["presenter_handout"]["data"]()
+    assert make.call_args.kwargs["base_url"] == "https://class.example.org/"

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from explorer import export, view
+from explorer import config, export, view
 from explorer.data import Dataset
 from explorer.i18n import t
 from explorer.overlay import Overlay
-from explorer.ui import state
+from explorer.ui import offload, state
+from explorer.ui.panel import number
 from explorer.ui.text import md_escape
 
 # The button reads the page URL (kept on the live map view by the map itself) and types it into
@@ -46,6 +48,10 @@ def _label(fmt: str, lang: str) -> str:
         return fmt.upper()
 
 
+#: Map files made by the command line in a child process (seconds of drawing each).
+_OFFLOADED = frozenset({"png", "svg", "pdf", "html"})
+
+
 def _maker(
     ds: Dataset,
     fmt: str,
@@ -54,11 +60,34 @@ def _maker(
     bbox: tuple,
     lang: str,
     overlay: Overlay | None = None,
+    base_url: str = view.APP_URL,
 ) -> Callable[[], bytes]:
-    def make() -> bytes:
+    def in_process() -> bytes:
         return export.export_bytes(
-            ds, fmt=fmt, layers=layers, date=day, bbox=bbox, lang=lang, overlay=overlay
+            ds,
+            fmt=fmt,
+            layers=layers,
+            date=day,
+            bbox=bbox,
+            lang=lang,
+            overlay=overlay,
+            base_url=base_url,
         )
+
+    if overlay is not None or fmt not in _OFFLOADED:
+        return in_process  # the overlay is this session's data; data files are cheap
+
+    def make() -> bytes:
+        args = [
+            "--format", fmt, "--layers", ",".join(layers) or "none",
+            "--date", day.isoformat(), "--bbox", ",".join(f"{v:.4f}" for v in bbox),
+            "--lang", lang, "--data", str(config.geodata_dir()), "--base-url", base_url,
+        ]  # fmt: skip
+        try:
+            return offload.run_cli("export", args, suffix=f".{fmt}")
+        except offload.OffloadError:
+            logging.getLogger(__name__).exception("export in a child process failed")
+            return in_process()
 
     return make
 
@@ -94,17 +123,22 @@ def show(
             lang,
             layers=", ".join(layers) or t("export.none", lang),  # ids, as in the link
             date=day.isoformat(),
-            w=f"{bbox[0]:.2f}",
-            s=f"{bbox[1]:.2f}",
-            e=f"{bbox[2]:.2f}",
-            n=f"{bbox[3]:.2f}",
+            # Degrees with the language's decimal sign (Polish: 18,56; the template separates
+            # the numbers with semicolons there).
+            w=number(bbox[0], 2, lang),
+            s=number(bbox[1], 2, lang),
+            e=number(bbox[2], 2, lang),
+            n=number(bbox[3], 2, lang),
         )
         st.caption(md_escape(caption))
+        base_url = state.app_url()  # the address the app is served at, printed on the maps
+        link = view.permalink_url(layers=layers, date=day, bbox=bbox, lang=lang, base_url=base_url)
+        st.caption(f"{md_escape(t('export.printed_link', lang))} [{md_escape(link)}]({link})")
         cols = st.columns(4)
         for i, fmt in enumerate(export.FORMATS):
             cols[i % 4].download_button(
                 _label(fmt, lang),
-                data=_maker(ds, fmt, tuple(layers), day, bbox, lang, overlay),
+                data=_maker(ds, fmt, tuple(layers), day, bbox, lang, overlay, base_url),
                 file_name=export.default_filename(fmt, day),
                 mime=export.MIME_TYPES[fmt],
                 key=f"export_{fmt}",

@@ -1,8 +1,8 @@
 """Sidebar panel for an analyst's own data: upload, notes or a clear error, remove.
 
 The overlay lives in session state, read once per file (keyed by the file's SHA-256), so reruns
-never parse it again, and its map script is rendered once per file, language and position
-(:func:`overlay_script`); a file that cannot be used shows one clear message and leaves the map
+never parse it again, and what the map draws of it is made once per file and language
+(:mod:`explorer.ui.map_view`); a file that cannot be used shows one clear message and leaves the map
 and any previous overlay as they were. The upload widget is emptied after each file (a fresh
 key), so the file is not held by the widget nor sent again.
 """
@@ -14,20 +14,15 @@ import math
 
 import streamlit as st
 
-from explorer import config, maps, overlay_features, style
+from explorer import config, overlay_features, style
 from explorer.i18n import t
 from explorer.overlay import FORMATS, Overlay, OverlayError, read_overlay
-from explorer.ui import map_script
 from explorer.ui.text import md_escape
 
 #: Session-state keys.
 OVERLAY = "overlay"
 ERROR = "overlay_error"
 GENERATION = "overlay_uploader_generation"
-
-#: Rendered overlay scripts kept (shared by all sessions, keyed by file hash): up to ~2 MB each
-#: for the largest overlays, so only a few; a classroom uploading the same file shares one.
-SCRIPT_CACHE_ENTRIES = 6
 
 #: File types the upload widget offers.
 TYPES = sorted({ext.lstrip(".") for ext in FORMATS})
@@ -107,29 +102,6 @@ def show(lang: str = "en") -> Overlay | None:
         st.sidebar.caption(md_escape(note))
     st.sidebar.button(t("overlay.panel.remove", lang), key="overlay_remove", on_click=remove)
     return overlay
-
-
-@st.cache_resource(show_spinner=False, max_entries=SCRIPT_CACHE_ENTRIES)
-def overlay_script(digest: str, lang: str, position: int, _overlay: Overlay) -> str:
-    """Return the overlay's map script at ``position`` (rendered once per file, shared, read-only).
-
-    Keyed by ``digest`` (the file's SHA-256: same bytes, same overlay), ``lang`` (popup text)
-    and ``position`` (variable names); ``_overlay`` is not hashed. Large overlays become compact
-    canvas data (:func:`explorer.overlay_features.canvas_data`), small ones GeoJSON.
-    """
-    collection = overlay_features.overlay_collection(_overlay, lang)
-    return map_script.group_script(maps.overlay_group(collection), position)
-
-
-def map_group(overlay: Overlay, lang: str, position: int) -> maps.Group:
-    """Return the overlay's map layer for ``feature_group_to_add`` at ``position``.
-
-    A cheap stand-in for the script of :func:`overlay_script`: reruns never render it again.
-    Pass the overlay first (``position`` 0) so that toggling other layers keeps its position.
-    """
-    return map_script.prerendered(
-        overlay_script(overlay.digest, lang, position, overlay), "overlay"
-    )
 
 
 def legend_items(overlay: Overlay | None, lang: str = "en") -> list[style.LegendItem]:

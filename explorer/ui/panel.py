@@ -155,16 +155,58 @@ def _table(frame: pd.DataFrame, lang: str) -> None:
     st.table(styled)
 
 
-def show_lengths(ds: Dataset, segment: str | None, day: dt.date, lang: str = "en") -> None:
-    """Official vs measured km for the selected segment (or all), and why they differ."""
+def fenced_markdown(ds: Dataset, works: list[dict], lang: str = "en") -> str:
+    """Markdown of a segment's fenced / barrier km: one line per work, never a sum.
+
+    Works on one border often run along the same stretch (a barrier and the electronic system on
+    it), so their lengths are listed one by one and said not to add up.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (for the works' names).
+    works : list of dict
+        :func:`explorer.lengths.fortified_km` rows (``id``, ``km``, ``state``).
+    lang : str
+        Language of the text and of the numbers' decimal sign.
+
+    Returns
+    -------
+    str
+        Escaped markdown: a bold title, then a bullet per work (or "none on this date").
+    """
+    title = f"**{md_escape(t('panel.fenced', lang))}**"
+    if not works:
+        return f"{title}: {md_escape(t('panel.none_on_date', lang))}"
+    lines = []
+    for w in works:
+        km = number(w["km"], 0, lang)
+        name, state = _fort_name(ds, w["id"], lang), style.state_label(w["state"], lang)
+        lines.append("- " + md_escape(f"{km} km: {name} ({state})"))
+    note = md_escape(t("panel.fenced_per_work", lang))
+    return f"{title} ({note})\n\n" + "\n".join(lines)
+
+
+def show_lengths(
+    ds: Dataset,
+    segment: str | None,
+    day: dt.date,
+    lang: str = "en",
+    *,
+    table: pd.DataFrame | None = None,
+) -> None:
+    """Official vs measured km for the selected segment (or all), and why they differ.
+
+    ``table``: the rows of :func:`lengths_table` when the caller has them (cached) already.
+    """
     ids = [segment] if segment else list(ds.segments["id"])
     st.subheader(t("panel.lengths_title", lang))
-    _table(lengths_table(ds, ids, day, lang), lang)
+    _table(lengths_table(ds, ids, day, lang) if table is None else table, lang)
     st.caption(md_escape(t("panel.why_differ", lang)))
     if segment:
         seg = ds.segments.set_index("id").loc[segment]
         pct = lengths.difference_pct(seg["official_km"], seg["measured_km"])
-        cols = st.columns(3)
+        cols = st.columns(2)
         cols[0].metric(
             t("panel.official_length", lang, name=seg[f"name_{lang}"]),
             f"{number(seg['official_km'], 1, lang)} km",
@@ -176,12 +218,7 @@ def show_lengths(ds: Dataset, segment: str | None, day: dt.date, lang: str = "en
             delta_color="off",
         )
         works = lengths.fortified_km(ds.fortifications, segment, fortification_states(ds, day))
-        cols[2].metric(
-            t("panel.fenced", lang),
-            " + ".join(f"{number(w['km'], 0, lang)} km" for w in works)
-            if works
-            else t("panel.none_on_date", lang),
-        )
+        st.markdown(fenced_markdown(ds, works, lang))
         st.markdown(
             md_escape(
                 difference_note(
@@ -230,8 +267,8 @@ def _show_works_along(ds: Dataset, segment: str, day: dt.date, lang: str) -> Non
         st.markdown(md_escape(t("panel.no_works", lang)))
 
 
-def show_treaty_summary(ds: Dataset, day: dt.date, lang: str = "en") -> None:
-    """Each country's Ottawa Convention status on ``day``."""
+def treaty_table(ds: Dataset, day: dt.date, lang: str = "en") -> pd.DataFrame:
+    """Return each country's Ottawa Convention status on ``day``, ready to show."""
     table = timeline.statuses_on(ds.treaty_events, list(ds.countries.index), "APMBC", day)
     table.insert(
         table.columns.get_loc("since") + 1,
@@ -248,6 +285,14 @@ def show_treaty_summary(ds: Dataset, day: dt.date, lang: str = "en") -> None:
     table["country"] = table["country"].map(ds.countries[f"name_{lang}"])
     table["status"] = table["status"].map(lambda s: style.status_label(s, lang))
     table["sources"] = table["sources"].map(lambda ids: ", ".join(ids))
+    return table
+
+
+def show_treaty_summary(
+    ds: Dataset, day: dt.date, lang: str = "en", *, table: pd.DataFrame | None = None
+) -> None:
+    """Each country's Ottawa Convention status on ``day`` (``table``: :func:`treaty_table`'s)."""
+    table = treaty_table(ds, day, lang) if table is None else table
     st.subheader(t("panel.treaty_title", lang, date=day.isoformat()))
     groups = table.groupby("status", sort=False)["country"].apply(lambda s: ", ".join(s))
     st.markdown(

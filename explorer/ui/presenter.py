@@ -11,18 +11,18 @@ chapter's permalink. Everything is served by the app itself, so it works offline
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Mapping
+import functools
+import logging
 from typing import Final
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from explorer import handout, maps, permalink, story, style, view
 from explorer.data import Dataset
 from explorer.i18n import t
-from explorer.ui import state
+from explorer.ui import map_view, offload, state
 from explorer.ui.text import md_escape
+from explorer.web.site import Site
 
 __all__ = ["chapters_for", "present_button", "show", "story_problems"]
 
@@ -199,8 +199,7 @@ def show(
     ds: Dataset,
     data_dir: str,
     *,
-    collections: Callable[[dt.date, tuple[str, ...], str], Mapping[str, dict]],
-    basemap: Callable[[], Mapping],
+    site: Site,
 ) -> None:
     """Draw the presenter page for the session's chapter and language.
 
@@ -210,11 +209,8 @@ def show(
         The loaded data.
     data_dir : str
         The data folder (for the story).
-    collections : callable
-        ``(date, visible layers, lang) -> {layer: FeatureCollection}``, the app's cached
-        :func:`explorer.features.layer_collections`.
-    basemap : callable
-        Returns the app's cached :func:`explorer.maps.load_basemap`.
+    site : Site
+        The map component's folder and layer files (:func:`explorer.ui.map_view.get_site`).
     """
     # The sidebar's language picker is not drawn here, so Streamlit would forget its value at
     # the end of this run: writing it back keeps the language for this page and for "Exit".
@@ -235,8 +231,8 @@ def show(
     state.write_query(chapter_state)
 
     with st.container(key="presenter"):
-        for notice in state.notice_texts(lang):
-            st.info(md_escape(t("presenter.notice", lang, notice=notice)))
+        for message in state.link_notices(lang, "presenter.notice"):
+            st.info(md_escape(message))
         _navigation(chapter, number, total, lang)
         with st.container(key="presenter_panel"):
             st.markdown(f"## {md_escape(chapter.title[lang])}")
@@ -244,13 +240,14 @@ def show(
                 st.markdown(md_escape(chapter.caption[lang]))
             with st.container(key="presenter_sources"):
                 st.markdown(_sources_line(ds, chapter, lang))
-        _map(ds, chapter, chapter_state, lang, collections=collections, basemap=basemap)
+        _map(ds, chapter, chapter_state, lang, site=site)
         with st.expander(t("presenter.notes", lang), expanded=False):
             st.markdown(md_escape(chapter.notes[lang]))
+        base_url = state.app_url()  # the address the app is served at, for printed links
         cols = st.columns([2, 5])
         cols[0].download_button(
             t("presenter.handout", lang),
-            data=lambda: handout.handout_bytes(ds, chapters, lang=lang),
+            data=functools.partial(_handout_bytes, ds, chapters, lang, data_dir, base_url),
             file_name=f"border-fortifications-story-{lang}.pdf",
             mime="application/pdf",
             key=KEY_HANDOUT,
@@ -262,25 +259,13 @@ def show(
             + "  \n"
             + md_escape(t("presenter.keys_hint", lang))
         )
-        url = story.chapter_url(chapter, lang, base_url=_app_url())
+        url = story.chapter_url(chapter, lang, base_url=base_url)
         # A real markdown link: a bare URL would be auto-linked with its escaped "&amp;" in it.
         # The URL is built from validated state by urlencode (no spaces, quotes or brackets).
         cols[1].caption(f"{md_escape(t('presenter.link_label', lang))} [{md_escape(url)}]({url})")
     with st.container(key="presenter_keys"):
         script = _KEYS_JS.replace("%NEXT%", KEY_NEXT).replace("%PREVIOUS%", KEY_PREVIOUS)
         st.iframe(script, height=1, tab_index=-1)
-
-
-def _app_url() -> str:
-    """Return the app's address as the browser sees it (no query), or the default local one."""
-    try:
-        url = str(st.context.url or "")
-    except Exception:  # no browser context (tests, bare mode)
-        url = ""
-    url = url.split("?", 1)[0].split("#", 1)[0]
-    if not url.startswith(("http://", "https://")):
-        return view.APP_URL
-    return url if url.endswith("/") else url + "/"
 
 
 def _navigation(chapter: story.Chapter, number: int, total: int, lang: str) -> None:
@@ -323,39 +308,37 @@ def _navigation(chapter: story.Chapter, number: int, total: int, lang: str) -> N
     )
 
 
+def _handout_bytes(ds: Dataset, chapters: tuple, lang: str, data_dir: str, base_url: str) -> bytes:
+    """Return the handout PDF, made by the command line in a child process (seconds of drawing).
+
+    Falls back to making it here if the child process fails (the reason is logged).
+    """
+    try:
+        args = ["--lang", lang, "--data", data_dir, "--base-url", base_url]
+        return offload.run_cli("handout", args, suffix=".pdf")
+    except offload.OffloadError:
+        logging.getLogger(__name__).exception("handout in a child process failed")
+        return handout.handout_bytes(ds, chapters, lang=lang, base_url=base_url)
+
+
 def _map(
-    ds: Dataset,
-    chapter: story.Chapter,
-    chapter_state: permalink.State,
-    lang: str,
-    *,
-    collections: Callable[[dt.date, tuple[str, ...], str], Mapping[str, dict]],
-    basemap: Callable[[], Mapping],
+    ds: Dataset, chapter: story.Chapter, chapter_state: permalink.State, lang: str, *, site: Site
 ) -> None:
-    """Draw the chapter's map: a fixed base map (never re-mounted) moved by center/zoom."""
+    """Draw the chapter's map: the shared map component, moved to each chapter's view."""
     unavailable = set(getattr(ds, "unavailable_layers", ()))
     drawn = [i for i in chapter.layers if i not in unavailable]
-    data_layers = tuple(i for i in drawn if i in style.DATA_LAYERS)
-    groups = maps.feature_groups(collections(chapter.date, data_layers, lang))
-    if "basemap" in drawn:
-        groups.insert(0, maps.basemap_group(basemap()))
-    base = maps.build_base_map(
-        center=(permalink.DEFAULT_LAT, permalink.DEFAULT_LON),
-        zoom=permalink.DEFAULT_ZOOM,
-        keyboard=False,
-        lang=lang,
-    )
     map_col, legend_col = st.columns([5, 1.25])
     with map_col:
-        st_folium(
-            base,
-            key="presenter_map",
+        map_view.show_map(
+            site,
+            layers=drawn,
+            date=chapter.date,
+            lang=lang,
+            view=(chapter_state.lat, chapter_state.lon, chapter_state.zoom),
+            view_version=chapter.number,
             height=MAP_HEIGHT,
-            use_container_width=True,
-            center=(chapter_state.lat, chapter_state.lon),
-            zoom=chapter_state.zoom,
-            feature_group_to_add=groups,
-            returned_objects=[],
+            keyboard=False,
+            key="presenter_map",
         )
     with legend_col, st.container(key="presenter_legend"):
         # The same escaped legend as the explorer's: exactly what this chapter draws.

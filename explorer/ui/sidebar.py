@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -18,20 +18,97 @@ _NO_EVENT = ""
 ALL_BORDERS = ""
 #: Session-state key of the interface language (the permalink's ``lang``).
 LANG_KEY = "lang"
+#: Session-state keys of the date (the slider's own key), the date input, the chosen key event
+#: and the chosen border segment (ids; the selectboxes have keys per language).
+DATE_KEY = "date"
+DATE_INPUT_KEY = "date_input"
+EVENT_KEY = "event"
+SEGMENT_KEY = "segment"
 
 
 def language_picker() -> None:
     """English / Polski: switches every label of the interface and the map's content.
 
-    The label names itself in both languages, so it is found whichever language is shown.
+    The label names itself in both languages, so it is found whichever language is shown. The
+    language itself lives in session state under :data:`LANG_KEY`; the widget is keyed per
+    language (see :func:`_synced_selectbox`), so a label the browser kept from another page (the
+    sidebar before presenter mode) can never contradict it.
     """
-    label = " / ".join(t("language.label", lang) for lang in permalink.LANGUAGES)
-    st.sidebar.selectbox(
+    lang = current_lang()
+    label = " / ".join(t("language.label", x) for x in permalink.LANGUAGES)
+    _synced_selectbox(
+        LANG_KEY,
+        lang,
         label,
         list(permalink.LANGUAGES),
-        format_func=lambda lang: t("language.name", lang),
-        key=LANG_KEY,
+        format_func=lambda x: t("language.name", x),
     )
+
+
+def current_lang() -> str:
+    """Return the session's interface language (``en`` unless a known language is set)."""
+    lang = st.session_state.get(LANG_KEY)
+    return lang if lang in permalink.LANGUAGES else "en"
+
+
+def widget_key(name: str, lang: str) -> str:
+    """Session-state key of the selectbox that edits ``name`` while ``lang`` is shown."""
+    return f"{name}_{lang}"
+
+
+def _take_choice(name: str, key: str, options: Sequence[str]) -> None:
+    """Copy a selectbox's choice to its session value ``name``, only if it is one of the ids."""
+    choice = st.session_state.get(key)
+    if choice in options:
+        st.session_state[name] = choice
+
+
+def _synced_selectbox(
+    name: str,
+    lang: str,
+    label: str,
+    options: list[str],
+    *,
+    format_func: Callable[[str], str],
+    on_change: Callable[[], None] | None = None,
+    help: str | None = None,
+) -> str:
+    """Draw a selectbox whose value (an id from ``options``) is kept in session state ``name``.
+
+    Streamlit 1.67's selectbox keeps the browser's *label* and hands it back as the value when
+    the labels change (a language switch), so the value is never taken from the widget alone:
+    the widget is keyed per language (a switch shows a new widget, never the other language's
+    labels), seeded from ``name`` before it is drawn, and only a choice that is one of
+    ``options``, made in the box of the language shown, is copied back.
+
+    Returns
+    -------
+    str
+        The id chosen (always one of ``options``).
+    """
+    value = st.session_state.get(name)
+    if value not in options:
+        value = options[0]
+        st.session_state[name] = value
+    key = widget_key(name, lang)
+    if st.session_state.get(key) != value:
+        st.session_state[key] = value
+
+    def changed() -> None:
+        # Only the box of the language shown counts: a browser may still send what an older
+        # box (another language, or the sidebar before presenter mode) held.
+        if current_lang() != lang:
+            return
+        _take_choice(name, key, options)
+        if on_change is not None:
+            on_change()
+
+    choice = st.sidebar.selectbox(
+        label, options, format_func=format_func, key=key, on_change=changed, help=help
+    )
+    if choice in options:
+        st.session_state[name] = choice
+    return st.session_state[name]
 
 
 def _event_id(row: dict) -> str:
@@ -45,35 +122,59 @@ def _event_label(row: dict, lang: str) -> str:
 
 
 def _jump_to_event(options: dict[str, dt.date]) -> None:
-    choice = st.session_state.get("event")
+    choice = st.session_state.get(EVENT_KEY)
     if choice in options:
-        st.session_state["date"] = options[choice]
+        st.session_state[DATE_KEY] = options[choice]
+
+
+def _date_from_input() -> None:
+    """Move the date (the slider) to the day typed into the date input."""
+    day = st.session_state.get(DATE_INPUT_KEY)
+    if isinstance(day, dt.date):
+        st.session_state[DATE_KEY] = min(max(day, permalink.DATE_MIN), permalink.DATE_MAX)
 
 
 def time_controls(events: pd.DataFrame, lang: str = "en") -> None:
-    """Date slider (1997–2028) and a list of key events that jumps the date when chosen.
+    """Date slider (1997–2028), a date input beside it and a list of key events.
 
-    ``events`` come from :func:`explorer.timeline.key_events`; labels are shown in ``lang``.
+    The slider is coarse (weeks per pixel); the date input sets a day, and the two follow each
+    other. Choosing a key event jumps the date to it; when the date leaves that day, the list
+    goes back to "choose an event". ``events`` come from
+    :func:`explorer.timeline.key_events`; labels are shown in ``lang``.
     """
     st.sidebar.subheader(t("sidebar.date", lang))
+    records = events.to_dict("records")
+    options = {_event_id(r): r["date"] for r in records}
+    labels = {_event_id(r): _event_label(r, lang) for r in records}
+    day = st.session_state.get(DATE_KEY)
+    if st.session_state.get(EVENT_KEY) in options and options[st.session_state[EVENT_KEY]] != day:
+        st.session_state[EVENT_KEY] = _NO_EVENT  # the date has left the event's day
+    if st.session_state.get(DATE_INPUT_KEY) != day:
+        st.session_state[DATE_INPUT_KEY] = day
     st.sidebar.slider(
         t("sidebar.show_on", lang),
         min_value=permalink.DATE_MIN,
         max_value=permalink.DATE_MAX,
-        key="date",
+        key=DATE_KEY,
         format="YYYY-MM-DD",
         help=t("sidebar.date_help", lang),
     )
-    records = events.to_dict("records")
-    options = {_event_id(r): r["date"] for r in records}
-    labels = {_event_id(r): _event_label(r, lang) for r in records}
-    st.sidebar.selectbox(
+    st.sidebar.date_input(
+        t("sidebar.date_input", lang),
+        min_value=permalink.DATE_MIN,
+        max_value=permalink.DATE_MAX,
+        key=DATE_INPUT_KEY,
+        format="YYYY-MM-DD",
+        on_change=_date_from_input,
+        help=t("sidebar.date_input_help", lang),
+    )
+    _synced_selectbox(
+        EVENT_KEY,
+        lang,
         t("sidebar.key_events", lang),
         [_NO_EVENT, *options],
-        format_func=lambda o: t("sidebar.no_event", lang) if o == _NO_EVENT else labels[o],
-        key="event",
-        on_change=_jump_to_event,
-        args=(options,),
+        format_func=lambda o: labels.get(o, t("sidebar.no_event", lang)),
+        on_change=lambda: _jump_to_event(options),
         help=t("sidebar.events_help", lang),
     )
 
@@ -85,22 +186,25 @@ def layer_toggles(layers: Sequence[tuple[str, str]], lang: str = "en") -> None:
         st.sidebar.checkbox(title, key=state.layer_key(layer_id))
 
 
-def _go_to_segment(bounds: dict[str, tuple[float, float, int]]) -> None:
-    seg = st.session_state.get("segment")
-    if seg in bounds:
-        state.go_to(*bounds[seg])
-
-
 def segment_picker(
     names: dict[str, str], views: dict[str, tuple[float, float, int]], lang: str = "en"
 ) -> None:
-    """Select a border segment: the panel shows its lengths and the map zooms to it."""
+    """Select a border segment: the panel shows its lengths and the map zooms to it.
+
+    ``names`` maps segment ids to their names in ``lang``; the session keeps the id.
+    """
+
+    def go_to_segment() -> None:
+        seg = st.session_state.get(SEGMENT_KEY)
+        if seg in views:
+            state.go_to(*views[seg])
+
     st.sidebar.subheader(t("sidebar.segment", lang))
-    st.sidebar.selectbox(
+    _synced_selectbox(
+        SEGMENT_KEY,
+        lang,
         t("sidebar.select_border", lang),
         [ALL_BORDERS, *names],
-        format_func=lambda s: t("sidebar.all_borders", lang) if s == ALL_BORDERS else names[s],
-        key="segment",
-        on_change=_go_to_segment,
-        args=(views,),
+        format_func=lambda s: names.get(s, t("sidebar.all_borders", lang)),
+        on_change=go_to_segment,
     )

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 
 import streamlit as st
 
-from explorer import permalink
+from explorer import permalink, view
 from explorer.i18n import t
 from explorer.permalink import Notice, State
 
@@ -126,6 +126,38 @@ def notice_text(notice: str, lang: str) -> str:
     return str(notice)
 
 
+#: Notices after which the link shows something other than the default: the nearest date, or
+#: nothing replaced at all (unknown parameters). They are not followed by "the default is shown".
+_NOT_DEFAULT: frozenset[str] = frozenset(
+    {"link.date_outside", "link.unknown_keys", "link.unknown_keys_more"}
+)
+
+
+def link_notices(lang: str, wrapper: str) -> list[str]:
+    """Return this session's permalink notices as whole messages in ``lang`` (plain text).
+
+    Parameters
+    ----------
+    lang : str
+        Language of the messages.
+    wrapper : str
+        Translation key of the message around a notice (``{notice}``), such as
+        ``app.link_notice``; ``<wrapper>_kept`` is used for a notice after which the default is
+        not what is shown (so no message says "showing 2028-12-31. The default is shown").
+
+    Returns
+    -------
+    list of str
+        One message per notice; escape before markdown.
+    """
+    messages = []
+    for notice in st.session_state.get(_NOTICE_ITEMS, []):
+        key = getattr(notice, "key", None)
+        shown = f"{wrapper}_kept" if key in _NOT_DEFAULT else wrapper
+        messages.append(t(shown, lang, notice=notice_text(notice, lang)))
+    return messages
+
+
 def notice_texts(lang: str) -> list[str]:
     """Return this session's permalink notices in ``lang`` (plain text: escape before markdown)."""
     return [notice_text(n, lang) for n in st.session_state.get(_NOTICE_ITEMS, [])]
@@ -135,3 +167,19 @@ def clear_notices() -> None:
     """Forget permalink notices (after they have been shown once)."""
     st.session_state[NOTICES] = []
     st.session_state[_NOTICE_ITEMS] = []
+
+
+def app_url() -> str:
+    """Return the app's address as the browser sees it (no query), else the default local one.
+
+    Used for the permalinks printed on exports and the handout, so a class served at
+    ``https://maps.school.example/`` gets links to that address, not to ``localhost:8501``.
+    """
+    try:
+        url = str(st.context.url or "")
+    except Exception:  # no browser context (tests, bare mode)
+        url = ""
+    url = url.split("?", 1)[0].split("#", 1)[0]
+    if not url.startswith(("http://", "https://")):
+        return view.APP_URL
+    return url if url.endswith("/") else url + "/"

@@ -46,8 +46,8 @@ CHROMIUM_ARGS = (
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 HEALTH_TIMEOUT_S = 60.0
 
-#: The st_folium component's iframe, and how long a page may take to draw it (2 cores, CI).
-COMPONENT_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: The map component's iframe, and how long a page may take to draw it (2 cores, CI).
+COMPONENT_IFRAME = 'iframe[title="explorer.ui.map_view.bfe_map"]'
 TIMEOUT_MS = 60_000
 
 

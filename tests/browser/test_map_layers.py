@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Frame, Page
 
-from .helpers import ARTIFACTS_DIR, PageLog, stage_page, start_streamlit
+from explorer import style
 
-PROBE = Path(__file__).parent / "pages" / "map_layers_probe.py"
-COMPONENT_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-TIMEOUT_MS = 60_000
+from .helpers import ARTIFACTS_DIR, COMPONENT_IFRAME, TIMEOUT_MS, PageLog
+
+ALL = ",".join(style.LAYER_IDS)
 
 pytestmark = pytest.mark.browser
 
@@ -72,18 +70,17 @@ def _open_popup(frame: Frame, feature_id: str) -> str:
     return frame.locator(".leaflet-popup-content").inner_text()
 
 
-def test_layers_draw_and_toggle_without_remount(
-    page: Page, page_log: PageLog, tmp_path: Path
-) -> None:
-    script = stage_page(PROBE, tmp_path / "probe")
-    with start_streamlit(script) as server:
-        page.goto(server.url, timeout=TIMEOUT_MS)
+def test_layers_draw_and_toggle_without_remount(server, page: Page, page_log: PageLog) -> None:
+    if True:  # the real app (this was a probe page of the old st_folium bridge)
+        page.goto(f"{server.url}/?layers={ALL}&date=2026-11-22", timeout=TIMEOUT_MS)
         handle = page.wait_for_selector(COMPONENT_IFRAME, state="attached", timeout=TIMEOUT_MS)
         frame = handle.content_frame()
         assert frame is not None
         _wait_count(frame, "path.bfe-layer-borders", "n >= 11")
         _wait_count(frame, "path.bfe-layer-east-shield", "n > 0")
-        page.wait_for_selector("text=probe-ready", timeout=TIMEOUT_MS)
+        page.wait_for_function(
+            "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
+        )
 
         # every data layer is drawn, over a sea-coloured, tile-less background
         for layer in ("treaty", "east-shield", "pl-by-barrier", "pl-ru-barrier",
@@ -133,7 +130,9 @@ def test_layers_draw_and_toggle_without_remount(
         frame.evaluate("() => window.map.closePopup()")
         center = _center(frame)  # the popup may have panned the map to fit
 
-        page.get_by_text("East Shield", exact=True).click()
+        page.locator('[data-testid="stSidebar"]').get_by_text(
+            "East Shield (Poland)", exact=True
+        ).click()
         _wait_count(frame, "path.bfe-layer-east-shield", "n === 0")
         _wait_count(frame, "path.bfe-layer-borders", "n >= 11")
         assert _count(frame, "path.leaflet-interactive") == all_paths - east_paths
@@ -142,7 +141,9 @@ def test_layers_draw_and_toggle_without_remount(
         page.wait_for_selector('.bfe-legend-item[data-layer="east-shield"]', state="detached")
         _shot(page, "map_layers_toggled.png")
 
-        page.get_by_text("East Shield", exact=True).click()
+        page.locator('[data-testid="stSidebar"]').get_by_text(
+            "East Shield (Poland)", exact=True
+        ).click()
         _wait_count(frame, "path.bfe-layer-east-shield", f"n === {east_paths}")
         assert _count(frame, "path.leaflet-interactive") == all_paths
         assert frame.evaluate("() => window.map.__bfeMarker") == "first-mount"

@@ -89,7 +89,7 @@ def test_arrow_keys_work_while_the_map_has_focus(server, page: Page, page_log: P
     )
     # A click on the map puts the keyboard focus inside the map's iframe.
     frame.locator(".leaflet-container").click(position={"x": 30, "y": 120})
-    assert page.evaluate("() => document.activeElement.title") == "streamlit_folium.st_folium"
+    assert page.evaluate("() => document.activeElement.title") == "explorer.ui.map_view.bfe_map"
     page.keyboard.press("ArrowRight")
     _wait_chapter(page, 4)
     _check_chapter(page, 4, "pl")

@@ -1,0 +1,117 @@
+"""The map as the explorer and the presenter show it: one component, state-only messages.
+
+The component (:mod:`explorer.web.frontend`, served from the folder :func:`get_site` writes)
+fetches each layer's file once; every script run sends it only the state: which layer files to
+draw, the date, the language, and an explicit "go to" when the script moves the view. A toggle or
+a date change is therefore a message of about a kilobyte, and the map is never re-mounted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, Final
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from explorer import maps, overlay_features, style
+from explorer.config import LANGUAGES
+from explorer.i18n import t
+from explorer.overlay import Overlay
+from explorer.web import bundle, decor, site
+
+#: The component's name (and the iframe's title: ``explorer.ui.map_view.bfe_map``).
+NAME: Final[str] = "bfe_map"
+
+
+@st.cache_resource(show_spinner=False)
+def get_site(data_dir: str, _ds: Any, _basemap: Any) -> site.Site:
+    """Write the component folder and the layer files once per server and data folder."""
+    return site.build_site(_ds, _basemap)
+
+
+@st.cache_resource(show_spinner=False)
+def _component(path: str) -> Any:
+    return components.declare_component(NAME, path=path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _overlay_payload(digest: str, lang: str, _overlay: Overlay) -> dict:
+    """Return the overlay as the map draws it (rendered once per file and language, shared)."""
+    collection = overlay_features.overlay_collection(_overlay, lang)
+    kinds = {k: collection[k] for k in ("point", "line", "polygon") if k in collection}
+    return {
+        "token": f"{digest}:{lang}",
+        "kinds": kinds,
+        "styles": {k: overlay_features.path_style(k) for k in ("point", "line", "polygon")},
+        "canvas": collection.get("canvas", {}),
+    }
+
+
+@st.cache_data(show_spinner=False)
+def _static_args(lang: str) -> dict:
+    """Return what every message carries that never changes with the state (small)."""
+    return {
+        "attribution": maps.attribution_html(lang),
+        "panes": dict(bundle.PANES),
+        "decor": decor.decor(),
+        "labels": {"features_here": t("map.features_here", lang), "map": t("map.aria", lang)},
+    }
+
+
+def show_map(
+    the_site: site.Site,
+    *,
+    layers: Sequence[str],
+    date: dt.date,
+    lang: str,
+    view: tuple[float, float, int],
+    view_version: int,
+    height: int,
+    keyboard: bool = True,
+    overlay: Overlay | None = None,
+    key: str = "map",
+) -> None:
+    """Draw the map component with ``layers`` on ``date`` (only state travels).
+
+    Parameters
+    ----------
+    the_site : Site
+        From :func:`get_site`.
+    layers : sequence of str
+        Layer ids to draw (``basemap`` included when wanted); unknown or unavailable ones are
+        skipped. Drawing order comes from panes, not from this order.
+    date : datetime.date
+        The day shown.
+    lang : {"en", "pl"}
+        Language of the layer files, tooltips and popups.
+    view : (float, float, int)
+        ``(lat, lon, zoom)`` to show when ``view_version`` changes (an explicit "go to"); the
+        user's panning is kept otherwise.
+    view_version : int
+        Incremented by every "go to".
+    height : int
+        Height in CSS pixels.
+    keyboard : bool, default True
+        Arrow keys pan the focused map (off in the presenter, where they change chapters).
+    overlay : Overlay, optional
+        The session's own data; it travels only in this session's messages.
+    key : str, default "map"
+        Streamlit key: one map per key, never re-mounted.
+    """
+    lang = lang if lang in LANGUAGES else "en"
+    files = the_site.files
+    ordered = [i for i in style.LAYER_IDS if i in layers and i in files]
+    args: dict[str, Any] = {
+        **_static_args(lang),
+        "layers": [[i, files[i][lang]] for i in ordered],
+        "date": date.isoformat(),
+        "lang": lang,
+        "view": [float(view[0]), float(view[1]), int(view[2]), int(view_version)],
+        "window": list(the_site.window),
+        "height": int(height),
+        "keyboard": bool(keyboard),
+        "overlay": None if overlay is None else _overlay_payload(overlay.digest, lang, overlay),
+    }
+    _component(str(the_site.path))(**args, key=key, default=None)

@@ -1,0 +1,218 @@
+"""Layer documents for the browser: geometry once, with every feature's looks over time.
+
+One document per data layer and language (plus one for the basemap) holds each feature's display
+geometry, its ``[from, to)`` intervals (:mod:`explorer.intervals`) and, per interval, a *look*:
+the Leaflet path style, the tooltip and the popup (escaped HTML, from
+:mod:`explorer.features`). The browser downloads a document once per data version and, for any
+date, picks the interval that holds it: no rule of the timeline is written twice.
+
+Documents are plain JSON-able dicts, written byte-deterministically (sorted keys, no spaces) so
+that every worker serving the same data names them with the same content hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+from shapely.geometry import mapping
+
+from explorer import features, intervals, style
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from explorer.data import Dataset
+
+__all__ = ["PANES", "basemap_document", "dumps", "layer_document", "version_of"]
+
+#: Leaflet panes (z-index) so drawing order never depends on the order layers arrive in:
+#: land < treaty shading < lakes < corridors < fortification lines < borders < sites < overlay.
+PANES: Final[dict[str, int]] = {
+    "bfe-land": 210,
+    "bfe-shading": 300,
+    "bfe-lakes": 350,
+    "bfe-corridors": 390,
+    "bfe-forts": 410,
+    "bfe-borders": 450,
+    "bfe-points": 500,
+}
+
+#: A day before every event (the "since always" state is looked up on it).
+_EARLIEST: Final[dt.date] = dt.date(1900, 1, 1)
+
+
+def dumps(doc: Mapping[str, Any]) -> bytes:
+    """Serialise a document byte-deterministically (UTF-8, sorted keys, compact).
+
+    Examples
+    --------
+    >>> dumps({"b": 1, "a": [1.5, None]})
+    b'{"a":[1.5,null],"b":1}'
+    """
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def version_of(payload: bytes) -> str:
+    """Return the content hash that names a file (12 hex digits of SHA-256).
+
+    Examples
+    --------
+    >>> version_of(b"")
+    'e3b0c44298fc'
+    """
+    return hashlib.sha256(payload).hexdigest()[:12]
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _with_class(style_dict: Mapping[str, object], layer: str) -> dict[str, object]:
+    out = dict(style_dict)
+    out["className"] = " ".join(filter(None, [str(out.get("className", "")), f"bfe-layer-{layer}"]))
+    return out
+
+
+def _kind(feat: Mapping[str, Any]) -> str:
+    gtype = feat["geometry"]["type"]
+    if gtype in ("Point", "MultiPoint"):
+        return "point"
+    if gtype in ("Polygon", "MultiPolygon"):
+        return "area"
+    return "line"
+
+
+def _look(layer: str, feat: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the style, tooltip and popup of one feature as :mod:`explorer.features` made it."""
+    props = feat["properties"]
+    kind = _kind(feat)
+    if layer == "borders":
+        path = _with_class(style.border_style(props["priority"], props["precision"]), layer)
+    elif layer == "treaty":
+        path = _with_class(style.treaty_style(props["status"]), layer)
+    elif kind == "point":
+        path = {**style.point_style(layer, props["state"]), "className": f"bfe-layer-{layer}"}
+    else:
+        # a corridor known only as a line is drawn like an approximate line
+        precision = "corridor" if kind == "area" else props["precision"]
+        if kind == "line" and precision == "corridor":
+            precision = "approximate"
+        path = _with_class(style.fortification_style(layer, precision, props["state"]), layer)
+    return {"style": path, "tooltip": props["tooltip"], "popup": props["popup"]}
+
+
+def _pane(layer: str, kind: str) -> str:
+    if layer == "borders":
+        return "bfe-borders"
+    if layer == "treaty":
+        return "bfe-shading"
+    return {"point": "bfe-points", "area": "bfe-corridors"}.get(kind, "bfe-forts")
+
+
+def layer_document(
+    ds: Dataset, layer: str, *, lang: str = "en", treaty: str = "APMBC"
+) -> dict[str, Any]:
+    """Return one data layer for the browser: geometry, intervals and looks.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data.
+    layer : str
+        A data layer id (:data:`explorer.style.DATA_LAYERS`).
+    lang : {"en", "pl"}, default "en"
+        Language of tooltips and popups.
+    treaty : {"APMBC", "CCM"}, default "APMBC"
+        Treaty the ``treaty`` layer shades.
+
+    Returns
+    -------
+    dict
+        ``{"layer", "looks": [...], "features": [GeoJSON Feature]}``; a look is ``style``,
+        ``tooltip``, ``popup`` and ``state`` (``[state, event id]``, None for borders); each
+        feature's properties
+        hold ``kind`` (line, area, point), ``pane`` and ``iv``: ``[from, to, look]`` rows with ISO
+        dates (None for open ends), ``to`` exclusive. A date no row holds hides the feature.
+    """
+    looks: list[dict[str, Any]] = []
+    look_index: dict[bytes, int] = {}
+    out: dict[str, dict[str, Any]] = {}
+
+    def add(
+        feat: Mapping[str, Any], start: dt.date | None, end: dt.date | None, state: Any = None
+    ) -> None:
+        look = {**_look(layer, feat), "state": None if state is None else list(state)}
+        blob = dumps(look)
+        if blob not in look_index:
+            look_index[blob] = len(looks)
+            looks.append(look)
+        fid = str(feat["id"])
+        if fid not in out:
+            kind = _kind(feat)
+            out[fid] = {
+                "type": "Feature",
+                "id": fid,
+                "geometry": feat["geometry"],
+                "properties": {"kind": kind, "pane": _pane(layer, kind), "iv": []},
+            }
+        out[fid]["properties"]["iv"].append([_iso(start), _iso(end), look_index[blob]])
+
+    if layer == "borders":
+        for feat in features.border_features(ds, lang=lang)["features"]:
+            add(feat, None, None)
+    else:
+        timelines = intervals.layer_intervals(ds, layer, treaty=treaty)
+        by_day: dict[dt.date, dict[str, dict]] = {}
+        for fid, runs in timelines.items():
+            for run in runs:
+                day = run.start or _EARLIEST
+                if day not in by_day:
+                    fc = features.layer_collections(
+                        ds, date=day, visible=[layer], lang=lang, treaty=treaty
+                    )[layer]
+                    by_day[day] = {str(f["id"]): f for f in fc["features"]}
+                key = f"treaty-{fid}" if layer == "treaty" else fid
+                feat = by_day[day].get(key)
+                if feat is not None:  # no display geometry (e.g. all simplified away)
+                    add(feat, run.start, run.end, run.state)
+    # Insertion order is the features' own (required border segments last: drawn on top).
+    return {"layer": layer, "looks": looks, "features": list(out.values())}
+
+
+def basemap_document(basemap: Mapping[str, gpd.GeoDataFrame]) -> dict[str, Any]:
+    """Return the local vector basemap (land and lakes) for the browser, with its styles.
+
+    Parameters
+    ----------
+    basemap : mapping of str to geopandas.GeoDataFrame
+        ``countries`` and ``lakes`` (:func:`explorer.maps.load_basemap`); missing keys are skipped.
+
+    Returns
+    -------
+    dict
+        ``{"layer": "basemap", "parts": [{"pane", "style", "geometry": [...]}, ...]}``.
+    """
+    parts = []
+    for key, pane, path_style in (
+        ("countries", "bfe-land", style.land_style()),
+        ("lakes", "bfe-lakes", style.lake_style()),
+    ):
+        if key not in basemap:
+            continue
+        geoms = [
+            mapping(geom)
+            for geom in basemap[key].geometry
+            if geom is not None and not geom.is_empty
+        ]
+        parts.append({"name": key, "pane": pane, "style": dict(path_style), "geometry": geoms})
+    return {"layer": "basemap", "parts": parts}
+
+
+def data_window(basemap: Mapping[str, gpd.GeoDataFrame]) -> tuple[float, float, float, float]:
+    """Return the basemap's extent ``(west, south, east, north)``: the map never looks past it."""
+    west, south, east, north = basemap["countries"].total_bounds
+    return (float(west), float(south), float(east), float(north))

@@ -1,0 +1,61 @@
+"""What every map draws besides its layers: corridor hatch patterns and popup CSS (no folium).
+
+Shared by the Streamlit map component (:mod:`explorer.web.frontend`) and the folium map of the
+HTML export (:mod:`explorer.maps`), so both hatch a corridor and lay out a popup alike.
+"""
+
+from __future__ import annotations
+
+from explorer import style
+
+__all__ = ["BLANK_COLOUR", "decor", "hatch_svg", "map_css"]
+
+#: The map's background when the basemap is off: a neutral paper colour, never the sea's.
+BLANK_COLOUR = "#f7f7f5"
+
+
+def hatch_svg() -> str:
+    """SVG ``<pattern>`` definitions for the corridor hatching, one per programme colour."""
+    patterns = []
+    for programme, colour in style.PROGRAMME_COLOURS.items():
+        patterns.append(
+            f'<pattern id="{style.hatch_pattern_id(programme)}" patternUnits="userSpaceOnUse"'
+            ' width="7" height="7" patternTransform="rotate(45)">'
+            f'<rect width="7" height="7" fill="{colour}" fill-opacity="0.25"/>'
+            f'<line x1="0" y1="0" x2="0" y2="7" stroke="{colour}" stroke-width="3"/>'
+            "</pattern>"
+        )
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="0" height="0" aria-hidden="true"'
+        ' style="position:absolute;width:0;height:0;overflow:hidden">'
+        f"<defs>{''.join(patterns)}</defs></svg>"
+    )
+
+
+def map_css() -> str:
+    """CSS for the map: sea background, popups, corridor fills by pattern."""
+    rules = [
+        f".leaflet-container.bfe-map {{ background: {style.SEA_COLOUR}; }}",
+        ".bfe-popup { font-size: 12px; line-height: 1.35; max-width: 360px; }",
+        ".bfe-popup h4 { margin: 0 0 4px; font-size: 14px; }",
+        ".bfe-popup th { text-align: left; vertical-align: top; padding-right: 6px;"
+        " font-weight: 600; white-space: nowrap; }",
+        ".bfe-popup p { margin: 6px 0; }",
+        ".bfe-popup ul { margin: 2px 0 0; padding-left: 16px; }",
+    ]
+    for programme in style.PROGRAMME_COLOURS:
+        rules.append(
+            f"path.bfe-corridor-{programme} {{ fill: url(#{style.hatch_pattern_id(programme)}); }}"
+        )
+    return "\n".join(rules)
+
+
+def decor() -> dict[str, str]:
+    """Return the hatch patterns, the CSS and the background colours, for the map component.
+
+    Examples
+    --------
+    >>> sorted(decor())
+    ['blank', 'css', 'sea', 'svg']
+    """
+    return {"svg": hatch_svg(), "css": map_css(), "sea": style.SEA_COLOUR, "blank": BLANK_COLOUR}

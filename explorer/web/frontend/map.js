@@ -1,0 +1,372 @@
+// The explorer's map: a Streamlit component (v1 protocol, no build step) around vendored Leaflet.
+//
+// Data once, state on every click: each layer's geometry arrives once, as a static file named by
+// a hash of its content (explorer/web/site.py); every script run then sends only state (visible
+// layers, date, language, an explicit "go to"). The map is created once and never re-mounted.
+//
+// One derivation of time: every feature carries its [from, to) -> look intervals, computed in
+// Python (explorer/intervals.py); for a date this file only finds the interval that holds it.
+(function () {
+  "use strict";
+
+  var map = null;
+  var args = null;
+  var docs = {};        // url -> {doc, group, items: [{layer, feature, look}]} once loaded
+  var loading = {};     // url -> Promise
+  var shown = [];       // urls drawn now, in drawing order
+  var viewVersion = null;
+  var overlayToken = null;
+  var overlayGroup = null;
+  var frameHeight = null;
+  var basemapOn = true;
+
+  // --- Streamlit component protocol (v1) -------------------------------------------------------
+  function send(type, data) {
+    var msg = { isStreamlitMessage: true, type: type };
+    for (var k in data || {}) { msg[k] = data[k]; }
+    window.parent.postMessage(msg, "*");
+  }
+  window.addEventListener("message", function (event) {
+    if (event.data && event.data.type === "streamlit:render") {
+      try { render(event.data.args || {}); } catch (e) { report(e); }
+    }
+  });
+  function report(e) {
+    if (window.console) { console.warn("bfe map:", e && e.message ? e.message : e); }
+  }
+
+  // --- Looking up a date ------------------------------------------------------------------------
+  // iv rows are [from, to, look] with ISO dates (YYYY-MM-DD compares as text), to exclusive.
+  function lookAt(iv, day) {
+    for (var i = 0; i < iv.length; i++) {
+      var row = iv[i];
+      if ((row[0] === null || row[0] <= day) && (row[1] === null || day < row[1])) { return row[2]; }
+    }
+    return null;
+  }
+  window.bfeLookAt = lookAt;
+  // What every loaded layer shows on ``day``: {layer: {feature id: [state, event] or null}}.
+  // The same lookup the drawing uses (tests compare it with explorer/timeline.py).
+  window.bfeStates = function (day) {
+    var out = {};
+    Object.keys(docs).forEach(function (url) {
+      var doc = docs[url].doc;
+      if (doc.layer === "basemap") { return; }
+      var states = out[doc.layer] = {};
+      doc.features.forEach(function (f) {
+        var idx = lookAt(f.properties.iv, day);
+        states[f.id] = idx === null ? null : doc.looks[idx].state;
+      });
+    });
+    return out;
+  };
+
+  // --- Map -----------------------------------------------------------------------------------
+  function windowBounds(w) { return L.latLngBounds([w[1], w[0]], [w[3], w[2]]); }
+
+  // The view must stay inside the data window at every width: the lowest zoom is the one at
+  // which the whole viewport fits in it.
+  function fitMinZoom() {
+    if (!map || !args) { return; }
+    var size = map.getSize();
+    if (!size.x || !size.y) { return; }
+    map.options.minZoom = 0;
+    var z = map.getBoundsZoom(windowBounds(args.window), true);
+    map.setMinZoom(Math.max(3, z));
+    if (map.getZoom() < map.getMinZoom()) { map.setZoom(map.getMinZoom(), { animate: false }); }
+    map.panInsideBounds(windowBounds(args.window), { animate: false });
+  }
+
+  function createMap(a) {
+    var decor = document.createElement("div");
+    decor.id = "bfe-defs";
+    decor.innerHTML = a.decor.svg;
+    document.body.appendChild(decor);
+    var css = document.createElement("style");
+    css.textContent = a.decor.css;
+    document.head.appendChild(css);
+    map = L.map("map", {
+      center: [a.view[0], a.view[1]],
+      zoom: a.view[2],
+      maxZoom: 13,
+      minZoom: 3,
+      maxBounds: windowBounds(a.window),
+      maxBoundsViscosity: 1.0,
+      keyboard: a.keyboard !== false,
+      renderer: L.svg({ padding: 0.5, tolerance: 4 }),
+      zoomControl: true,
+      attributionControl: true
+    });
+    window.map = map;
+    Object.keys(a.panes).forEach(function (name) {
+      var pane = map.createPane(name);
+      pane.style.zIndex = String(a.panes[name]);
+    });
+    map.attributionControl.setPrefix(false);
+    L.control.scale({ metric: true, imperial: false, position: "bottomleft" }).addTo(map);
+    map.on("moveend", syncUrl);
+    map.on("resize", fitMinZoom);
+    viewVersion = a.view[3];
+    installUrlSync();
+  }
+
+  // The ruler, in the page's language (leaflet-measure ships Polish).
+  var measure = null;
+  var measureLang = null;
+  function setRuler(lang) {
+    if (!L.Control.Measure || lang === measureLang) { return; }
+    if (measure) { map.removeControl(measure); }
+    measure = new L.Control.Measure({
+      position: "topleft", localization: lang,
+      primaryLengthUnit: "kilometers", secondaryLengthUnit: null,
+      primaryAreaUnit: "sqkilometers", secondaryAreaUnit: null
+    }).addTo(map);
+    measureLang = lang;
+  }
+
+  // --- The permalink follows the live view (no rerun) --------------------------------------------
+  var P = null;
+  try { P = window.parent; if (P === window || !P.location.href) { P = null; } } catch (e) { P = null; }
+  function withView(url) {
+    var u = new URL(url, P.location.href);
+    if (!u.searchParams.has("layers") || !map) { return url; }
+    var c = map.getCenter();
+    u.searchParams.set("lat", c.lat.toFixed(4));
+    u.searchParams.set("lon", c.lng.toFixed(4));
+    u.searchParams.set("zoom", String(Math.round(map.getZoom())));
+    return u.pathname + u.search + u.hash;
+  }
+  function installUrlSync() {
+    if (!P || (args && args.sync_url === false)) { return; }
+    P.__bfeViewUrl = withView;  // the newest map instance wins
+    if (!P.__bfeHistoryWrapped) {
+      P.__bfeHistoryWrapped = true;
+      ["pushState", "replaceState"].forEach(function (name) {
+        var original = P.history[name].bind(P.history);
+        P.history[name] = function (state, title, url) {
+          if (url !== undefined && url !== null && P.__bfeViewUrl) {
+            try { url = P.__bfeViewUrl(String(url)); } catch (e) { /* keep the url */ }
+          }
+          return original(state, title, url);
+        };
+      });
+    }
+  }
+  function syncUrl() {
+    if (!P || (args && args.sync_url === false)) { return; }
+    try { P.history.replaceState(P.history.state, "", withView(P.location.href)); } catch (e) { }
+  }
+
+  // --- Layers -------------------------------------------------------------------------------
+  function load(url) {
+    if (!loading[url]) {
+      // Named by content hash: a cached copy is always right, whatever the server's headers say.
+      loading[url] = fetch(url, { cache: "force-cache" })
+        .then(function (r) {
+          if (!r.ok) { throw new Error("could not load " + url + " (" + r.status + ")"); }
+          return r.json();
+        })
+        .then(function (doc) { docs[url] = build(doc); return docs[url]; });
+      loading[url].catch(function (e) { delete loading[url]; report(e); });
+    }
+    return loading[url];
+  }
+
+  function build(doc) {
+    var group = L.featureGroup();
+    var entry = { doc: doc, group: group, items: [], key: null };
+    if (doc.layer === "basemap") {
+      doc.parts.forEach(function (part) {
+        var collection = { type: "FeatureCollection", features: part.geometry.map(function (g) {
+          return { type: "Feature", properties: {}, geometry: g };
+        }) };
+        L.geoJSON(collection, {
+          pane: part.pane, interactive: false, style: function () { return part.style; },
+          smoothFactor: 1.5
+        }).addTo(group);
+      });
+      return entry;
+    }
+    doc.features.forEach(function (feature) {
+      var props = feature.properties;
+      var options = { pane: props.pane };
+      var layer = null;
+      var geo = L.geoJSON(feature, {
+        pane: props.pane,
+        pointToLayer: function (f, latlng) {
+          return L.circleMarker(latlng, { pane: props.pane, radius: 7 });
+        },
+        style: function () { return options; }
+      });
+      geo.eachLayer(function (l) { layer = l; });
+      if (!layer) { return; }
+      layer.feature = feature;
+      layer.bfeLayer = doc.layer;
+      layer.on("click", onFeatureClick);
+      entry.items.push({ layer: layer, feature: feature, look: null });
+    });
+    return entry;
+  }
+
+  function applyDate(entry, day) {
+    if (entry.doc.layer === "basemap") { return; }
+    var looks = entry.doc.looks;
+    entry.items.forEach(function (item) {
+      var idx = lookAt(item.feature.properties.iv, day);
+      var layer = item.layer;
+      if (idx === null) {
+        if (entry.group.hasLayer(layer)) { entry.group.removeLayer(layer); }
+        item.look = null;
+        return;
+      }
+      if (idx !== item.look) {
+        var look = looks[idx];
+        layer.setStyle(look.style);  // before the first add, className reaches the new path too
+        if (layer.getTooltip()) { layer.setTooltipContent(look.tooltip); }
+        else { layer.bindTooltip(look.tooltip, { sticky: true }); }
+        item.look = idx;
+      }
+      if (!entry.group.hasLayer(layer)) { entry.group.addLayer(layer); }
+    });
+  }
+
+  // Every feature under the click, not only the top one: works drawn on the same border line
+  // cannot be clicked apart otherwise.
+  var KIND_ORDER = { point: 0, line: 1, area: 2 };
+  function hitsAt(latlng) {
+    var p = map.latLngToLayerPoint(latlng);
+    var hits = [];
+    shown.forEach(function (url) {
+      var entry = docs[url];
+      if (!entry || entry.doc.layer === "basemap") { return; }
+      entry.items.forEach(function (item) {
+        var l = item.layer;
+        if (item.look === null || !entry.group.hasLayer(l) || !l._containsPoint) { return; }
+        try { if (l._containsPoint(p)) { hits.push(item); } } catch (e) { }
+      });
+    });
+    return hits;
+  }
+  window.bfeHitsAt = function (lat, lng) {
+    return hitsAt(L.latLng(lat, lng)).map(function (h) { return [h.layer.bfeLayer, h.feature.id]; });
+  };
+  function onFeatureClick(e) {
+    var clicked = e.target;
+    var hits = hitsAt(e.latlng);
+    var mine = null;
+    hits.forEach(function (h) { if (h.layer === clicked) { mine = h; } });
+    if (!mine) {
+      docsEach(function (entry) {
+        entry.items.forEach(function (item) { if (item.layer === clicked) { mine = item; } });
+      });
+      if (mine) { hits.unshift(mine); }
+    }
+    hits.sort(function (a, b) {
+      var ka = KIND_ORDER[a.feature.properties.kind], kb = KIND_ORDER[b.feature.properties.kind];
+      if (ka !== kb) { return ka - kb; }
+      return (a === mine ? -1 : 0) - (b === mine ? -1 : 0);
+    });
+    var html = popupHtml(hits);
+    if (!html) { return; }
+    L.popup({ maxWidth: 380, autoPanPadding: [20, 20] }).setLatLng(e.latlng).setContent(html).openOn(map);
+    if (e.originalEvent) { L.DomEvent.stop(e.originalEvent); }
+  }
+  function docsEach(fn) { shown.forEach(function (url) { if (docs[url]) { fn(docs[url]); } }); }
+  function lookOf(item) {
+    var entry = null;
+    docsEach(function (d) { if (d.items.indexOf(item) >= 0) { entry = d; } });
+    return entry ? entry.doc.looks[item.look] : null;
+  }
+  function popupHtml(hits) {
+    var looks = hits.map(lookOf).filter(function (l) { return l; });
+    if (!looks.length) { return ""; }
+    if (looks.length === 1) { return looks[0].popup; }
+    var head = (args.labels.features_here || "{n} features here").replace("{n}", String(looks.length));
+    var parts = ['<div class="bfe-multi"><div class="bfe-multi-head">' + head + "</div>"];
+    looks.forEach(function (look, i) {
+      parts.push("<details" + (i === 0 ? " open" : "") + "><summary>" + look.tooltip + "</summary>" +
+                 look.popup + "</details>");
+    });
+    parts.push("</div>");
+    return parts.join("");
+  }
+
+  function redraw() {
+    if (!map || !args) { return; }
+    var wanted = args.layers.map(function (pair) { return pair[1]; });
+    // remove what is no longer wanted
+    shown.forEach(function (url) {
+      if (wanted.indexOf(url) < 0 && docs[url] && map.hasLayer(docs[url].group)) {
+        map.removeLayer(docs[url].group);
+      }
+    });
+    shown = wanted;
+    var pending = [];
+    wanted.forEach(function (url) {
+      if (docs[url]) { show(docs[url]); }
+      else { pending.push(load(url).then(function () { if (shown.indexOf(url) >= 0) { show(docs[url]); } })); }
+    });
+    basemapOn = args.layers.some(function (pair) { return pair[0] === "basemap"; });
+    map.getContainer().style.background = basemapOn ? args.decor.sea : args.decor.blank;
+    Promise.all(pending).then(function () {
+      document.body.setAttribute("data-bfe-ready", args.date + "|" + wanted.join(","));
+      map.fire("bfe:drawn");
+    });
+  }
+  function show(entry) {
+    applyDate(entry, args.date);
+    if (!map.hasLayer(entry.group)) { entry.group.addTo(map); }
+  }
+
+  // --- The analyst's overlay (session data: never a static file) --------------------------------
+  function drawOverlay(overlay) {
+    var token = overlay ? overlay.token : null;
+    if (token === overlayToken) { return; }
+    if (overlayGroup) { map.removeLayer(overlayGroup); overlayGroup = null; }
+    overlayToken = token;
+    if (!overlay) { return; }
+    overlayGroup = L.featureGroup().addTo(map);
+    var panes = { polygon: "bfe-forts", line: "bfe-borders", point: "bfe-points" };
+    ["polygon", "line", "point"].forEach(function (kind) {
+      var fc = overlay.kinds[kind];
+      if (!fc) { return; }
+      var s = overlay.styles[kind];
+      L.geoJSON(fc, {
+        pane: panes[kind],
+        style: function () { return s; },
+        pointToLayer: function (f, latlng) {
+          return L.circleMarker(latlng, { pane: panes[kind], radius: s.radius || 6 });
+        },
+        onEachFeature: function (f, l) {
+          if (f.properties && f.properties.tooltip) { l.bindTooltip(f.properties.tooltip, { sticky: true }); }
+          if (f.properties && f.properties.popup) { l.bindPopup(f.properties.popup, { maxWidth: 380 }); }
+        }
+      }).addTo(overlayGroup);
+    });
+    Object.keys(overlay.canvas || {}).forEach(function (kind) {
+      if (window.bfeCanvasOverlay) { window.bfeCanvasOverlay(overlayGroup, overlay.canvas[kind], panes[kind]); }
+    });
+  }
+
+  // --- One render: state only ------------------------------------------------------------------
+  function render(a) {
+    var first = map === null;
+    args = a;
+    if (a.height !== frameHeight) { frameHeight = a.height; send("streamlit:setFrameHeight", { height: a.height }); }
+    if (first) { createMap(a); }
+    map.attributionControl._attributions = {};
+    map.attributionControl.addAttribution(a.attribution);
+    document.documentElement.lang = a.lang || "en";
+    setRuler(a.lang || "en");
+    map.getContainer().setAttribute("aria-label", a.labels.map || "Map");
+    if (!first && a.view[3] !== viewVersion) {
+      viewVersion = a.view[3];
+      map.setView([a.view[0], a.view[1]], a.view[2], { animate: false });
+    }
+    if (first) { setTimeout(function () { map.invalidateSize(); fitMinZoom(); }, 0); }
+    drawOverlay(a.overlay || null);
+    redraw();
+  }
+
+  send("streamlit:componentReady", { apiVersion: 1 });
+})();
