@@ -592,7 +592,9 @@ def layer_signature(
     -------
     tuple
         ``(id, state, event)`` per feature: treaty status and the event that set it per
-        country, or each fortification's state on the day; empty for the borders.
+        country, or each fortification's state on the day; empty for the borders. Works
+        that are not drawn (``derive_method`` ``not-drawn``, or no geometry in a partial load)
+        are left out: their state changes nothing on the map.
     """
     if layer == "borders":
         return ()
@@ -614,6 +616,7 @@ def layer_signature(
             None,
         )
         for rec in forts.to_dict("records")
+        if rec["geometry"] is not None and rec["derive_method"] != "not-drawn"
     )
 
 
