@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from explorer import config, data, maps, style, summary, timeline, view
 from explorer.i18n import t
 from explorer.ui import (
+    about_data,
     copy_link,
     data_errors,
     export_panel,
@@ -202,6 +203,7 @@ def main() -> None:
         panel.show_lengths(ds, current.segment, day, lang, table=table)
     if not data_errors.show_panel_unavailable(ds, "Mine Ban Treaty status", ("treaty_events",)):
         panel.show_treaty_summary(ds, day, lang, table=get_treaty_table(data_dir, day, lang))
+    about_data.show(data_dir, lang)  # as-of date and the change log (issue 14)
 
 
 guard.run_guarded(main)  # a message and a log entry, never a traceback on the page

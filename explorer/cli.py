@@ -15,7 +15,17 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 
-from explorer import config, data, lengths, permalink, style, timeline, validate, view
+from explorer import (
+    config,
+    data,
+    lengths,
+    permalink,
+    style,
+    timeline,
+    validate,
+    validate_files,
+    view,
+)
 from explorer.i18n import t
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -308,13 +318,17 @@ def segment_rows(ds: data.Dataset) -> list[dict]:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     tables, problems = validate.validate_dir(args.data)
+    others, other_problems = validate_files.check_other_files(args.data)
+    problems = sorted(set(problems) | set(other_problems))
     if problems:
         print(f"{len(problems)} problem(s) in {args.data}:", file=sys.stderr)
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_INVALID
     n = sum(len(v) for v in tables.values())
-    print(f"OK: {len(tables)} files, {n} records valid in {args.data}")
+    print(
+        f"OK: {len(tables)} files, {n} records valid in {args.data}; {others} other files checked"
+    )
     return EXIT_OK
 
 

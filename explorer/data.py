@@ -133,6 +133,8 @@ def derive_fortification_geometry(
     ``segment``: the merged line of the listed segments. ``corridor``: the strip of
     ``derive_width_km`` on the feature country's side of those segments; without ``shapes``
     (country shapes unavailable) a corridor's side is unknown and its geometry is left None.
+    ``not-drawn``: not drawn (None); the sources give a length along the border but no
+    sections, and a line along the whole border would show far more than exists.
     """
     seg_geom = dict(zip(segments["id"], segments.geometry, strict=True))
     if shapes is None:
@@ -145,6 +147,9 @@ def derive_fortification_geometry(
         method = rec["derive_method"]
         if method == "none":
             geoms.append(rec["geometry"])
+            continue
+        if method == "not-drawn":
+            geoms.append(None)
             continue
         line = geometry.merge_lines(seg_geom[s] for s in rec["derive_segments"])
         if method == "segment":

@@ -22,7 +22,7 @@ from shapely.geometry import LineString, MultiLineString, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
 from explorer import geometry, style, timeline
-from explorer.config import DATA_AS_OF, DISPLAY_CRS, METRIC_CRS
+from explorer.config import DISPLAY_CRS, METRIC_CRS
 from explorer.i18n import t
 
 if TYPE_CHECKING:
@@ -474,7 +474,11 @@ def fortification_features(ds: Dataset, programme: str, *, date: dt.date, lang: 
             _row(t("popup.country", lang), _esc(_country_name(ds, rec["country"], lang))),
             _row(t("popup.on_date", lang), _esc(state_text)),
             _row(
-                t("popup.status_as_of", lang, date=DATA_AS_OF),
+                t(
+                    "popup.status_as_of",
+                    lang,
+                    date=f"{rec['status_as_of']} ({rec['status_source']})",
+                ),
                 _esc(_words("state", rec["status"], lang)),
             ),
             *dates,
@@ -588,7 +592,9 @@ def layer_signature(
     -------
     tuple
         ``(id, state, event)`` per feature: treaty status and the event that set it per
-        country, or each fortification's state on the day; empty for the borders.
+        country, or each fortification's state on the day; empty for the borders. Works
+        that are not drawn (``derive_method`` ``not-drawn``, or no geometry in a partial load)
+        are left out: their state changes nothing on the map.
     """
     if layer == "borders":
         return ()
@@ -610,6 +616,7 @@ def layer_signature(
             None,
         )
         for rec in forts.to_dict("records")
+        if rec["geometry"] is not None and rec["derive_method"] != "not-drawn"
     )
 
 

@@ -39,7 +39,7 @@ from pyproj import CRS, Geod, Transformer
 from shapely.geometry import LineString, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
-from explorer import features, files, style, view
+from explorer import features, files, partial_works, style, view
 from explorer.config import DATA_AS_OF, DISPLAY_CRS, ELLIPSOID, GEODATA_DIR
 from explorer.i18n import t
 
@@ -125,6 +125,7 @@ _Z: Final[dict[str, float]] = {
     "borders": 6,
     "points": 7,
     "labels": 8,
+    "partial": 8.5,
     "furniture": 10,
 }
 
@@ -406,6 +407,116 @@ def _label_countries(
         )  # fmt: skip
 
 
+# --- Works not drawn: their figure on their border ------------------------------------------
+
+#: Text colour and "halo" of the figures of works that are not drawn. The halo is a translucent
+#: white box: a stroke path effect would turn the text into outlines in SVG and PDF.
+_PARTIAL_TEXT: Final[str] = "#1f1f1f"
+_PARTIAL_HALO: Final[dict[str, Any]] = {
+    "boxstyle": "round,pad=0.25",
+    "facecolor": (1, 1, 1, 0.82),
+    "edgecolor": "#9a9a9a",
+    "linewidth": 0.4,
+}
+_PARTIAL_PT: Final[float] = 6.0
+_PARTIAL_WRAP: Final[int] = 46
+
+
+def _partial_dot(ax: Axes, x: float, y: float, **kwargs: Any) -> None:
+    """Draw the mark on a border where the figure of a work that is not drawn is written."""
+    ax.plot(x, y, marker="o", markersize=5.5, markerfacecolor="white", markeredgecolor="#1f1f1f",
+            markeredgewidth=1.4, linestyle="none", **kwargs)  # fmt: skip
+
+
+def _partial_rows(
+    ds: Dataset, layers: Sequence[str], date: dt.date
+) -> list[partial_works.PartialWork]:
+    """Return the not-drawn works of the visible programme layers shown on ``date``."""
+    visible = {i for i in layers if i in style.PROGRAMME_COLOURS}
+    return [r for r in partial_works.partial_works(ds, date) if r["layer"] in visible]
+
+
+def _draw_partial(
+    ax: Axes,
+    rows: Sequence[partial_works.PartialWork],
+    crs: CRS,
+    extent: Sequence[float],
+    lang: str,
+) -> list[partial_works.PartialWork]:
+    """Write each work's "about N of M km" at the middle of its border; return those written.
+
+    Works on the same segment share one dot and one block of text; a work along several
+    segments is written once, at the first of them in view. A block goes right or left of its
+    dot, moved up or down (with a thin dotted leader) when it would cover a block already placed
+    or leave the map.
+    """
+    x0, x1, y0, y1 = extent
+    to_map = Transformer.from_crs(DISPLAY_CRS, crs, always_xy=True)
+    blocks: dict[str, list[partial_works.PartialWork]] = {}
+    where: dict[str, tuple[float, float]] = {}
+    seen: set[str] = set()
+    for row in rows:
+        x, y = to_map.transform(row["lon"], row["lat"])
+        if not (x0 <= x <= x1 and y0 <= y <= y1):
+            continue
+        where[row["segment"]] = (x, y)
+        if row["id"] in seen:
+            continue
+        seen.add(row["id"])
+        blocks.setdefault(row["segment"], []).append(row)
+    ax.apply_aspect()
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()
+    frame = ax.get_window_extent(renderer)
+    placed: list[Any] = []
+    written: list[partial_works.PartialWork] = []
+    gap = 5.0 / 72 * ax.figure.dpi  # 5 pt from the dot
+    for segment in where:
+        _partial_dot(ax, *where[segment], zorder=_Z["partial"])
+    for segment in sorted(blocks, key=lambda k: (-where[k][1], k)):
+        group = blocks[segment]
+        x, y = where[segment]
+        lines = [
+            textwrap.fill(
+                partial_works.partial_label(r, lang), _PARTIAL_WRAP, subsequent_indent="   ",
+                break_on_hyphens=False,
+            )
+            for r in group
+        ]  # fmt: skip
+        px, py = ax.transData.transform((x, y))
+        artist = ax.text(
+            x, y, _plain("\n".join(lines)), fontsize=_PARTIAL_PT, color=_PARTIAL_TEXT,
+            zorder=_Z["partial"], bbox=_PARTIAL_HALO, linespacing=1.15, clip_on=True,
+            va="center",
+        )  # fmt: skip
+        height = artist.get_window_extent(renderer).height
+        best = None
+        for k in (0, 1, -1, 2, -2, 3, -3, 4, -4):
+            for dx, ha in ((gap, "left"), (-gap, "right")):
+                dy = k * 0.55 * height
+                artist.set_position(ax.transData.inverted().transform((px + dx, py + dy)))
+                artist.set_ha(ha)
+                bb = artist.get_window_extent(renderer).expanded(1.04, 1.1)
+                inside = frame.x0 <= bb.x0 and bb.x1 <= frame.x1 and frame.y0 <= bb.y0
+                inside = inside and bb.y1 <= frame.y1
+                clear = not any(bb.overlaps(other) for other in placed)
+                score = 2 * (not clear) + (not inside)
+                if best is None or score < best[0]:
+                    best = (score, dx, dy, ha, bb)
+            if best is not None and best[0] == 0:
+                break
+        assert best is not None
+        _, dx, dy, ha, bb = best
+        tx, ty = ax.transData.inverted().transform((px + dx, py + dy))
+        artist.set_position((tx, ty))
+        artist.set_ha(ha)
+        if dy:
+            ax.plot([x, tx], [y, ty], color="#555555", linewidth=0.5, linestyle=(0, (1, 1.5)),
+                    zorder=_Z["partial"] - 0.1)  # fmt: skip
+        placed.append(bb)
+        written.extend(group)
+    return written
+
+
 # --- Furniture -------------------------------------------------------------------------------
 
 
@@ -563,6 +674,10 @@ def _swatch(ax: Axes, item: style.LegendItem, x: float, y: float) -> None:
                 dash_capstyle="butt",
             )
         )  # fmt: skip
+    elif item["kind"] == "label":
+        _partial_dot(ax, x + 0.12, y)
+        ax.text(x + 0.2, y, "km", fontsize=7, va="center", ha="left", color=_PARTIAL_TEXT,
+                bbox=_PARTIAL_HALO)  # fmt: skip
     elif item["kind"] == "point":
         ax.add_line(
             Line2D(
@@ -643,11 +758,19 @@ def _draw_legend(
 
 
 def _legend_for(
-    layers: Iterable[str], shown: gpd.GeoDataFrame, lang: str = "en"
+    layers: Iterable[str],
+    shown: gpd.GeoDataFrame,
+    lang: str = "en",
+    *,
+    partial: Sequence[partial_works.PartialWork] = (),
 ) -> list[style.LegendItem]:
-    """Legend rows for what is drawn: programmes and treaty statuses present in the view."""
+    """Legend rows for what is drawn: programmes and treaty statuses present in the view.
+
+    A programme whose works in view are only figures on their border (``partial``: not drawn)
+    keeps its row, and a row after "how to read" explains the figure's mark.
+    """
     items = style.legend_items(layers, lang)
-    present = set(shown["layer"])
+    present = set(shown["layer"]) | {row["layer"] for row in partial}
     statuses = set(shown.loc[shown["layer"] == "treaty", "state"])
     colours = {style.TREATY_STATUS_COLOURS[s] for s in statuses}
     out = []
@@ -659,6 +782,22 @@ def _legend_for(
         out.append(item)
     if not any(i["layer"] in style.PROGRAMME_COLOURS for i in out):
         out = [i for i in out if i["layer"] != style.HOW_TO_READ]
+    if partial:
+        reading = [n for n, i in enumerate(out) if i["layer"] == style.HOW_TO_READ]
+        at = reading[-1] + 1 if reading else len(out)
+        mark = style.LegendItem(
+            layer=style.HOW_TO_READ,
+            group=t("legend.read_group", lang),
+            label=t("legend.partial", lang),
+            kind="label",
+            colour=_PARTIAL_TEXT,
+            dash=None,
+            weight=1.0,
+            opacity=1.0,
+            hatch=False,
+            outline=None,
+        )
+        out.insert(at, mark)
     return out
 
 
@@ -881,6 +1020,7 @@ def _compose(
         _draw_overlay(ax, overlay, crs)
     label_size = 9.0 if map_w < 7 else 10.0
     _label_countries(ax, ds, crs, extent, lang, label_size)
+    partial = _draw_partial(ax, _partial_rows(ds, layers, date), crs, extent, lang)
     _draw_scale_bar(ax, crs, centre, extent, lang)
     _draw_north_arrow(fig, map_rect, north_angle_deg(crs, *centre))
 
@@ -891,6 +1031,8 @@ def _compose(
     sources = view.sources_of(shown)
     if basemap:
         sources = sorted({*sources, *_basemap_source_ids(ds)})
+    if partial:
+        sources = sorted({*sources, *(s for row in partial for s in row["sources"])})
 
     # Title, subtitle.
     fig.text(_MARGIN / fw, 1 - 0.25 / fh, title, fontsize=21, fontweight="bold", va="top",
@@ -908,12 +1050,14 @@ def _compose(
     right_left = map_rect[0] + map_w + _GAP
     right_w = fw - _MARGIN - right_left
     columns = 2 if right_w >= 6.8 else 1
-    items = _legend_for(layers, shown, lang)
+    items = _legend_for(layers, shown, lang, partial=partial)
     if overlay is not None:
         items += _overlay_legend(overlay, lang)
     legend_h = _draw_legend(fig, (right_left, _MAP_BOTTOM, right_w, map_h), items, columns, lang)
     text_top = _MAP_BOTTOM + map_h - legend_h - 0.25
     paragraphs = _about_paragraphs(layers=layers, date=date, treaty=treaty, crs=crs, lang=lang)
+    if partial:
+        paragraphs.insert(min(2, len(paragraphs)), t("render.partial_note", lang))
     if overlay is not None:
         about = t("overlay.about", lang, name=overlay.name, counts=overlay.counts_text(lang))
         paragraphs.append(_plain(about))

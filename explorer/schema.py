@@ -52,8 +52,15 @@ PROGRAMMES: Final[frozenset[str]] = frozenset(
 )
 
 #: How a fortification's geometry is obtained: stored in the file (``none``), the border line
-#: itself (``segment``), or a strip of ``derive_width_km`` on one side of the border (``corridor``).
-DERIVE_METHODS: Final[frozenset[str]] = frozenset({"none", "segment", "corridor"})
+#: itself (``segment``), a strip of ``derive_width_km`` on one side of the border (``corridor``),
+#: or not drawn at all (``not-drawn``): the sources give only "about N km along this border"
+#: (or a site without coordinates) and no sections, so the work has no geometry; it is listed
+#: with its sourced ``length_km`` among the works along its ``derive_segments`` in the panel.
+DERIVE_METHODS: Final[frozenset[str]] = frozenset({"none", "segment", "corridor", "not-drawn"})
+
+#: A drawn line may be at most this factor longer than the work's sourced ``length_km``
+#: (checked by the tests against the measured geometry).
+MAX_DRAWN_LENGTH_FACTOR: Final[float] = 1.3
 
 #: Treaty events. Only those in :data:`STATUS_EVENTS` change a country's status; the others are
 #: milestones on the timeline (an announcement alone changes nothing).
@@ -69,6 +76,9 @@ TREATY_EVENTS: Final[frozenset[str]] = frozenset(
         "withdrawal-effective",
         "suspension-notified",
         "milestone",
+        # A source (a country profile, the list of States Parties) saying the country is not
+        # party to the treaty: changes no status, but non-party rows cite it.
+        "not-party",
     }
 )
 
@@ -291,6 +301,12 @@ FORTIFICATIONS = TableSpec(
         Field("budget_pl", required=False, required_with="budget"),
         Field("sources", "list", ref="sources"),
         Field("confidence", "enum", allowed=CONFIDENCE),
+        # Publication date of the newest source that states the status (never the day it was
+        # checked) and that source's id; ``verified`` is the day every claim of the record was
+        # compared with a named source (empty while any claim is unchecked).
+        Field("status_as_of", "partial_date"),
+        Field("status_source", ref="sources"),
+        Field("verified", "date", required=False),
     ),
     geometry_types=frozenset(
         {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}

@@ -140,7 +140,8 @@ _BORDER_WEIGHT: Final[dict[str, float]] = {"required": 4.0, "expected": 2.0}
 _FORT_LINE_WEIGHT: Final[float] = 11.0  # wide band under the border line it follows
 _POINT_RADIUS: Final[float] = 7.0
 
-Kind = Literal["line", "fill", "point"]
+#: ``label``: a figure written on the map instead of a line (works not drawn; static maps).
+Kind = Literal["line", "fill", "point", "label"]
 
 #: Layer id of the legend rows that explain precision and build state.
 HOW_TO_READ: Final[str] = "how-to-read"

@@ -27,7 +27,8 @@ class Status:
     event_id : str or None
         Id of that event in ``treaty_events.csv``.
     sources : tuple of str
-        Source ids of that event.
+        Source ids of that event; for ``non-party``, the sources that say the country is not
+        party (see :func:`status_on`).
     """
 
     status: str
@@ -86,13 +87,44 @@ def status_on(events: pd.DataFrame, country: str, treaty: str, date: dt.date) ->
     """
     steps = _status_index(events).get((country, treaty))
     if not steps:
-        return NON_PARTY
+        return _non_party(events, country, treaty)
     # steps are sorted by (date, rank): the last one on or before ``date`` sets the status.
     i = bisect.bisect_right(steps, (date, _LAST_RANK)) - 1
     if i < 0:
-        return NON_PARTY
+        return _non_party(events, country, treaty)
     _day, _rank, status, event_id, sources = steps[i]
     return Status(status=status, since=_day, event_id=event_id, sources=sources)
+
+
+def _non_party(events: pd.DataFrame, country: str, treaty: str) -> Status:
+    """``non-party`` with the sources that say so.
+
+    Those are the ``not-party`` records of the country (a profile or the list of States
+    Parties); failing that, the sources of its first status-changing event, which date when it
+    joined and so show it was not party before.
+    """
+    sources = _non_party_sources(events).get((country, treaty), ())
+    return Status("non-party", None, None, sources)
+
+
+def _non_party_sources(events: pd.DataFrame) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Source ids backing a ``non-party`` status, per (country, treaty); cached per table."""
+    key = id(events)
+    hit = _NON_PARTY_INDEXES.get(key)
+    if hit is not None and hit[0]() is events:
+        return hit[1]
+    index: dict[tuple[str, str], tuple[str, ...]] = {}
+    if not events.empty:
+        for rec in events.loc[events["event"] == "not-party"].to_dict("records"):
+            k = (rec["country"], rec["treaty"])
+            index[k] = tuple(dict.fromkeys([*index.get(k, ()), *rec["sources"]]))
+        for k, steps in _status_index(events).items():
+            if k not in index and steps:
+                index[k] = steps[0][4]
+    for stale in [k for k, (ref, _) in _NON_PARTY_INDEXES.items() if ref() is None]:
+        del _NON_PARTY_INDEXES[stale]
+    _NON_PARTY_INDEXES[key] = (weakref.ref(events), index)
+    return index
 
 
 #: Higher than any step's rank: bisecting with it finds the last step on a day.
@@ -101,6 +133,7 @@ _LAST_RANK = len(STATUS_EVENTS)
 #: One index per events table object (by identity, checked by weak reference): a rerun asks for
 #: dozens of statuses, and filtering the DataFrame each time cost ~1 ms per call.
 _INDEXES: dict[int, tuple[weakref.ref, dict]] = {}
+_NON_PARTY_INDEXES: dict[int, tuple[weakref.ref, dict]] = {}
 
 
 def _status_index(

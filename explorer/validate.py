@@ -338,7 +338,7 @@ def _fortification_rules(records: list[Record]) -> list[Problem]:
         has_geom = rec.get("geometry") is not None
         if method == "none" and not has_geom and "geometry" in rec:
             problems.append(Problem(fname, rid, "geometry", "no geometry and derive_method 'none'"))
-        if method in ("segment", "corridor"):
+        if method in ("segment", "corridor", "not-drawn"):
             if has_geom:
                 problems.append(
                     Problem(
@@ -357,9 +357,59 @@ def _fortification_rules(records: list[Record]) -> list[Problem]:
                 problems.append(
                     Problem(fname, rid, "precision", "a corridor has precision 'corridor'")
                 )
+        if method == "segment" and not rec.get("length_km"):
+            problems.append(
+                Problem(fname, rid, "length_km", f"a sourced length is needed for {method!r}")
+            )
+        sources = rec.get("sources") or []
+        if rec.get("status_source") and rec.get("status_source") not in sources:
+            problems.append(
+                Problem(fname, rid, "status_source", "must also be listed in 'sources'")
+            )
+        verified = rec.get("verified")
+        if isinstance(verified, dt.date) and verified > dt.date.today():
+            problems.append(Problem(fname, rid, "verified", f"{verified} is in the future"))
         if method == "segment" and rec.get("precision") == "exact":
             problems.append(
                 Problem(fname, rid, "precision", "a line derived from the border is not 'exact'")
+            )
+    return problems
+
+
+def _status_date_rules(forts: list[Record], sources: list[Record]) -> list[Problem]:
+    """``status_as_of`` is the publication date of ``status_source``, written the same way.
+
+    Skipped for a source whose date is unknown (empty in ``sources.csv``).
+
+    Parameters
+    ----------
+    forts : list of Record
+        Coerced records of ``fortifications.geojson``.
+    sources : list of Record
+        Coerced records of ``sources.csv``.
+
+    Returns
+    -------
+    list of Problem
+        One per record whose ``status_as_of`` differs from its source's date.
+    """
+    fname = schema.FORTIFICATIONS.filename
+    dates = {r.get("id"): r.get("date") for r in sources}
+    problems = []
+    for index, rec in enumerate(forts, start=1):
+        rid = _record_id(schema.FORTIFICATIONS, rec, index)
+        as_of, src = rec.get("status_as_of"), rec.get("status_source")
+        published = dates.get(src)
+        if not isinstance(as_of, str) or not isinstance(published, str) or not published:
+            continue
+        if as_of != published:
+            problems.append(
+                Problem(
+                    fname,
+                    rid,
+                    "status_as_of",
+                    f"{as_of} is not the publication date {published} of source {src!r}",
+                )
             )
     return problems
 
@@ -513,6 +563,7 @@ def validate_dir(data_dir: Path) -> tuple[dict[str, list[Record]], list[Problem]
         problems += read_problems + table_problems
     problems += check_references(tables)
     problems += _fortification_rules(tables[schema.FORTIFICATIONS.name])
+    problems += _status_date_rules(tables[schema.FORTIFICATIONS.name], tables[schema.SOURCES.name])
     problems += _treaty_rules(tables[schema.TREATY_EVENTS_TABLE.name])
     problems += _border_length_rules(tables[schema.BORDER_LENGTHS.name])
     problems += story_rules(tables[schema.STORY.name])

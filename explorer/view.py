@@ -75,6 +75,10 @@ COLUMNS: Final[tuple[str, ...]] = (
     "confidence",
     "official_km",
     "measured_km",
+    "length_km",
+    "status_as_of",
+    "status_source",
+    "verified",
     "date",
     "data_as_of",
     "sources",
@@ -349,6 +353,11 @@ def _fort_rows(ds: Dataset, programme: str, date: dt.date, lang: str) -> list[di
                 "confidence": rec["confidence"],
                 "official_km": _round_km(rec["length_km"]),
                 "measured_km": _round_km(_fort_measured_km(segment_km, rec)),
+                # The work's sourced length, its status date and source, and audit date (issue 14).
+                "length_km": _round_km(rec["length_km"]),
+                "status_as_of": rec["status_as_of"],
+                "status_source": rec["status_source"],
+                "verified": rec["verified"] or "",
                 "sources": list(rec["sources"]),
                 "geometry": rec["geometry"],
             }
@@ -506,6 +515,8 @@ def features_in_view(
     gdf["date"] = date.isoformat()
     gdf["data_as_of"] = DATA_AS_OF
     gdf["attribution"] = ATTRIBUTION_TEXT
-    for column in ("official_km", "measured_km"):
+    for column in ("official_km", "measured_km", "length_km"):
         gdf[column] = gdf[column].astype(float)
+    for column in ("status_as_of", "status_source", "verified"):
+        gdf[column] = gdf[column].fillna("").astype(str)
     return gdf

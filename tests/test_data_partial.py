@@ -92,7 +92,8 @@ def test_unknown_event_in_treaty_events_turns_off_only_the_treaty_layer(data_cop
     got = features.layer_collections(
         ds, date=dt.date(2025, 6, 1), visible=PROGRAMME_LAYERS, lang="en"
     )
-    assert all(got[p]["features"] for p in ("east-shield", "pl-by-barrier", "border-fence"))
+    # pl-by-barrier's works are not drawn (sections not public): pl-ru-barrier is drawn.
+    assert all(got[p]["features"] for p in ("east-shield", "pl-ru-barrier", "border-fence"))
 
 
 def test_truncated_country_shapes_turns_off_treaty_and_corridor_programmes(data_copy):
@@ -105,13 +106,13 @@ def test_truncated_country_shapes_turns_off_treaty_and_corridor_programmes(data_
     assert ds.unavailable_layers["treaty"] == ("country_shapes.geojson",)
     # Programmes drawn along the border line itself still work.
     got = features.layer_collections(
-        ds, date=dt.date(2025, 6, 1), visible=["pl-by-barrier", "border-fence", "borders"]
+        ds, date=dt.date(2025, 6, 1), visible=["pl-ru-barrier", "border-fence", "borders"]
     )
     assert all(got[layer]["features"] for layer in got)
     # Corridor features keep their facts (for the panels) but have no geometry.
     forts = ds.fortifications.set_index("id")
     assert forts.loc["pl-east-shield", "geometry"] is None
-    assert forts.loc["pl-by-steel-barrier", "geometry"] is not None
+    assert forts.loc["pl-ru-concertina", "geometry"] is not None
 
 
 def test_bad_border_length_turns_off_the_borders_layer(data_copy):

@@ -36,7 +36,13 @@ def _ids(gdf: pd.DataFrame) -> set[str]:
 def test_every_feature_has_sources_that_resolve(dataset, in_view):
     assert set(view.COLUMNS) == set(in_view.columns)
     assert in_view.crs == "EPSG:4326"
-    assert {"borders", "treaty", *style.PROGRAMME_COLOURS} == set(in_view["layer"])
+    forts = dataset.fortifications
+    drawn = set(forts.loc[forts["derive_method"] != "not-drawn", "programme"])
+    # A programme whose works are all not drawn (sections not public) has no rows (issue 14).
+    assert {"borders", "treaty", *drawn} == set(in_view["layer"])
+    assert drawn <= set(style.PROGRAMME_COLOURS)
+    works = in_view[~in_view["layer"].isin(["borders", "treaty"])]
+    assert (works["status_as_of"] != "").all() and (works["status_source"] != "").all()
     known = set(dataset.sources.index)
     for row in in_view.itertuples():
         ids = row.sources.split("; ")
@@ -48,13 +54,13 @@ def test_every_feature_has_sources_that_resolve(dataset, in_view):
 
 def test_fortifications_follow_the_date(dataset):
     def state(day: dt.date) -> str | None:
-        gdf = export.features_in_view(dataset, layers=["pl-by-barrier"], date=day, bbox=None)
-        found = gdf.loc[gdf["id"] == "pl-by-steel-barrier", "state"]
+        gdf = export.features_in_view(dataset, layers=["border-fence"], date=day, bbox=None)
+        found = gdf.loc[gdf["id"] == "lv-ru-fence", "state"]
         return found.iloc[0] if len(found) else None
 
-    assert state(dt.date(2021, 12, 31)) is None
-    assert state(dt.date(2022, 3, 1)) == "under-construction"
-    assert state(dt.date(2022, 6, 30)) == "complete"
+    assert state(dt.date(2015, 12, 31)) is None
+    assert state(dt.date(2020, 1, 1)) == "under-construction"
+    assert state(dt.date(2025, 12, 1)) == "complete"
 
 
 def test_treaty_rows_give_the_status_on_the_date(dataset):
@@ -71,7 +77,12 @@ def test_bbox_keeps_only_what_touches_it(dataset):
     )
     assert set(finland["segment_ids"]) >= {"FIN-RUS"}
     assert "POL-BLR" not in set(finland["segment_ids"])
-    assert "fi-ru-fence" in _ids(finland) and "lt-by-fence" not in _ids(finland)
+    # The Finnish fence is not drawn (its sections are not public), so no row (issue 14).
+    assert "fi-ru-fence" not in _ids(finland) and "lt-by-fence" not in _ids(finland)
+    baltic = export.features_in_view(
+        dataset, layers=["border-fence"], date=AS_OF, bbox=(26, 56, 29, 58)
+    )
+    assert "lv-ru-fence" in _ids(baltic)
 
 
 def test_names_follow_the_language(dataset):

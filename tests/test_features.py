@@ -90,13 +90,14 @@ def test_border_popups_explain_official_and_measured_lengths(dataset):
 
 
 def test_fortification_popup_has_dates_lengths_precision_and_sources(dataset):
-    fc = features.fortification_features(dataset, "pl-by-barrier", date=AS_OF)
-    feature = next(f for f in fc["features"] if f["id"] == "pl-by-steel-barrier")
+    fc = features.fortification_features(dataset, "border-fence", date=AS_OF)
+    feature = next(f for f in fc["features"] if f["id"] == "lv-ru-fence")
     popup = feature["properties"]["popup"]
     for text in ("Programme", "Type", "Completed", "Official length", "Measured length",
                  "Precision", "Confidence", "Sources", "approximate"):  # fmt: skip
         assert text in popup, text
     assert feature["properties"]["state"] == "complete"
+    assert "Status as of 2025-12-30 (menafn-1110538889)" in popup
 
 
 def test_dates_and_treaty_sources_in_treaty_popup(dataset):

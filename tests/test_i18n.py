@@ -213,16 +213,18 @@ def test_description_pl_is_required_by_the_schema():
 
 
 def test_polish_popups_use_polish_labels_names_and_descriptions(dataset):
-    fc = features.fortification_features(dataset, "pl-by-barrier", date=DAY, lang="pl")
-    steel = next(f for f in fc["features"] if f["id"] == "pl-by-steel-barrier")
-    popup = steel["properties"]["popup"]
-    rec = dataset.fortifications.set_index("id").loc["pl-by-steel-barrier"]
+    # A drawn work that is complete on DAY (the Poland–Belarus works are not drawn since the
+    # audit of issue 14: their sections are not public).
+    fc = features.fortification_features(dataset, "border-fence", date=DAY, lang="pl")
+    fence = next(f for f in fc["features"] if f["id"] == "lv-by-fence")
+    popup = fence["properties"]["popup"]
+    rec = dataset.fortifications.set_index("id").loc["lv-by-fence"]
     assert rec["name_pl"] in popup
     assert rec["description_pl"][:60] in popup and rec["description_en"][:60] not in popup
     for label in ("Dokładność", "Wiarygodność", "Państwo", "Źródła", "ukończone"):
         assert label in popup, label
     assert "Precision" not in popup and "Sources" not in popup
-    en = features.fortification_features(dataset, "pl-by-barrier", date=DAY, lang="en")
+    en = features.fortification_features(dataset, "border-fence", date=DAY, lang="en")
     assert "Precision" in en["features"][0]["properties"]["popup"]
 
 
@@ -317,9 +319,9 @@ def _translated_pairs(dataset) -> list[tuple[str, str, str]]:
 
 
 def test_every_treaty_event_segment_note_length_note_and_budget_has_polish_text(dataset):
-    assert len(dataset.treaty_events) == 83
+    assert len(dataset.treaty_events) == 94  # 83 + the audit's not-party and alternative dates
     pairs = _translated_pairs(dataset)
-    assert len(pairs) == 83 + 10 + 12 + 14
+    assert len(pairs) == 94 + 10 + 12 + 14
     for rid, en, pl in pairs:
         assert isinstance(pl, str) and pl.strip(), rid
         assert pl != en, rid
@@ -396,14 +398,14 @@ def test_polish_border_popup_has_the_polish_note_and_decimal_commas(dataset):
 
 
 def test_polish_fortification_popup_has_polish_length_note_and_budget(dataset):
-    rec = dataset.fortifications.set_index("id").loc["pl-by-steel-barrier"]
-    fc = features.fortification_features(dataset, "pl-by-barrier", date=DAY, lang="pl")
-    popup = next(f for f in fc["features"] if f["id"] == "pl-by-steel-barrier")["properties"]
+    rec = dataset.fortifications.set_index("id").loc["lv-by-fence"]  # drawn, with both texts
+    fc = features.fortification_features(dataset, "border-fence", date=DAY, lang="pl")
+    popup = next(f for f in fc["features"] if f["id"] == "lv-by-fence")["properties"]
     text = popup["popup"]
     assert html.escape(rec["budget_pl"]) in text and html.escape(rec["budget"]) not in text
     assert html.escape(rec["length_note_pl"]) in text
     assert html.escape(rec["length_note"]) not in text
-    assert "186,0 km" in text and "186.0 km" not in text
+    assert "145,0 km" in text and "145.0 km" not in text
 
 
 def test_polish_summary_and_treaty_panel_name_the_event_in_polish(dataset):
@@ -492,7 +494,7 @@ _DATA_TEXT = {
     "Poland signs the Mine Ban Treaty":
         "Polska podpisuje konwencję o zakazie min przeciwpiechotnych",
     "Much of it is river border": "W dużej części to granica rzeczna",
-    "PLN 343 m": "343 mln zł",
+    "about USD 84 m": "około 84 mln USD",  # a drawn work's budget (pl-ru-electronic-barrier)
     ": work starts": ": początek prac",
     "contributors (ODbL)": "współtwórcy",
 }  # fmt: skip
