@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import shapely
 from pyproj import Transformer
-from shapely.geometry import LineString, MultiLineString, Polygon, mapping
+from shapely.geometry import LineString, MultiLineString, Point, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
 from explorer import geometry, style, timeline
@@ -502,6 +502,67 @@ def fortification_features(ds: Dataset, programme: str, *, date: dt.date, lang: 
         feat["properties"].update(programme=programme, precision=rec["precision"], state=state)
         features.append(feat)
     return _collection(features)
+
+
+def partial_features(ds: Dataset, programme: str, *, date: dt.date, lang: str = "en") -> dict:
+    """Return one programme's works that are not drawn, as marks on their border segments.
+
+    A work whose sections are not public has no line (:mod:`explorer.partial_works`); the web
+    map marks it at the middle of each border it lies along, with its figure ("about 200 of
+    1,340 km, sections not public") as tooltip and a popup with its state and sources.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data.
+    programme : str
+        One of :data:`explorer.schema.PROGRAMMES`.
+    date : datetime.date
+        The day shown.
+    lang : {"en", "pl"}, default "en"
+        Language of the texts.
+
+    Returns
+    -------
+    dict
+        GeoJSON FeatureCollection of points with ids ``<work>@<segment>``; properties
+        ``layer``, ``programme``, ``work``, ``state``, ``partial`` (True), ``tooltip``, ``popup``.
+    """
+    from explorer.partial_works import partial_label, partial_works  # local: geopandas work
+
+    style.hatch_pattern_id(programme)  # validates the programme
+    forts = ds.fortifications.set_index("id")
+    out = []
+    for row in partial_works(ds, date):
+        if row["layer"] != programme:
+            continue
+        rec = forts.loc[row["id"]]
+        label = partial_label(row, lang)
+        state_text = style.state_label(row["state"], lang)
+        rows = [
+            _row(t("popup.programme", lang), _esc(style.layer_title(programme, lang))),
+            _row(t("popup.country", lang), _esc(_country_name(ds, rec["country"], lang))),
+            _row(t("popup.on_date", lang), _esc(state_text)),
+            *[
+                _row(t(f"popup.{key}", lang), _esc(rec[key]))
+                for key in ("announced", "start", "completed")
+            ],
+        ]
+        name = _esc(row["name_pl"] if lang == "pl" else row["name_en"])
+        popup = _popup(
+            name,
+            rows,
+            [_esc(label), _esc(description(rec, lang))],
+            _sources_html(ds, row["sources"], lang),
+        )
+        tooltip = f"<b>{_esc(label)}</b><br>{_esc(state_text)}"
+        geom = Point(row["lon"], row["lat"])
+        feat = _feature(f"{row['id']}@{row['segment']}", programme, geom, tooltip, popup)
+        feat["properties"].update(
+            programme=programme, work=row["id"], state=row["state"], partial=True
+        )
+        out.append(feat)
+    return _collection(out)
 
 
 def treaty_features(ds: Dataset, *, date: dt.date, treaty: str = "APMBC", lang: str = "en") -> dict:

@@ -94,6 +94,17 @@ def _look(layer: str, feat: Mapping[str, Any]) -> dict[str, Any]:
         path = _with_class(style.border_style(props["priority"], props["precision"]), layer)
     elif layer == "treaty":
         path = _with_class(style.treaty_style(props["status"]), layer)
+    elif props.get("partial"):  # a work not drawn: a hollow ring on its border, with its figure
+        path = {
+            **style.point_style(layer, props["state"]),
+            "radius": 8,
+            "color": style.PROGRAMME_COLOURS[layer],
+            "weight": 3.0,
+            "dashArray": "3 3",
+            "fillColor": "#ffffff",
+            "fillOpacity": 0.85,
+            "className": f"bfe-layer-{layer} bfe-partial",
+        }
     elif kind == "point":
         path = {**style.point_style(layer, props["state"]), "className": f"bfe-layer-{layer}"}
     else:
@@ -159,6 +170,8 @@ def layer_document(
                 "geometry": feat["geometry"],
                 "properties": {"kind": kind, "pane": _pane(layer, kind), "iv": []},
             }
+            if feat["properties"].get("partial"):
+                out[fid]["properties"]["partial"] = True
         out[fid]["properties"]["iv"].append([_iso(start), _iso(end), look_index[blob]])
 
     if layer == "borders":
@@ -174,10 +187,14 @@ def layer_document(
                     fc = features.layer_collections(
                         ds, date=day, visible=[layer], lang=lang, treaty=treaty
                     )[layer]
-                    by_day[day] = {str(f["id"]): f for f in fc["features"]}
+                    by_day[day] = {str(f["id"]): [f] for f in fc["features"]}
+                    if layer != "treaty":  # works not drawn: marks with their figures
+                        marks = features.partial_features(ds, layer, date=day, lang=lang)
+                        for f in marks["features"]:
+                            by_day[day].setdefault(f["properties"]["work"], []).append(f)
                 key = f"treaty-{fid}" if layer == "treaty" else fid
-                feat = by_day[day].get(key)
-                if feat is not None:  # no display geometry (e.g. all simplified away)
+                # none: no display geometry (e.g. all simplified away)
+                for feat in by_day[day].get(key, []):
                     add(feat, run.start, run.end, run.state)
     # Insertion order is the features' own (required border segments last: drawn on top).
     return {"layer": layer, "looks": looks, "features": list(out.values())}

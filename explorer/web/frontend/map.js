@@ -172,6 +172,25 @@
     return loading[url];
   }
 
+  // Marks of works that are not drawn sit at the middle of their border; several on one border
+  // are set side by side (a pixel offset), so each can be seen and clicked.
+  var OffsetMarker = L.CircleMarker.extend({
+    _project: function () {
+      L.CircleMarker.prototype._project.call(this);
+      if (this.options.bfeOffset) {
+        this._point = this._point.add(this.options.bfeOffset);
+        this._updateBounds();
+      }
+    }
+  });
+  var SLOTS = [[0, 0], [20, 0], [-20, 0], [0, 20], [0, -20], [20, 20], [-20, -20]];
+  var slotsTaken = {};
+  function markOffset(latlng) {
+    var key = latlng.lat.toFixed(4) + "," + latlng.lng.toFixed(4);
+    var n = slotsTaken[key] = (slotsTaken[key] || 0) + 1;
+    return L.point(SLOTS[(n - 1) % SLOTS.length]);
+  }
+
   function build(doc) {
     var group = L.featureGroup();
     var entry = { doc: doc, group: group, items: [], key: null };
@@ -194,6 +213,9 @@
       var geo = L.geoJSON(feature, {
         pane: props.pane,
         pointToLayer: function (f, latlng) {
+          if (props.partial) {
+            return new OffsetMarker(latlng, { pane: props.pane, radius: 8, bfeOffset: markOffset(latlng) });
+          }
           return L.circleMarker(latlng, { pane: props.pane, radius: 7 });
         },
         style: function () { return options; }
