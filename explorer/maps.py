@@ -276,9 +276,14 @@ def layer_groups(
     ValueError
         For an unknown layer id, language or treaty.
     """
-    return feature_groups(
-        features.layer_collections(ds, date=date, visible=visible, lang=lang, treaty=treaty)
+    collections = features.layer_collections(
+        ds, date=date, visible=visible, lang=lang, treaty=treaty
     )
+    for layer, fc in collections.items():
+        if layer in style.PROGRAMME_COLOURS:  # works not drawn: a mark with their figure
+            marks = features.partial_features(ds, layer, date=date, lang=lang)["features"]
+            collections[layer] = {**fc, "features": [*fc["features"], *marks]}
+    return feature_groups(collections)
 
 
 # --- Base map ----------------------------------------------------------------------------------

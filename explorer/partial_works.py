@@ -15,6 +15,7 @@ import math
 from typing import TYPE_CHECKING, Any, Final, TypedDict
 
 import geopandas as gpd
+from pyproj import Transformer
 
 from explorer import timeline
 from explorer.config import DISPLAY_CRS, METRIC_CRS
@@ -70,13 +71,14 @@ def _label_points(segments: gpd.GeoDataFrame, ids: set[str]) -> dict[str, tuple[
     if chosen.empty:
         return {}
     metric = chosen.to_crs(METRIC_CRS)
-    mids = gpd.GeoSeries(
-        [g.interpolate(0.5, normalized=True) for g in metric.geometry], crs=METRIC_CRS
-    ).to_crs(DISPLAY_CRS)
-    return {
-        str(sid): (round(float(p.x), 4), round(float(p.y), 4))
-        for sid, p in zip(chosen["id"], mids, strict=True)
-    }
+    mids = [g.interpolate(0.5, normalized=True) for g in metric.geometry]
+    # One point at a time, as floats: pyproj warns (an error under the tests) on 1-element arrays.
+    back = Transformer.from_crs(METRIC_CRS, DISPLAY_CRS, always_xy=True)
+    out = {}
+    for sid, p in zip(chosen["id"], mids, strict=True):
+        lon, lat = back.transform(float(p.x), float(p.y))
+        out[str(sid)] = (round(float(lon), 4), round(float(lat), 4))
+    return out
 
 
 def partial_works(ds: Dataset, date: dt.date) -> list[PartialWork]:

@@ -17,6 +17,7 @@ import pandas as pd
 from explorer import style, timeline, view
 from explorer.config import DATA_AS_OF
 from explorer.i18n import t
+from explorer.partial_works import partial_label, partial_works
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -43,6 +44,18 @@ def _count_line(layer: str, rows: pd.DataFrame, lang: str) -> str:
     if layer == "treaty":
         return t("summary.count_countries", lang, layer=title, n=rows["country"].nunique())
     return t("summary.count_features", lang, layer=title, n=rows["id"].nunique())
+
+
+def _partial_in_view(ds: Dataset, date: dt.date, bbox: tuple | None) -> dict[str, list]:
+    """Works not drawn whose mark (on their border) is in ``bbox``, per layer."""
+    out: dict[str, list] = {}
+    for row in partial_works(ds, date):
+        inside = bbox is None or (
+            bbox[0] <= row["lon"] <= bbox[2] and bbox[1] <= row["lat"] <= bbox[3]
+        )
+        if inside:
+            out.setdefault(row["layer"], []).append(row)
+    return out
 
 
 def summary_lines(
@@ -104,9 +117,13 @@ def summary_lines(
             ds, layers=data_layers, date=date, bbox=bbox, lang=lang, treaty=treaty
         )
         lines.append(t("summary.counts_title", lang))
+        marks = _partial_in_view(ds, date, bbox)
         for layer in data_layers:
             rows = gdf[gdf["layer"] == layer]
-            lines.append("- " + _count_line(layer, rows, lang))
+            line = "- " + _count_line(layer, rows, lang)
+            for label in marks.get(layer, []):  # works not drawn: their figures, in words
+                line += "; " + t("summary.not_drawn", lang, label=partial_label(label, lang))
+            lines.append(line)
         borders = gdf[gdf["layer"] == "borders"]
         if len(borders):
             lines.append(t("summary.borders_title", lang))
