@@ -92,7 +92,7 @@ def server_options() -> list[str]:
     What a deployment needs, passed explicitly so that a copy without ``.streamlit/config.toml``
     behaves the same: no file watcher (it scans modules on page loads: slow first loads for a
     class), uploads capped at the overlay limit, bounded WebSocket messages, static serving on,
-    no usage statistics, no developer toolbar.
+    no usage statistics, no developer toolbar, unchanged elements sent as references.
 
     Examples
     --------
@@ -110,4 +110,8 @@ def server_options() -> list[str]:
         "--server.enableStaticServing", "true",
         "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "viewer",
+        # An element that did not change is sent as a reference to the browser's copy, not again
+        # (Streamlit's default caches only messages of 10 kB and more): a click then sends only
+        # what changed, a few kB (tests/browser/test_map_component.py).
+        "--global.minCachedMessageSize", "500",
     ]  # fmt: skip

@@ -149,8 +149,12 @@ def _table(frame: pd.DataFrame, lang: str) -> None:
     the map appears sooner (measured in ``benchmarks/``).
     """
     decimal, thousands = (",", "\u00a0") if lang == "pl" else (".", ",")
-    styled = frame.style.hide(axis="index").format(
-        precision=1, decimal=decimal, thousands=thousands, na_rep="—"
+    styled = (
+        frame.style.hide(axis="index")
+        .format(precision=1, decimal=decimal, thousands=thousands, na_rep="—")
+        # A fixed id (pandas draws a random one): the same table is the same message, which
+        # Streamlit then sends as a reference to the browser's copy instead of again.
+        .set_uuid("bfe")
     )
     st.table(styled)
 
