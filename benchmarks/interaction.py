@@ -53,7 +53,7 @@ def measure(url: str, runs: int) -> dict:
         context.route("**/*", lambda r: r.continue_() if is_local_url(r.request.url) else r.abort())
         page = context.new_page()
         frames: list[int] = []
-        responses: list[int] = []
+        responses: list[tuple[str, int]] = []
         page.on(
             "websocket",
             lambda ws: ws.on(
@@ -64,7 +64,7 @@ def measure(url: str, runs: int) -> dict:
 
         def on_response(r: object) -> None:
             try:
-                responses.append(len(r.body()))  # type: ignore[attr-defined]
+                responses.append((r.url, len(r.body())))  # type: ignore[attr-defined]
             except Exception:  # redirects and aborted requests have no body
                 pass
 
@@ -77,7 +77,12 @@ def measure(url: str, runs: int) -> dict:
         page.wait_for_function(IDLE_JS, timeout=120_000)
         page.wait_for_timeout(1000)
         out["first_load_ws_bytes"] = sum(frames)
-        out["first_load_http_bytes"] = sum(responses)
+        out["first_load_http_bytes"] = sum(n for _, n in responses)
+        # The app's own files: the map component's folder (frontend, Leaflet, layer files) and
+        # /app/static; the rest is Streamlit's frontend. Bodies as delivered (uncompressed).
+        ours = [(u, n) for u, n in responses if "/component/" in u or "/app/static/" in u]
+        out["first_load_app_bytes"] = sum(n for _, n in ours)
+        out["first_load_app_files"] = {u.split("?")[0].rsplit("/", 2)[-1]: n for u, n in ours}
         sidebar = page.locator('[data-testid="stSidebar"]')
         box = sidebar.get_by_text("Mine Ban Treaty status", exact=True)
         for _ in range(runs):
