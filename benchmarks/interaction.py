@@ -64,7 +64,10 @@ def measure(url: str, runs: int) -> dict:
 
         def on_response(r: object) -> None:
             try:
-                responses.append((r.url, len(r.body())))  # type: ignore[attr-defined]
+                body = len(r.body())  # type: ignore[attr-defined]
+                # On the wire: the Content-Length of a compressed response, else the body.
+                wire = int(r.headers.get("content-length", body))  # type: ignore[attr-defined]
+                responses.append((r.url, wire))
             except Exception:  # redirects and aborted requests have no body
                 pass
 
@@ -79,7 +82,7 @@ def measure(url: str, runs: int) -> dict:
         out["first_load_ws_bytes"] = sum(frames)
         out["first_load_http_bytes"] = sum(n for _, n in responses)
         # The app's own files: the map component's folder (frontend, Leaflet, layer files) and
-        # /app/static; the rest is Streamlit's frontend. Bodies as delivered (uncompressed).
+        # /app/static; the rest is Streamlit's frontend. Bytes on the wire (compressed if gzipped).
         ours = [(u, n) for u, n in responses if "/component/" in u or "/app/static/" in u]
         out["first_load_app_bytes"] = sum(n for _, n in ours)
         out["first_load_app_files"] = {u.split("?")[0].rsplit("/", 2)[-1]: n for u, n in ours}
