@@ -77,6 +77,14 @@
     map.panInsideBounds(windowBounds(args.window), { animate: false });
   }
 
+  // The scale bar sits above the credit line whatever its height (it wraps on a phone).
+  var scale = null;
+  function placeScale() {
+    if (!scale || !map) { return; }
+    var credits = map.attributionControl.getContainer();
+    scale.getContainer().style.marginBottom = (credits.offsetHeight + 6) + "px";
+  }
+
   function createMap(a) {
     var decor = document.createElement("div");
     decor.id = "bfe-defs";
@@ -103,9 +111,10 @@
       pane.style.zIndex = String(a.panes[name]);
     });
     map.attributionControl.setPrefix(false);
-    L.control.scale({ metric: true, imperial: false, position: "bottomleft" }).addTo(map);
+    scale = L.control.scale({ metric: true, imperial: false, position: "bottomleft" }).addTo(map);
     map.on("moveend", syncUrl);
     map.on("resize", fitMinZoom);
+    map.on("resize", placeScale);
     viewVersion = a.view[3];
     installUrlSync();
   }
@@ -378,6 +387,7 @@
     if (first) { createMap(a); }
     map.attributionControl._attributions = {};
     map.attributionControl.addAttribution(a.attribution);
+    placeScale();
     document.documentElement.lang = a.lang || "en";
     setRuler(a.lang || "en");
     map.getContainer().setAttribute("aria-label", a.labels.map || "Map");
