@@ -9,8 +9,8 @@ also a dash pattern, build state also an opacity, and every feature has a text p
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Final, Literal, TypedDict
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any, Final, Literal, TypedDict
 
 from explorer.i18n import t
 from explorer.schema import PRECISION, PROGRAMMES, TREATY_STATUSES
@@ -42,6 +42,7 @@ __all__ = [
     "layers",
     "legend_items",
     "point_style",
+    "shown_categories",
     "state_label",
     "status_label",
     "treaty_style",
@@ -537,30 +538,54 @@ def _layer_items(layer: str, lang: str) -> list[LegendItem]:
     raise ValueError(f"unknown layer {layer!r}; expected one of {list(LAYER_IDS)}")
 
 
-def _reading_items(lang: str) -> list[LegendItem]:
-    """How precision and build state look, shown once when any programme layer is visible."""
+def _reading_items(lang: str) -> list[tuple[str, LegendItem]]:
+    """How precision and build state look, shown once when any programme layer is visible.
+
+    Each row comes with the category it explains: a precision, ``site`` (a point) or a build
+    state (see :func:`shown_categories`).
+    """
     grey = "#555555"
     group = t("legend.read_group", lang)
     dash = PRECISION_DASH
     opacity = _STATE_OPACITY
     return [
-        _reading(group, t("legend.exact", lang), "line", grey, dash["exact"]),
-        _reading(group, t("legend.approximate", lang), "line", grey, dash["approximate"]),
-        _reading(group, t("legend.corridor", lang), "fill", grey, dash["corridor"], hatch=True),
-        _reading(group, t("legend.site", lang), "point", grey, None),
-        _reading(
-            group, t("legend.complete", lang), "line", grey, None, opacity=opacity["complete"]
+        ("exact", _reading(group, t("legend.exact", lang), "line", grey, dash["exact"])),
+        (
+            "approximate",
+            _reading(group, t("legend.approximate", lang), "line", grey, dash["approximate"]),
         ),
-        _reading(
-            group,
-            t("legend.under_construction", lang),
-            "line",
-            grey,
-            None,
-            opacity=opacity["under-construction"],
+        (
+            "corridor",
+            _reading(group, t("legend.corridor", lang), "fill", grey, dash["corridor"], hatch=True),
         ),
-        _reading(
-            group, t("legend.announced", lang), "line", grey, None, opacity=opacity["announced"]
+        ("site", _reading(group, t("legend.site", lang), "point", grey, None)),
+        (
+            "complete",
+            _reading(
+                group, t("legend.complete", lang), "line", grey, None, opacity=opacity["complete"]
+            ),
+        ),
+        (
+            "under-construction",
+            _reading(
+                group,
+                t("legend.under_construction", lang),
+                "line",
+                grey,
+                None,
+                opacity=opacity["under-construction"],
+            ),
+        ),
+        (
+            "announced",
+            _reading(
+                group,
+                t("legend.announced", lang),
+                "line",
+                grey,
+                None,
+                opacity=opacity["announced"],
+            ),
         ),
     ]
 
@@ -589,7 +614,12 @@ def _reading(
     )
 
 
-def legend_items(visible_layers: Iterable[str], lang: str = "en") -> list[LegendItem]:
+def legend_items(
+    visible_layers: Iterable[str],
+    lang: str = "en",
+    *,
+    shown: Mapping[str, Collection[str]] | None = None,
+) -> list[LegendItem]:
     """Describe exactly what the visible layers draw, in :data:`LAYERS` order.
 
     Parameters
@@ -598,13 +628,19 @@ def legend_items(visible_layers: Iterable[str], lang: str = "en") -> list[Legend
         Layer ids from :data:`LAYER_IDS`.
     lang : {"en", "pl"}, default "en"
         Language of the group titles and labels.
+    shown : mapping of str to collection of str, optional
+        What is actually drawn (on the date, or in view): layer id -> the categories present,
+        as :func:`shown_categories` returns them. With it, treaty rows are only the statuses
+        present, a programme is listed only if it has features, and the how-to-read rows only
+        explain the precisions and build states present. None (default): every category of
+        every visible layer.
 
     Returns
     -------
     list of LegendItem
-        One row per swatch. When any programme layer is visible, rows explaining precision
-        (solid / dashed / hatched corridor) and build state (opacity) follow the programmes, under
-        the layer id ``how-to-read``.
+        One row per swatch. When any programme layer is visible (and, with ``shown``, drawn),
+        rows explaining precision (solid / dashed / hatched corridor) and build state (opacity)
+        follow the programmes, under the layer id ``how-to-read``.
 
     Raises
     ------
@@ -619,6 +655,10 @@ def legend_items(visible_layers: Iterable[str], lang: str = "en") -> list[Legend
     {'borders'}
     >>> [i["label"] for i in legend_items(["treaty"], "pl")][:2]
     ['Nie jest stroną', 'Sygnatariusz']
+    >>> [i["label"] for i in legend_items(["treaty"], shown={"treaty": {"party"}})]
+    ['Party']
+    >>> legend_items(["east-shield"], shown={"east-shield": set()})
+    []
     >>> legend_items([])
     []
     >>> legend_items(["roads"])  # doctest: +ELLIPSIS
@@ -630,13 +670,73 @@ def legend_items(visible_layers: Iterable[str], lang: str = "en") -> list[Legend
     for layer in sorted(visible):
         if layer not in LAYER_TITLES:
             raise ValueError(f"unknown layer {layer!r}; expected one of {list(LAYER_IDS)}")
-    shown = [layer for layer in LAYER_IDS if layer in visible]
-    last_programme = max(
-        (n for n, layer in enumerate(shown) if layer in PROGRAMME_COLOURS), default=None
+    shown_layers = [layer for layer in LAYER_IDS if layer in visible]
+    if shown is not None:
+        shown_layers = [
+            layer
+            for layer in shown_layers
+            if (layer not in PROGRAMME_COLOURS and layer != "treaty") or shown.get(layer)
+        ]
+    programmes = [layer for layer in shown_layers if layer in PROGRAMME_COLOURS]
+    present = (
+        None
+        if shown is None
+        else {category for layer in programmes for category in shown.get(layer, ())}
     )
     items: list[LegendItem] = []
-    for n, layer in enumerate(shown):
-        items.extend(_layer_items(layer, lang))
-        if n == last_programme:
-            items.extend(_reading_items(lang))
+    for layer in shown_layers:
+        rows = _layer_items(layer, lang)
+        if layer == "treaty" and shown is not None:
+            wanted = set(shown.get("treaty", ()))
+            rows = [
+                row for row, status in zip(rows, TREATY_STATUSES, strict=True) if status in wanted
+            ]
+        items.extend(rows)
+        if programmes and layer == programmes[-1]:
+            items.extend(
+                row
+                for category, row in _reading_items(lang)
+                if present is None or category in present
+            )
     return items
+
+
+def shown_categories(collections: Mapping[str, Mapping[str, Any]]) -> dict[str, set[str]]:
+    """Return what each layer's features draw, for :func:`legend_items` ``shown``.
+
+    Parameters
+    ----------
+    collections : mapping of str to GeoJSON FeatureCollection
+        Layer id -> the features drawn, as :func:`explorer.features.layer_collections` returns
+        them for a date (the web map and the HTML export draw exactly these).
+
+    Returns
+    -------
+    dict of str to set of str
+        ``treaty``: the statuses present; a programme: the build states and precisions of its
+        features (``site`` for points); other layers: ``{"drawn"}`` when they have features.
+        Layers without features are left out.
+
+    Examples
+    --------
+    >>> fc = {"type": "FeatureCollection", "features": [
+    ...     {"properties": {"status": "party"}, "geometry": {"type": "Polygon"}}]}
+    >>> shown_categories({"treaty": fc, "east-shield": {"features": []}})
+    {'treaty': {'party'}}
+    """
+    out: dict[str, set[str]] = {}
+    for layer, fc in collections.items():
+        categories: set[str] = set()
+        for feat in fc.get("features", ()):
+            props = feat.get("properties") or {}
+            if layer == "treaty":
+                categories.add(str(props.get("status")))
+            elif layer in PROGRAMME_COLOURS:
+                geom_type = (feat.get("geometry") or {}).get("type", "")
+                categories.add(str(props.get("state")))
+                categories.add("site" if "Point" in geom_type else str(props.get("precision")))
+            else:
+                categories.add("drawn")
+        if categories:
+            out[layer] = categories
+    return out
