@@ -368,6 +368,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
             shown = "".join(c if c.isprintable() else "?" for c in str(args.overlay))
             print(f"{prog}: error: overlay {shown}: {exc}", file=sys.stderr)
             return EXIT_USAGE
+    bbox = view.validate_bbox(args.bbox or view.DEFAULT_BBOX)
+    try:
+        warning = export.check_data_coverage(bbox, args.lang)
+    except export.OutsideDataError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if warning:
+        print(f"{prog}: warning: {warning}", file=sys.stderr)
     ds = _load(args.data)
     layers = args.layers if args.layers is not None else style.DEFAULT_LAYERS
     path = export.export(
