@@ -369,8 +369,15 @@ def _draw_layers(ax: Axes, frames: Mapping[str, gpd.GeoDataFrame]) -> None:
             continue
         if layer == "treaty":
             for status, part in gdf.groupby("status", sort=True):
-                kw = _poly_kwargs(style.treaty_style(str(status)))
-                _add_polygons(ax, part.geometry, _Z["treaty"], **kw)
+                s = style.treaty_style(str(status))
+                _add_polygons(ax, part.geometry, _Z["treaty"], **_poly_kwargs(s))
+                hatch = style.treaty_hatch(str(status))
+                if hatch:  # a pattern too, so the status reads in greyscale
+                    _add_polygons(
+                        ax, part.geometry, _Z["treaty"], facecolors=["none"],
+                        edgecolors=[to_rgba(str(s["fillColor"]), 0.8)], linewidths=[0],
+                        hatch=hatch,
+                    )  # fmt: skip
         elif layer == "borders":
             # expected first, required over them (as the app sorts its features)
             order = {"expected": 0, "required": 1}
@@ -679,11 +686,13 @@ def _swatch(ax: Axes, item: style.LegendItem, x: float, y: float) -> None:
                 edgecolor=outline, linewidth=1.0, linestyle=_linestyle(item["dash"], 1.0),
             )
         )  # fmt: skip
-        if item["hatch"]:
+        pattern = "////" if item["hatch"] else item.get("pattern")
+        if pattern:
             ax.add_patch(
                 Rectangle(
                     (x + 0.02, y - 0.075), 0.46, 0.15, facecolor="none",
-                    edgecolor=to_rgba(colour, opacity), linewidth=0, hatch="////",
+                    edgecolor=to_rgba(colour, opacity if item["hatch"] else 0.8), linewidth=0,
+                    hatch=pattern,
                 )
             )  # fmt: skip
 

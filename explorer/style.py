@@ -10,7 +10,7 @@ also a dash pattern, build state also an opacity, and every feature has a text p
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from typing import Any, Final, Literal, TypedDict
+from typing import Any, Final, Literal, NotRequired, TypedDict
 
 from explorer.i18n import t
 from explorer.schema import PRECISION, PROGRAMMES, TREATY_STATUSES
@@ -31,6 +31,7 @@ __all__ = [
     "PROGRAMME_COLOURS",
     "SEA_COLOUR",
     "TREATY_STATUS_COLOURS",
+    "TREATY_STATUS_HATCH",
     "LegendItem",
     "border_style",
     "corridor_class",
@@ -45,6 +46,7 @@ __all__ = [
     "shown_categories",
     "state_label",
     "status_label",
+    "treaty_hatch",
     "treaty_style",
 ]
 
@@ -97,18 +99,33 @@ PROGRAMME_COLOURS: Final[dict[str, str]] = {
     "border-fence": "#E69F00",  # orange
 }
 
-#: Treaty status fills, from Paul Tol's "light" and "vibrant" schemes: teal for "in", orange then
-#: red for leaving, indigo for never joining. Chosen so that every pair, as drawn (fill opacity
-#: 0.45 over the land colour), stays at least CIE76 ΔE 10 apart, and apart from unshaded land,
-#: under simulated protanopia, deuteranopia and tritanopia (Machado et al. 2009; see
-#: tests/test_accessibility.py). Tol's earlier "light" set (pink/mint/yellow) fell to ΔE 6.
+#: Treaty status fills: green for "in", yellow for signed, orange then deep red for leaving,
+#: magenta for never joining, brown for disputed. No land category uses a water hue (cyan to
+#: blue-violet, CIELAB hue 180–290°: the old pale-cyan "signatory" read as sea). Tuned so that,
+#: as drawn (fill opacity 0.55 over the land colour), every pair stays at least CIEDE2000 ΔE 10
+#: apart, and apart from the land and the sea, under simulated protanopia, deuteranopia and
+#: tritanopia (Machado et al. 2009); in greyscale the plain fills differ by at least 12 L* and
+#: the others carry a hatch (:data:`TREATY_STATUS_HATCH`). See tests/test_accessibility.py.
 TREATY_STATUS_COLOURS: Final[dict[str, str]] = {
-    "non-party": "#332288",  # indigo (drawn as lavender)
-    "signatory": "#99DDFF",  # light cyan
-    "party": "#009988",  # teal
-    "withdrawal-pending": "#EE8866",  # light orange
-    "withdrawn": "#CC3311",  # red
-    "disputed": "#AAAA00",  # olive
+    "non-party": "#AD468E",  # magenta
+    "signatory": "#FFED00",  # yellow (dotted)
+    "party": "#12C690",  # green
+    "withdrawal-pending": "#FB9339",  # orange (hatched)
+    "withdrawn": "#8E0016",  # deep red
+    "disputed": "#81683D",  # brown (cross-hatched)
+}
+
+#: Treaty statuses that also carry a hatch (matplotlib hatch strings; None: plain fill), so that
+#: in greyscale every pair of statuses differs by at least 12 L* or by a pattern: six fills at
+#: a translucent opacity cannot all be 12 L* apart. Static maps and their legends draw these;
+#: :func:`treaty_hatch` gives them to other renderers.
+TREATY_STATUS_HATCH: Final[dict[str, str | None]] = {
+    "non-party": None,
+    "signatory": "..",
+    "party": None,
+    "withdrawal-pending": "///",
+    "withdrawn": None,
+    "disputed": "xx",
 }
 
 #: Border segment ink: near-black for the three required segments, dark grey for the others.
@@ -164,6 +181,7 @@ class LegendItem(TypedDict):
     opacity: float
     hatch: bool
     outline: str | None
+    pattern: NotRequired[str | None]
 
 
 # --- Labels ------------------------------------------------------------------------------------
@@ -406,13 +424,25 @@ def point_style(programme: str, state: str) -> dict[str, object]:
     }
 
 
+def treaty_hatch(status: str) -> str | None:
+    """Return the hatch a treaty ``status`` carries besides its colour (None: a plain fill).
+
+    Examples
+    --------
+    >>> treaty_hatch("withdrawal-pending"), treaty_hatch("party")
+    ('///', None)
+    """
+    _check(status, TREATY_STATUS_COLOURS, "status")
+    return TREATY_STATUS_HATCH[status]
+
+
 def treaty_style(status: str) -> dict[str, object]:
     """Return the fill style of a country with a treaty ``status``.
 
     Examples
     --------
     >>> treaty_style("withdrawn")["fillColor"]
-    '#CC3311'
+    '#8E0016'
     >>> treaty_style("left")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -424,7 +454,7 @@ def treaty_style(status: str) -> dict[str, object]:
         "weight": 0.8,
         "opacity": 0.8,
         "fillColor": TREATY_STATUS_COLOURS[status],
-        "fillOpacity": 0.45,
+        "fillOpacity": 0.55,
     }
 
 
@@ -514,6 +544,7 @@ def _layer_items(layer: str, lang: str) -> list[LegendItem]:
                 outline="#7d7d7d",
                 lang=lang,
             )
+            | {"pattern": TREATY_STATUS_HATCH[status]}
             for status in TREATY_STATUSES
         ]
     if layer == "basemap":
