@@ -59,6 +59,7 @@ _TREATIES: Final[tuple[str, ...]] = ("APMBC", "CCM")
 _LANGS: Final[tuple[str, ...]] = ("en", "pl")
 
 _TO_METRIC: Final = Transformer.from_crs(DISPLAY_CRS, METRIC_CRS, always_xy=True)
+_TO_LONLAT: Final = Transformer.from_crs(METRIC_CRS, DISPLAY_CRS, always_xy=True)
 
 #: Fortification bands along a border: gaps up to this are bridged, spurs shorter than
 #: :data:`BAND_MIN_PART_M` dropped (display only; lengths come from the data).
@@ -500,6 +501,55 @@ def fortification_features(ds: Dataset, programme: str, *, date: dt.date, lang: 
     return _collection(features)
 
 
+@functools.lru_cache(maxsize=8)
+def shading_geometries(geoms: tuple[BaseGeometry | None, ...]) -> tuple[BaseGeometry | None, ...]:
+    """Simplify the country shapes for shading as one coverage, so neighbours stay edge to edge.
+
+    Simplifying each country on its own moves the two copies of a shared border apart (overlaps
+    and slivers of up to ~100 km² at :data:`SHAPE_SIMPLIFY_M`). Here small parts and holes are
+    dropped, then :func:`shapely.coverage_simplify` simplifies every shared border once (in
+    metres), and coordinates are rounded to :data:`SHADING_DECIMALS`; a shared vertex rounds to
+    the same place on both sides. Memoised (geometries hash by value).
+
+    Parameters
+    ----------
+    geoms : tuple of shapely geometries or None
+        The country shapes (lon/lat), which must not overlap (``geodata/country_shapes.geojson``
+        is built as a clean coverage).
+
+    Returns
+    -------
+    tuple
+        The display geometry of each input, None where nothing is left.
+    """
+    metric: list[BaseGeometry] = []
+    for geom in geoms:
+        if geom is None or geom.is_empty:
+            metric.append(Polygon())
+            continue
+        kept = _drop_small_parts(geom, SHADING_MIN_HOLE_KM2, SHADING_MIN_PART_KM2)
+        metric.append(
+            shapely.transform(
+                kept, lambda c: np.column_stack(_TO_METRIC.transform(c[:, 0], c[:, 1]))
+            )
+        )
+    simple = shapely.coverage_simplify(np.asarray(metric, dtype=object), SHAPE_SIMPLIFY_M)
+    out: list[BaseGeometry | None] = []
+    for geom in simple:
+        if geom is None or geom.is_empty:
+            out.append(None)
+            continue
+        lonlat = shapely.transform(
+            geom, lambda c: np.column_stack(_TO_LONLAT.transform(c[:, 0], c[:, 1]))
+        )
+        rounded = shapely.make_valid(_round(lonlat, SHADING_DECIMALS))
+        polys = [p for p in shapely.get_parts(rounded) if isinstance(p, Polygon) and not p.is_empty]
+        out.append(
+            None if not polys else polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
+        )
+    return tuple(out)
+
+
 def treaty_features(ds: Dataset, *, date: dt.date, treaty: str = "APMBC", lang: str = "en") -> dict:
     """Return the tracked countries shaded by their status under ``treaty`` on ``date``.
 
@@ -518,21 +568,17 @@ def treaty_features(ds: Dataset, *, date: dt.date, treaty: str = "APMBC", lang: 
     -------
     dict
         GeoJSON FeatureCollection; properties ``layer``, ``iso3``, ``status``, ``tooltip``,
-        ``popup``. Shapes simplified to :data:`SHAPE_SIMPLIFY_M`.
+        ``popup``. Shapes simplified to :data:`SHAPE_SIMPLIFY_M` as one coverage
+        (:func:`shading_geometries`): neighbours share their border exactly.
     """
     if treaty not in _TREATIES:
         raise ValueError(f"unknown treaty {treaty!r}; expected one of {list(_TREATIES)}")
     events = ds.treaty_events.set_index("id")
     features = []
-    for rec in ds.country_shapes.to_dict("records"):
+    records = ds.country_shapes.to_dict("records")
+    shading = shading_geometries(tuple(rec["geometry"] for rec in records))
+    for rec, geom in zip(records, shading, strict=True):
         iso3 = rec["iso3"]
-        geom = _display(
-            rec["geometry"],
-            SHAPE_SIMPLIFY_M,
-            min_hole_km2=SHADING_MIN_HOLE_KM2,
-            min_part_km2=SHADING_MIN_PART_KM2,
-            decimals=SHADING_DECIMALS,
-        )
         if geom is None:
             continue
         status = timeline.status_on(ds.treaty_events, iso3, treaty, date)
