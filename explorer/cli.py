@@ -16,7 +16,7 @@ from typing import NoReturn
 import pandas as pd
 
 from explorer import config, data, lengths, permalink, style, timeline, validate, view
-from explorer.i18n import t
+from explorer.i18n import number, t
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -341,8 +341,17 @@ def _cmd_layers(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _size(n_bytes: int) -> str:
-    return f"{n_bytes / 1e6:.1f} MB" if n_bytes >= 1e6 else f"{n_bytes / 1e3:.0f} kB"
+def _size(n_bytes: int, lang: str = "en") -> str:
+    """Format a file size, with a decimal comma in Polish.
+
+    Examples
+    --------
+    >>> _size(1_234_567), _size(1_234_567, "pl"), _size(240_000, "pl")
+    ('1.2 MB', '1,2 MB', '240 kB')
+    """
+    if n_bytes >= 1e6:
+        return f"{number(n_bytes / 1e6, 1, lang)} MB"
+    return f"{n_bytes / 1e3:.0f} kB"
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -390,7 +399,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         dpi=args.dpi,
         overlay=overlay,
     )
-    print(t("cli.wrote", args.lang, path=path, fmt=fmt, size=_size(path.stat().st_size)))
+    print(t("cli.wrote", args.lang, path=path, fmt=fmt, size=_size(path.stat().st_size, args.lang)))
     return EXIT_OK
 
 
