@@ -21,7 +21,7 @@ from pyproj import Transformer
 from shapely.geometry import LineString, MultiLineString, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
-from explorer import geometry, style, timeline
+from explorer import borders, geometry, style, timeline
 from explorer.config import DATA_AS_OF, DISPLAY_CRS, METRIC_CRS
 from explorer.i18n import t
 
@@ -45,9 +45,11 @@ SHADING_DECIMALS: Final[int] = 3
 #: country shading.
 LINE_SIMPLIFY_M: Final[float] = 150.0
 CORRIDOR_SIMPLIFY_M: Final[float] = 250.0
-#: Country shading is a fill under the border lines, drawn at country scale: 3 km instead of 2 km
-#: cut its compressed size by 30 % (68 -> 48 kB) with no visible change below zoom 8.
-SHAPE_SIMPLIFY_M: Final[float] = 3000.0
+#: Country shading is a fill under the border lines, drawn at country scale. It is simplified as
+#: one coverage (:func:`shading_geometries`, Visvalingam–Whyatt: the tolerance is about the square
+#: root of the triangle areas removed); 5 km gives as many vertices as the 3 km Douglas–Peucker
+#: tolerance per country did (~8,500, ~160 kB of GeoJSON before compression).
+SHAPE_SIMPLIFY_M: Final[float] = 5000.0
 #: Shaded country polygons drop holes and islands smaller than these: the basemap's lakes are drawn
 #: over the shading anyway, and a tiny unshaded island costs nothing in meaning.
 SHADING_MIN_HOLE_KM2: Final[float] = 500.0
@@ -528,26 +530,27 @@ def shading_geometries(geoms: tuple[BaseGeometry | None, ...]) -> tuple[BaseGeom
             metric.append(Polygon())
             continue
         kept = _drop_small_parts(geom, SHADING_MIN_HOLE_KM2, SHADING_MIN_PART_KM2)
-        metric.append(
-            shapely.transform(
-                kept, lambda c: np.column_stack(_TO_METRIC.transform(c[:, 0], c[:, 1]))
-            )
-        )
+        metric.append(shapely.transform(kept, _lonlat_to_metric))
     simple = shapely.coverage_simplify(np.asarray(metric, dtype=object), SHAPE_SIMPLIFY_M)
-    out: list[BaseGeometry | None] = []
-    for geom in simple:
-        if geom is None or geom.is_empty:
-            out.append(None)
-            continue
-        lonlat = shapely.transform(
-            geom, lambda c: np.column_stack(_TO_LONLAT.transform(c[:, 0], c[:, 1]))
+    rounded = [
+        borders.polygonal_part(
+            shapely.make_valid(_round(shapely.transform(g, _metric_to_lonlat), SHADING_DECIMALS))
         )
-        rounded = shapely.make_valid(_round(lonlat, SHADING_DECIMALS))
-        polys = [p for p in shapely.get_parts(rounded) if isinstance(p, Polygon) and not p.is_empty]
-        out.append(
-            None if not polys else polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
-        )
-    return tuple(out)
+        for g in simple
+    ]
+    # Rounding can fold a shared border over by a few hundred m²: clean the coverage again, so
+    # that neighbours have the very same vertices along their border (then no projection, Web
+    # Mercator in the browser or equal-area in print, can open a sliver between them).
+    cleaned = shapely.coverage_clean(np.asarray(rounded, dtype=object))
+    return tuple(None if g is None or g.is_empty else g for g in cleaned)
+
+
+def _lonlat_to_metric(coords: np.ndarray) -> np.ndarray:
+    return np.column_stack(_TO_METRIC.transform(coords[:, 0], coords[:, 1]))
+
+
+def _metric_to_lonlat(coords: np.ndarray) -> np.ndarray:
+    return np.column_stack(_TO_LONLAT.transform(coords[:, 0], coords[:, 1]))
 
 
 def treaty_features(ds: Dataset, *, date: dt.date, treaty: str = "APMBC", lang: str = "en") -> dict:

@@ -249,11 +249,21 @@ def build_country_shapes(osm: dict[str, shapely.Geometry]) -> list[dict]:
     )
     simple = dict(zip(order, shapely.coverage_simplify(cleaned, COUNTRY_SIMPLIFY_M), strict=True))
     _check_crimea(simple)
+    # Rounding to 4 decimals can fold a shared border over by a few hundred m² (FIN-NOR):
+    # clean the rounded shapes into a coverage again, in the same order, so that neighbours
+    # have the very same vertices along their border (no projection opens a sliver between them).
+    rounded_list = [
+        borders.polygonal_part(
+            shapely.make_valid(borders.round_coordinates(_to_wgs84(simple[iso3]), 4))
+        )
+        for iso3 in order
+    ]
+    rounded = dict(
+        zip(order, shapely.coverage_clean(rounded_list, merge_strategy="min_index"), strict=True)
+    )
     features = []
     for iso3 in prepared:  # countries.csv order
-        # Shared vertices round to the same values, so neighbours still share their border.
-        rounded = borders.round_coordinates(_to_wgs84(simple[iso3]), 4)
-        geom = borders.polygonal_part(shapely.make_valid(rounded))
+        geom = rounded[iso3]
         features.append(
             {
                 "type": "Feature",
