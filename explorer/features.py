@@ -542,7 +542,11 @@ def shading_geometries(geoms: tuple[BaseGeometry | None, ...]) -> tuple[BaseGeom
     # that neighbours have the very same vertices along their border (then no projection, Web
     # Mercator in the browser or equal-area in print, can open a sliver between them).
     cleaned = shapely.coverage_clean(np.asarray(rounded, dtype=object))
-    return tuple(None if g is None or g.is_empty else g for g in cleaned)
+    out = []
+    for geom in cleaned:  # the few nodes the cleaning adds are rounded too (alike on both sides)
+        geom = borders.polygonal_part(shapely.make_valid(_round(geom, SHADING_DECIMALS)))
+        out.append(None if geom.is_empty else geom)
+    return tuple(out)
 
 
 def _lonlat_to_metric(coords: np.ndarray) -> np.ndarray:

@@ -258,9 +258,12 @@ def build_country_shapes(osm: dict[str, shapely.Geometry]) -> list[dict]:
         )
         for iso3 in order
     ]
-    rounded = dict(
-        zip(order, shapely.coverage_clean(rounded_list, merge_strategy="min_index"), strict=True)
-    )
+    cleaned_list = shapely.coverage_clean(rounded_list, merge_strategy="min_index")
+    # The few nodes the cleaning adds are rounded too (shared nodes round alike on both sides).
+    rounded = {
+        iso3: borders.polygonal_part(shapely.make_valid(borders.round_coordinates(geom, 4)))
+        for iso3, geom in zip(order, cleaned_list, strict=True)
+    }
     features = []
     for iso3 in prepared:  # countries.csv order
         geom = rounded[iso3]
