@@ -538,10 +538,13 @@ def shading_geometries(geoms: tuple[BaseGeometry | None, ...]) -> tuple[BaseGeom
         )
         for g in simple
     ]
-    # Rounding can fold a shared border over by a few hundred m²: clean the coverage again, so
-    # that neighbours have the very same vertices along their border (then no projection, Web
+    # Rounding can fold a shared border over, or open a hair gap, of a few hundred m²: clean the
+    # coverage again (closing gaps under two grid steps), so that neighbours have the very same
+    # vertices along their border (then no projection, Web
     # Mercator in the browser or equal-area in print, can open a sliver between them).
-    cleaned = shapely.coverage_clean(np.asarray(rounded, dtype=object))
+    cleaned = shapely.coverage_clean(
+        np.asarray(rounded, dtype=object), gap_width=2 * 10.0**-SHADING_DECIMALS
+    )
     out = []
     for geom in cleaned:  # the few nodes the cleaning adds are rounded too (alike on both sides)
         geom = borders.polygonal_part(shapely.make_valid(_round(geom, SHADING_DECIMALS)))

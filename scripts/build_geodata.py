@@ -87,6 +87,9 @@ MIN_ISLAND_KM2 = 20.0
 COVERAGE_PRE_SIMPLIFY_M = 50.0
 #: Gaps between neighbours narrower than this are closed when the coverage is cleaned.
 COVERAGE_GAP_M = 300.0
+#: After rounding to 4 decimals, gaps narrower than this (degrees, about 10-20 m) between
+#: neighbours are closed, so their borders get the very same vertices again.
+ROUNDED_GAP_DEG = 2e-4
 #: Countries that yield every overlap to their neighbours (see :func:`coverage_order`).
 LAST_IN_OVERLAPS = ("RUS",)
 #: A point in Crimea (near Simferopol), checked to be Ukraine's and not Russia's.
@@ -258,7 +261,9 @@ def build_country_shapes(osm: dict[str, shapely.Geometry]) -> list[dict]:
         )
         for iso3 in order
     ]
-    cleaned_list = shapely.coverage_clean(rounded_list, merge_strategy="min_index")
+    cleaned_list = shapely.coverage_clean(
+        rounded_list, gap_width=ROUNDED_GAP_DEG, merge_strategy="min_index"
+    )
     # The few nodes the cleaning adds are rounded too (shared nodes round alike on both sides).
     rounded = {
         iso3: borders.polygonal_part(shapely.make_valid(borders.round_coordinates(geom, 4)))
@@ -346,6 +351,7 @@ def manifest(outputs: dict[str, bytes]) -> bytes:
             "country_simplify_method": "coverage (shared borders simplified once)",
             "coverage_pre_simplify_m": COVERAGE_PRE_SIMPLIFY_M,
             "coverage_gap_m": COVERAGE_GAP_M,
+            "rounded_gap_deg": ROUNDED_GAP_DEG,
             "last_in_overlaps": LAST_IN_OVERLAPS,
             "min_island_km2": MIN_ISLAND_KM2,
             "shared_tolerance_m": SHARED_TOLERANCE_M,
