@@ -26,7 +26,7 @@ from explorer import (
     validate_files,
     view,
 )
-from explorer.i18n import t
+from explorer.i18n import number, t
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -385,8 +385,17 @@ def _cmd_layers(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _size(n_bytes: int) -> str:
-    return f"{n_bytes / 1e6:.1f} MB" if n_bytes >= 1e6 else f"{n_bytes / 1e3:.0f} kB"
+def _size(n_bytes: int, lang: str = "en") -> str:
+    """Format a file size, with a decimal comma in Polish.
+
+    Examples
+    --------
+    >>> _size(1_234_567), _size(1_234_567, "pl"), _size(240_000, "pl")
+    ('1.2 MB', '1,2 MB', '240 kB')
+    """
+    if n_bytes >= 1e6:
+        return f"{number(n_bytes / 1e6, 1, lang)} MB"
+    return f"{n_bytes / 1e3:.0f} kB"
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -412,6 +421,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
             shown = "".join(c if c.isprintable() else "?" for c in str(args.overlay))
             print(f"{prog}: error: overlay {shown}: {exc}", file=sys.stderr)
             return EXIT_USAGE
+    bbox = view.validate_bbox(args.bbox or view.DEFAULT_BBOX)
+    try:
+        warning = export.check_data_coverage(bbox, args.lang)
+    except export.OutsideDataError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if warning:
+        print(f"{prog}: warning: {warning}", file=sys.stderr)
     ds = _load(args.data)
     layers = args.layers if args.layers is not None else style.DEFAULT_LAYERS
     path = export.export(
@@ -427,7 +444,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         overlay=overlay,
         base_url=args.base_url,
     )
-    print(t("cli.wrote", args.lang, path=path, fmt=fmt, size=_size(path.stat().st_size)))
+    print(t("cli.wrote", args.lang, path=path, fmt=fmt, size=_size(path.stat().st_size, args.lang)))
     return EXIT_OK
 
 

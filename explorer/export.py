@@ -31,7 +31,7 @@ import pyogrio
 import shapely
 from shapely.geometry import mapping
 
-from explorer import overlay_features, render, style, view
+from explorer import features, overlay_features, render, style, view
 from explorer.config import DATA_AS_OF
 from explorer.files import write_atomic
 from explorer.i18n import t
@@ -91,6 +91,47 @@ COORD_DECIMALS: Final[int] = 6
 
 class ExportError(ValueError):
     """An export was asked for with a bad argument (format, extension, dpi, layer)."""
+
+
+class OutsideDataError(ExportError):
+    """The export's box lies entirely outside the map's data (:func:`explorer.view.data_window`)."""
+
+
+def check_data_coverage(bbox: Sequence[float], lang: str = "en") -> str | None:
+    """Refuse a box outside the map's data; return a warning when it is partly outside.
+
+    Parameters
+    ----------
+    bbox : (west, south, east, north)
+        Degrees.
+    lang : {"en", "pl"}, default "en"
+        Language of the message.
+
+    Returns
+    -------
+    str or None
+        One line saying which part of the box has no data (also printed on static maps), or
+        None when the box lies inside the data.
+
+    Raises
+    ------
+    OutsideDataError
+        When the box does not overlap the data at all: the map would be all sea.
+
+    Examples
+    --------
+    >>> check_data_coverage((14, 49, 24.5, 55)) is None
+    True
+    >>> check_data_coverage((40, 60, 50, 65))  # doctest: +ELLIPSIS
+    "Part of the box 40,60,50,65 lies outside the map's data (3–46°E, 42.5–72.5°N): ..."
+    """
+    coverage = view.bbox_data_coverage(bbox)
+    if coverage == "inside":
+        return None
+    values = {"bbox": ",".join(f"{v:g}" for v in bbox), "window": view.data_window_text(lang)}
+    if coverage == "outside":
+        raise OutsideDataError(t("export.outside_data", lang, **values))
+    return t("export.partly_outside", lang, **values)
 
 
 # --- Arguments ---------------------------------------------------------------------------------
@@ -392,7 +433,10 @@ def to_html_bytes(
     m = maps.build_base_map(center=(lat, lon), zoom=zoom, basemap=base_layers, lang=lang)
     for group in maps.layer_groups(ds, date=date, visible=visible, lang=lang, treaty=treaty):
         group.add_to(m)
-    legend = style.legend_items(visible, lang)
+    collections = features.layer_collections(
+        ds, date=date, visible=visible, lang=lang, treaty=treaty
+    )  # cached by the map layer too; here only to list what is drawn
+    legend = style.legend_items(visible, lang, shown=style.shown_categories(collections))
     if overlay is not None:
         maps.overlay_group(overlay_features.overlay_collection(overlay, lang)).add_to(m)
         legend += overlay_features.legend_items(overlay, lang)
@@ -461,6 +505,9 @@ def export_bytes(
     ------
     ExportError
         For an unknown format or layer or a dpi out of range.
+    OutsideDataError
+        When the box lies entirely outside the map's data (:func:`check_data_coverage`); a box
+        partly outside is exported with a notice on the map.
     ValueError
         For a malformed bbox or an unknown language.
     """
@@ -469,6 +516,7 @@ def export_bytes(
     visible = _check_layers(layers)
     _check_dpi(dpi)
     bbox = view.validate_bbox(bbox or DEFAULT_BBOX)
+    check_data_coverage(bbox, lang)
     if fmt in render.STATIC_FORMATS:
         link = view.permalink_url(
             layers=visible, date=date, bbox=bbox, lang=lang, base_url=base_url

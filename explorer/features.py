@@ -21,7 +21,7 @@ from pyproj import Transformer
 from shapely.geometry import LineString, MultiLineString, Point, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
-from explorer import geometry, style, timeline
+from explorer import borders, geometry, style, timeline
 from explorer.config import DISPLAY_CRS, METRIC_CRS
 from explorer.i18n import t
 
@@ -45,9 +45,11 @@ SHADING_DECIMALS: Final[int] = 3
 #: country shading.
 LINE_SIMPLIFY_M: Final[float] = 150.0
 CORRIDOR_SIMPLIFY_M: Final[float] = 250.0
-#: Country shading is a fill under the border lines, drawn at country scale: 3 km instead of 2 km
-#: cut its compressed size by 30 % (68 -> 48 kB) with no visible change below zoom 8.
-SHAPE_SIMPLIFY_M: Final[float] = 3000.0
+#: Country shading is a fill under the border lines, drawn at country scale. It is simplified as
+#: one coverage (:func:`shading_geometries`, Visvalingam–Whyatt: the tolerance is about the square
+#: root of the triangle areas removed); 5 km gives as many vertices as the 3 km Douglas–Peucker
+#: tolerance per country did (~8,500, ~160 kB of GeoJSON before compression).
+SHAPE_SIMPLIFY_M: Final[float] = 5000.0
 #: Shaded country polygons drop holes and islands smaller than these: the basemap's lakes are drawn
 #: over the shading anyway, and a tiny unshaded island costs nothing in meaning.
 SHADING_MIN_HOLE_KM2: Final[float] = 500.0
@@ -59,6 +61,7 @@ _TREATIES: Final[tuple[str, ...]] = ("APMBC", "CCM")
 _LANGS: Final[tuple[str, ...]] = ("en", "pl")
 
 _TO_METRIC: Final = Transformer.from_crs(DISPLAY_CRS, METRIC_CRS, always_xy=True)
+_TO_LONLAT: Final = Transformer.from_crs(METRIC_CRS, DISPLAY_CRS, always_xy=True)
 
 #: Fortification bands along a border: gaps up to this are bridged, spurs shorter than
 #: :data:`BAND_MIN_PART_M` dropped (display only; lengths come from the data).
@@ -565,6 +568,63 @@ def partial_features(ds: Dataset, programme: str, *, date: dt.date, lang: str = 
     return _collection(out)
 
 
+@functools.lru_cache(maxsize=8)
+def shading_geometries(geoms: tuple[BaseGeometry | None, ...]) -> tuple[BaseGeometry | None, ...]:
+    """Simplify the country shapes for shading as one coverage, so neighbours stay edge to edge.
+
+    Simplifying each country on its own moves the two copies of a shared border apart (overlaps
+    and slivers of up to ~100 km² at :data:`SHAPE_SIMPLIFY_M`). Here small parts and holes are
+    dropped, then :func:`shapely.coverage_simplify` simplifies every shared border once (in
+    metres), and coordinates are rounded to :data:`SHADING_DECIMALS`; a shared vertex rounds to
+    the same place on both sides. Memoised (geometries hash by value).
+
+    Parameters
+    ----------
+    geoms : tuple of shapely geometries or None
+        The country shapes (lon/lat), which must not overlap (``geodata/country_shapes.geojson``
+        is built as a clean coverage).
+
+    Returns
+    -------
+    tuple
+        The display geometry of each input, None where nothing is left.
+    """
+    metric: list[BaseGeometry] = []
+    for geom in geoms:
+        if geom is None or geom.is_empty:
+            metric.append(Polygon())
+            continue
+        kept = _drop_small_parts(geom, SHADING_MIN_HOLE_KM2, SHADING_MIN_PART_KM2)
+        metric.append(shapely.transform(kept, _lonlat_to_metric))
+    simple = shapely.coverage_simplify(np.asarray(metric, dtype=object), SHAPE_SIMPLIFY_M)
+    rounded = [
+        borders.polygonal_part(
+            shapely.make_valid(_round(shapely.transform(g, _metric_to_lonlat), SHADING_DECIMALS))
+        )
+        for g in simple
+    ]
+    # Rounding can fold a shared border over, or open a hair gap, of a few hundred m²: clean the
+    # coverage again (closing gaps under two grid steps), so that neighbours have the very same
+    # vertices along their border (then no projection, Web
+    # Mercator in the browser or equal-area in print, can open a sliver between them).
+    cleaned = shapely.coverage_clean(
+        np.asarray(rounded, dtype=object), gap_width=2 * 10.0**-SHADING_DECIMALS
+    )
+    out = []
+    for geom in cleaned:  # the few nodes the cleaning adds are rounded too (alike on both sides)
+        geom = borders.polygonal_part(shapely.make_valid(_round(geom, SHADING_DECIMALS)))
+        out.append(None if geom.is_empty else geom)
+    return tuple(out)
+
+
+def _lonlat_to_metric(coords: np.ndarray) -> np.ndarray:
+    return np.column_stack(_TO_METRIC.transform(coords[:, 0], coords[:, 1]))
+
+
+def _metric_to_lonlat(coords: np.ndarray) -> np.ndarray:
+    return np.column_stack(_TO_LONLAT.transform(coords[:, 0], coords[:, 1]))
+
+
 def treaty_features(ds: Dataset, *, date: dt.date, treaty: str = "APMBC", lang: str = "en") -> dict:
     """Return the tracked countries shaded by their status under ``treaty`` on ``date``.
 
@@ -583,21 +643,17 @@ def treaty_features(ds: Dataset, *, date: dt.date, treaty: str = "APMBC", lang: 
     -------
     dict
         GeoJSON FeatureCollection; properties ``layer``, ``iso3``, ``status``, ``tooltip``,
-        ``popup``. Shapes simplified to :data:`SHAPE_SIMPLIFY_M`.
+        ``popup``. Shapes simplified to :data:`SHAPE_SIMPLIFY_M` as one coverage
+        (:func:`shading_geometries`): neighbours share their border exactly.
     """
     if treaty not in _TREATIES:
         raise ValueError(f"unknown treaty {treaty!r}; expected one of {list(_TREATIES)}")
     events = ds.treaty_events.set_index("id")
     features = []
-    for rec in ds.country_shapes.to_dict("records"):
+    records = ds.country_shapes.to_dict("records")
+    shading = shading_geometries(tuple(rec["geometry"] for rec in records))
+    for rec, geom in zip(records, shading, strict=True):
         iso3 = rec["iso3"]
-        geom = _display(
-            rec["geometry"],
-            SHAPE_SIMPLIFY_M,
-            min_hole_km2=SHADING_MIN_HOLE_KM2,
-            min_part_km2=SHADING_MIN_PART_KM2,
-            decimals=SHADING_DECIMALS,
-        )
         if geom is None:
             continue
         status = timeline.status_on(ds.treaty_events, iso3, treaty, date)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from explorer.config import I18N_DIR, LANGUAGES
 
-__all__ = ["LANGUAGES", "TranslationError", "load", "problems", "t"]
+__all__ = ["LANGUAGES", "TranslationError", "load", "number", "problems", "t"]
 
 
 class TranslationError(ValueError):
@@ -113,3 +113,38 @@ def t(key: str, lang: str = "en", /, **values: object) -> str:
     except KeyError:
         raise TranslationError(f"no translation for key {key!r}") from None
     return text.format(**values) if values else text
+
+
+def number(value: float, decimals: int | None = None, lang: str = "en") -> str:
+    r"""Format a number for ``lang``: a decimal point in English, a decimal comma in Polish.
+
+    Parameters
+    ----------
+    value : float
+        The number.
+    decimals : int, optional
+        Fixed decimals; None (default) for the shortest form (``format(value, "g")``).
+    lang : {"en", "pl"}, default "en"
+        Language. Thousands are grouped with a comma in English and a no-break space in
+        Polish when ``decimals`` is given (as the app's panels do).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    TranslationError
+        For an unknown language.
+
+    Examples
+    --------
+    >>> number(12.5, lang="pl"), number(12.5), number(1340, 1, "pl"), number(54.75, 1, "pl")
+    ('12,5', '12.5', '1\xa0340,0', '54,8')
+    """
+    if lang not in LANGUAGES:
+        raise TranslationError(f"unsupported language {lang!r}; expected one of {list(LANGUAGES)}")
+    text = f"{value:g}" if decimals is None else f"{value:,.{decimals}f}"
+    if lang == "pl":
+        return text.replace(",", "\u00a0").replace(".", ",")
+    return text

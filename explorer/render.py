@@ -26,6 +26,7 @@ import geopandas as gpd
 import matplotlib as mpl
 import numpy as np
 import shapely
+import shapely.prepared
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PathCollection
@@ -41,7 +42,7 @@ from shapely.geometry.base import BaseGeometry
 
 from explorer import features, files, partial_works, style, view
 from explorer.config import DATA_AS_OF, DISPLAY_CRS, ELLIPSOID, GEODATA_DIR
-from explorer.i18n import t
+from explorer.i18n import number, t
 
 if TYPE_CHECKING:
     from explorer.data import Dataset
@@ -369,8 +370,15 @@ def _draw_layers(ax: Axes, frames: Mapping[str, gpd.GeoDataFrame]) -> None:
             continue
         if layer == "treaty":
             for status, part in gdf.groupby("status", sort=True):
-                kw = _poly_kwargs(style.treaty_style(str(status)))
-                _add_polygons(ax, part.geometry, _Z["treaty"], **kw)
+                s = style.treaty_style(str(status))
+                _add_polygons(ax, part.geometry, _Z["treaty"], **_poly_kwargs(s))
+                hatch = style.treaty_hatch(str(status))
+                if hatch:  # a pattern too, so the status reads in greyscale
+                    _add_polygons(
+                        ax, part.geometry, _Z["treaty"], facecolors=["none"],
+                        edgecolors=[to_rgba(str(s["fillColor"]), 0.8)], linewidths=[0],
+                        hatch=hatch,
+                    )  # fmt: skip
         elif layer == "borders":
             # expected first, required over them (as the app sorts its features)
             order = {"expected": 0, "required": 1}
@@ -384,9 +392,23 @@ def _draw_layers(ax: Axes, frames: Mapping[str, gpd.GeoDataFrame]) -> None:
 
 
 def _label_countries(
-    ax: Axes, ds: Dataset, crs: CRS, extent: Sequence[float], lang: str, fontsize: float
+    ax: Axes,
+    ds: Dataset,
+    crs: CRS,
+    extent: Sequence[float],
+    lang: str,
+    fontsize: float,
+    *,
+    obstacles: BaseGeometry | None = None,
+    units_per_pt: float = 0.0,
 ) -> None:
-    """Name the tracked countries inside their visible part, clear of the edges and furniture."""
+    """Name the tracked countries inside their visible part, clear of lines, edges and furniture.
+
+    Each label's box is placed inside the country where no drawn line (``obstacles``: border
+    lines, fortifications, country outlines, lake shores) crosses it, as near the middle of the
+    country as possible; where no such place exists the label gets a light halo box instead
+    (path-effect halos would turn the text into outlines in SVG and PDF).
+    """
     x0, x1, y0, y1 = extent
     w, h = x1 - x0, y1 - y0
     # where a label may sit: inset from the frame, minus the north arrow and scale bar corners
@@ -394,16 +416,25 @@ def _label_countries(
     room = room.difference(box(x1 - 0.22 * w, y1 - 0.16 * h, x1, y1))
     room = room.difference(box(x0, y0, x0 + 0.4 * w, y0 + 0.16 * h))
     shapes = ds.country_shapes.to_crs(crs)
+    blocked = None if obstacles is None or obstacles.is_empty else shapely.prepared.prep(obstacles)
     for iso3, geom in zip(shapes["iso3"], shapes.geometry, strict=True):
         part = shapely.intersection(geom, room)
         if part.is_empty or part.area < room.area * 0.004:
             continue
-        point = max(shapely.get_parts(part), key=lambda p: p.area).representative_point()
+        part = max(shapely.get_parts(part), key=lambda p: p.area)
         name = ds.countries.loc[iso3, f"name_{lang}"] if iso3 in ds.countries.index else iso3
+        text = str(name).upper()
+        half_w = 0.5 * units_per_pt * fontsize * 0.72 * len(text)
+        half_h = 0.5 * units_per_pt * fontsize * 1.3
+        point = _label_spot(part, half_w, half_h, blocked)
+        halo = None
+        if point is None:
+            point = part.representative_point()
+            halo = {"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.7,
+                    "edgecolor": "none"}  # fmt: skip
         ax.text(
-            # no halo: path effects would turn the text into outlines in SVG and PDF
-            point.x, point.y, str(name).upper(), fontsize=fontsize, color="#3d3d3d",
-            ha="center", va="center", zorder=_Z["labels"], fontweight="bold", alpha=0.75,
+            point.x, point.y, text, fontsize=fontsize, color="#3d3d3d", ha="center",
+            va="center", zorder=_Z["labels"], fontweight="bold", alpha=0.75, bbox=halo,
         )  # fmt: skip
 
 
@@ -517,6 +548,56 @@ def _draw_partial(
     return written
 
 
+def _label_spot(
+    part: BaseGeometry, half_w: float, half_h: float, blocked: Any, steps: int = 24
+) -> shapely.Point | None:
+    """Return the centre nearest the middle of ``part`` for a label box inside it, clear of lines.
+
+    Candidates lie on a ``steps`` × ``steps`` grid over the part; None when none fits.
+    """
+    if half_w <= 0 or half_h <= 0:
+        return None
+    middle = part.representative_point()
+    inside = shapely.prepared.prep(part)
+    bx0, by0, bx1, by1 = part.bounds
+    xs = np.linspace(bx0 + half_w, bx1 - half_w, steps) if bx1 - bx0 > 2 * half_w else []
+    ys = np.linspace(by0 + half_h, by1 - half_h, steps) if by1 - by0 > 2 * half_h else []
+    spots = sorted(
+        ((x, y) for x in xs for y in ys),
+        key=lambda xy: (xy[0] - middle.x) ** 2 + (xy[1] - middle.y) ** 2,
+    )
+    for x, y in spots:
+        label = box(x - half_w, y - half_h, x + half_w, y + half_h)
+        if inside.contains(label) and (blocked is None or not blocked.intersects(label)):
+            return shapely.Point(x, y)
+    return None
+
+
+def _line_obstacles(
+    frames: Mapping[str, gpd.GeoDataFrame],
+    basemap: Mapping[str, gpd.GeoDataFrame] | None,
+    crs: CRS,
+    extent: Sequence[float],
+) -> BaseGeometry:
+    """Every line drawn on the map (as map-CRS lines) that a label must not sit on."""
+    view_box = box(extent[0], extent[2], extent[1], extent[3])
+    geoms: list[BaseGeometry] = []
+    for gdf in frames.values():
+        geoms.extend(g for g in gdf.geometry if g is not None and not g.is_empty)
+    for key in ("countries", "lakes"):
+        if basemap and key in basemap:
+            geoms.extend(basemap[key].to_crs(crs).geometry)
+    lines = [
+        g.boundary if g.geom_type in ("Polygon", "MultiPolygon") else g
+        for g in shapely.clip_by_rect(np.asarray(geoms, dtype=object), *view_box.bounds)
+        if g is not None and not g.is_empty and g.geom_type not in ("Point", "MultiPoint")
+    ]
+    points = [
+        g.buffer(1) for g in geoms if g is not None and g.geom_type in ("Point", "MultiPoint")
+    ]
+    return shapely.union_all([*lines, *points]) if lines or points else shapely.GeometryCollection()
+
+
 # --- Furniture -------------------------------------------------------------------------------
 
 
@@ -546,7 +627,9 @@ def _visible_lonlat(extent: Sequence[float], crs: CRS) -> BaseGeometry:
     return gpd.GeoSeries([rect], crs=crs).to_crs(DISPLAY_CRS).iloc[0]
 
 
-def _graticule(ax: Axes, crs: CRS, extent: Sequence[float], visible: BaseGeometry) -> None:
+def _graticule(
+    ax: Axes, crs: CRS, extent: Sequence[float], visible: BaseGeometry, lang: str = "en"
+) -> None:
     """Meridians and parallels, labelled where they leave the map's bottom and left edges."""
     x0, x1, y0, y1 = extent
     west, south, east, north = visible.bounds
@@ -564,7 +647,7 @@ def _graticule(ax: Axes, crs: CRS, extent: Sequence[float], visible: BaseGeometr
         hit = line.intersection(bottom)
         if not hit.is_empty:
             pt = shapely.get_parts(hit)[0]
-            ax.text(pt.x, y0, f"\n{_deg(lon, 'E', 'W')}", ha="center", va="top", **label)
+            ax.text(pt.x, y0, f"\n{_deg(lon, 'E', 'W', lang)}", ha="center", va="top", **label)
     for lat in np.arange(math.floor(south / step) * step, north + step, step):
         if abs(lat) >= 89.0:
             continue
@@ -574,11 +657,18 @@ def _graticule(ax: Axes, crs: CRS, extent: Sequence[float], visible: BaseGeometr
         hit = line.intersection(left)
         if not hit.is_empty:
             pt = shapely.get_parts(hit)[0]
-            ax.text(x0, pt.y, f"{_deg(lat, 'N', 'S')} ", ha="right", va="center", **label)
+            ax.text(x0, pt.y, f"{_deg(lat, 'N', 'S', lang)} ", ha="right", va="center", **label)
 
 
-def _deg(value: float, positive: str, negative: str) -> str:
-    return f"{abs(value):g}°{positive if value >= 0 else negative}"
+def _deg(value: float, positive: str, negative: str, lang: str = "en") -> str:
+    """Format a longitude or latitude, with a decimal comma in Polish.
+
+    Examples
+    --------
+    >>> _deg(54.5, "N", "S"), _deg(54.5, "N", "S", "pl"), _deg(-3, "E", "W")
+    ('54.5°N', '54,5°N', '3°W')
+    """
+    return f"{number(abs(value), lang=lang)}°{positive if value >= 0 else negative}"
 
 
 def _draw_scale_bar(
@@ -606,13 +696,25 @@ def _draw_scale_bar(
         )  # fmt: skip
     text = {"transform": ax.transAxes, "fontsize": 8, "zorder": z + 0.2, "color": "#222222"}
     for value, x in ((0, left), (km / 2, left + frac / 2), (km, left + frac)):
-        ax.text(x, base + height + 0.006, f"{value:g}", ha="center", va="bottom", **text)
+        ax.text(
+            x, base + height + 0.006, number(value, lang=lang), ha="center", va="bottom", **text
+        )
     ax.text(left + frac + 0.008, base + height / 2, "km", ha="left", va="center", **text)
-    ax.text(
-        left, base - 0.006, t("render.scale_true", lang, lat=_deg(round(centre[1], 1), "N", "S")),
-        ha="left", va="top", **dict(text, fontsize=6.5),
-    )  # fmt: skip
+    true_at = t("render.scale_true", lang, lat=_deg(round(centre[1], 1), "N", "S", lang))
+    ax.text(left, base - 0.006, true_at, ha="left", va="top", **dict(text, fontsize=6.5))
     return km
+
+
+def _draw_outside_notice(ax: Axes, bbox: Sequence[float], lang: str) -> None:
+    """Say on the map, at its top, that part of the view has no data (it is drawn as sea)."""
+    values = {"bbox": ",".join(f"{v:g}" for v in bbox), "window": view.data_window_text(lang)}
+    text = textwrap.fill(t("export.partly_outside", lang, **values), 70)
+    ax.text(
+        0.5, 0.985, text, transform=ax.transAxes, ha="center", va="top", fontsize=9.5,
+        color="#7a1d00", zorder=_Z["furniture"] + 0.5,
+        bbox={"boxstyle": "round,pad=0.4", "facecolor": "#fff4d6", "edgecolor": "#b35c00",
+              "linewidth": 0.8},
+    )  # fmt: skip
 
 
 def _draw_north_arrow(fig: Figure, map_rect: Sequence[float], angle: float) -> None:
@@ -699,11 +801,13 @@ def _swatch(ax: Axes, item: style.LegendItem, x: float, y: float) -> None:
                 edgecolor=outline, linewidth=1.0, linestyle=_linestyle(item["dash"], 1.0),
             )
         )  # fmt: skip
-        if item["hatch"]:
+        pattern = "////" if item["hatch"] else item.get("pattern")
+        if pattern:
             ax.add_patch(
                 Rectangle(
                     (x + 0.02, y - 0.075), 0.46, 0.15, facecolor="none",
-                    edgecolor=to_rgba(colour, opacity), linewidth=0, hatch="////",
+                    edgecolor=to_rgba(colour, opacity if item["hatch"] else 0.8), linewidth=0,
+                    hatch=pattern,
                 )
             )  # fmt: skip
 
@@ -764,24 +868,26 @@ def _legend_for(
     *,
     partial: Sequence[partial_works.PartialWork] = (),
 ) -> list[style.LegendItem]:
-    """Legend rows for what is drawn: programmes and treaty statuses present in the view.
+    """Legend rows for what is drawn in view (:func:`explorer.style.legend_items` ``shown``).
 
     A programme whose works in view are only figures on their border (``partial``: not drawn)
     keeps its row, and a row after "how to read" explains the figure's mark.
     """
-    items = style.legend_items(layers, lang)
-    present = set(shown["layer"]) | {row["layer"] for row in partial}
-    statuses = set(shown.loc[shown["layer"] == "treaty", "state"])
-    colours = {style.TREATY_STATUS_COLOURS[s] for s in statuses}
-    out = []
-    for item in items:
-        if item["layer"] in style.PROGRAMME_COLOURS and item["layer"] not in present:
-            continue
-        if item["layer"] == "treaty" and item["colour"] not in colours:
-            continue
-        out.append(item)
-    if not any(i["layer"] in style.PROGRAMME_COLOURS for i in out):
-        out = [i for i in out if i["layer"] != style.HOW_TO_READ]
+    categories: dict[str, set[str]] = {}
+    for rec in shown.to_dict("records"):
+        layer = str(rec["layer"])
+        found = categories.setdefault(layer, set())
+        if layer == "treaty":
+            found.add(str(rec["state"]))
+        elif layer in style.PROGRAMME_COLOURS:
+            geom = rec.get("geometry")
+            point = geom is not None and geom.geom_type in ("Point", "MultiPoint")
+            found.update({str(rec["state"]), "site" if point else str(rec["precision"])})
+        else:
+            found.add("drawn")
+    for row in partial:  # a programme drawn only as figures keeps its row
+        categories.setdefault(row["layer"], set()).add(row["state"])
+    out = style.legend_items(layers, lang, shown=categories)
     if partial:
         reading = [n for n, i in enumerate(out) if i["layer"] == style.HOW_TO_READ]
         at = reading[-1] + 1 if reading else len(out)
@@ -819,7 +925,7 @@ def _about_paragraphs(
     if programmes:
         paragraphs.append(t("render.not_public", lang))
     paragraphs.append(
-        t("render.projection", lang, lat=_deg(lat0, "N", "S"), lon=_deg(lon0, "E", "W"))
+        t("render.projection", lang, lat=_deg(lat0, "N", "S", lang), lon=_deg(lon0, "E", "W", lang))
     )
     return paragraphs
 
@@ -1013,15 +1119,21 @@ def _compose(
 
     if basemap:
         _draw_basemap(ax, basemap, crs)
-    _graticule(ax, crs, extent, visible)
+    _graticule(ax, crs, extent, visible, lang)
     frames = {layer: _frame(fc, crs) for layer, fc in collections.items()}
     _draw_layers(ax, frames)
     if overlay is not None:
         _draw_overlay(ax, overlay, crs)
     label_size = 9.0 if map_w < 7 else 10.0
-    _label_countries(ax, ds, crs, extent, lang, label_size)
+    _label_countries(
+        ax, ds, crs, extent, lang, label_size,
+        obstacles=_line_obstacles(frames, basemap, crs, extent),
+        units_per_pt=(extent[1] - extent[0]) / (map_w * 72.0),
+    )  # fmt: skip
     partial = _draw_partial(ax, _partial_rows(ds, layers, date), crs, extent, lang)
     _draw_scale_bar(ax, crs, centre, extent, lang)
+    if view.bbox_data_coverage(bbox) != "inside":
+        _draw_outside_notice(ax, bbox, lang)
     _draw_north_arrow(fig, map_rect, north_angle_deg(crs, *centre))
 
     # What is in view: legend rows and the sources line describe only that.
@@ -1065,7 +1177,11 @@ def _compose(
     _fit_text(fig, text_rect, paragraphs, sources, _TEXT_PT, lang)
 
     # Footer: attribution and permalink.
-    attribution = t("render.map_data", lang, attribution=view.ATTRIBUTION_TEXT)
+    attribution = t(
+        "render.map_data",
+        lang,
+        attribution=t("map.attribution", lang, osm="OpenStreetMap", ne="Natural Earth"),
+    )
     fig.text(_MARGIN / fw, 0.47 / fh, attribution, fontsize=9, va="center",
              color="#222222")  # fmt: skip
     fig.text(_MARGIN / fw, 0.2 / fh, t("render.permalink", lang, url=permalink_url),

@@ -9,8 +9,8 @@ also a dash pattern, build state also an opacity, and every feature has a text p
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Final, Literal, TypedDict
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any, Final, Literal, NotRequired, TypedDict
 
 from explorer.i18n import t
 from explorer.schema import PRECISION, PROGRAMMES, TREATY_STATUSES
@@ -31,6 +31,7 @@ __all__ = [
     "PROGRAMME_COLOURS",
     "SEA_COLOUR",
     "TREATY_STATUS_COLOURS",
+    "TREATY_STATUS_HATCH",
     "LegendItem",
     "border_style",
     "corridor_class",
@@ -42,8 +43,10 @@ __all__ = [
     "layers",
     "legend_items",
     "point_style",
+    "shown_categories",
     "state_label",
     "status_label",
+    "treaty_hatch",
     "treaty_style",
 ]
 
@@ -96,18 +99,33 @@ PROGRAMME_COLOURS: Final[dict[str, str]] = {
     "border-fence": "#E69F00",  # orange
 }
 
-#: Treaty status fills, from Paul Tol's "light" and "vibrant" schemes: teal for "in", orange then
-#: red for leaving, indigo for never joining. Chosen so that every pair, as drawn (fill opacity
-#: 0.45 over the land colour), stays at least CIE76 ΔE 10 apart, and apart from unshaded land,
-#: under simulated protanopia, deuteranopia and tritanopia (Machado et al. 2009; see
-#: tests/test_accessibility.py). Tol's earlier "light" set (pink/mint/yellow) fell to ΔE 6.
+#: Treaty status fills: green for "in", yellow for signed, orange then deep red for leaving,
+#: magenta for never joining, brown for disputed. No land category uses a water hue (cyan to
+#: blue-violet, CIELAB hue 180–290°: the old pale-cyan "signatory" read as sea). Tuned so that,
+#: as drawn (fill opacity 0.55 over the land colour), every pair stays at least CIEDE2000 ΔE 10
+#: apart, and apart from the land and the sea, under simulated protanopia, deuteranopia and
+#: tritanopia (Machado et al. 2009); in greyscale the plain fills differ by at least 12 L* and
+#: the others carry a hatch (:data:`TREATY_STATUS_HATCH`). See tests/test_accessibility.py.
 TREATY_STATUS_COLOURS: Final[dict[str, str]] = {
-    "non-party": "#332288",  # indigo (drawn as lavender)
-    "signatory": "#99DDFF",  # light cyan
-    "party": "#009988",  # teal
-    "withdrawal-pending": "#EE8866",  # light orange
-    "withdrawn": "#CC3311",  # red
-    "disputed": "#AAAA00",  # olive
+    "non-party": "#AD468E",  # magenta
+    "signatory": "#FFED00",  # yellow (dotted)
+    "party": "#12C690",  # green
+    "withdrawal-pending": "#FB9339",  # orange (hatched)
+    "withdrawn": "#8E0016",  # deep red
+    "disputed": "#81683D",  # brown (cross-hatched)
+}
+
+#: Treaty statuses that also carry a hatch (matplotlib hatch strings; None: plain fill), so that
+#: in greyscale every pair of statuses differs by at least 12 L* or by a pattern: six fills at
+#: a translucent opacity cannot all be 12 L* apart. Static maps and their legends draw these;
+#: :func:`treaty_hatch` gives them to other renderers.
+TREATY_STATUS_HATCH: Final[dict[str, str | None]] = {
+    "non-party": None,
+    "signatory": "..",
+    "party": None,
+    "withdrawal-pending": "///",
+    "withdrawn": None,
+    "disputed": "xx",
 }
 
 #: Border segment ink: near-black for the three required segments, dark grey for the others.
@@ -164,6 +182,7 @@ class LegendItem(TypedDict):
     opacity: float
     hatch: bool
     outline: str | None
+    pattern: NotRequired[str | None]
 
 
 # --- Labels ------------------------------------------------------------------------------------
@@ -406,13 +425,25 @@ def point_style(programme: str, state: str) -> dict[str, object]:
     }
 
 
+def treaty_hatch(status: str) -> str | None:
+    """Return the hatch a treaty ``status`` carries besides its colour (None: a plain fill).
+
+    Examples
+    --------
+    >>> treaty_hatch("withdrawal-pending"), treaty_hatch("party")
+    ('///', None)
+    """
+    _check(status, TREATY_STATUS_COLOURS, "status")
+    return TREATY_STATUS_HATCH[status]
+
+
 def treaty_style(status: str) -> dict[str, object]:
     """Return the fill style of a country with a treaty ``status``.
 
     Examples
     --------
     >>> treaty_style("withdrawn")["fillColor"]
-    '#CC3311'
+    '#8E0016'
     >>> treaty_style("left")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -424,7 +455,7 @@ def treaty_style(status: str) -> dict[str, object]:
         "weight": 0.8,
         "opacity": 0.8,
         "fillColor": TREATY_STATUS_COLOURS[status],
-        "fillOpacity": 0.45,
+        "fillOpacity": 0.55,
     }
 
 
@@ -514,6 +545,7 @@ def _layer_items(layer: str, lang: str) -> list[LegendItem]:
                 outline="#7d7d7d",
                 lang=lang,
             )
+            | {"pattern": TREATY_STATUS_HATCH[status]}
             for status in TREATY_STATUSES
         ]
     if layer == "basemap":
@@ -538,30 +570,54 @@ def _layer_items(layer: str, lang: str) -> list[LegendItem]:
     raise ValueError(f"unknown layer {layer!r}; expected one of {list(LAYER_IDS)}")
 
 
-def _reading_items(lang: str) -> list[LegendItem]:
-    """How precision and build state look, shown once when any programme layer is visible."""
+def _reading_items(lang: str) -> list[tuple[str, LegendItem]]:
+    """How precision and build state look, shown once when any programme layer is visible.
+
+    Each row comes with the category it explains: a precision, ``site`` (a point) or a build
+    state (see :func:`shown_categories`).
+    """
     grey = "#555555"
     group = t("legend.read_group", lang)
     dash = PRECISION_DASH
     opacity = _STATE_OPACITY
     return [
-        _reading(group, t("legend.exact", lang), "line", grey, dash["exact"]),
-        _reading(group, t("legend.approximate", lang), "line", grey, dash["approximate"]),
-        _reading(group, t("legend.corridor", lang), "fill", grey, dash["corridor"], hatch=True),
-        _reading(group, t("legend.site", lang), "point", grey, None),
-        _reading(
-            group, t("legend.complete", lang), "line", grey, None, opacity=opacity["complete"]
+        ("exact", _reading(group, t("legend.exact", lang), "line", grey, dash["exact"])),
+        (
+            "approximate",
+            _reading(group, t("legend.approximate", lang), "line", grey, dash["approximate"]),
         ),
-        _reading(
-            group,
-            t("legend.under_construction", lang),
-            "line",
-            grey,
-            None,
-            opacity=opacity["under-construction"],
+        (
+            "corridor",
+            _reading(group, t("legend.corridor", lang), "fill", grey, dash["corridor"], hatch=True),
         ),
-        _reading(
-            group, t("legend.announced", lang), "line", grey, None, opacity=opacity["announced"]
+        ("site", _reading(group, t("legend.site", lang), "point", grey, None)),
+        (
+            "complete",
+            _reading(
+                group, t("legend.complete", lang), "line", grey, None, opacity=opacity["complete"]
+            ),
+        ),
+        (
+            "under-construction",
+            _reading(
+                group,
+                t("legend.under_construction", lang),
+                "line",
+                grey,
+                None,
+                opacity=opacity["under-construction"],
+            ),
+        ),
+        (
+            "announced",
+            _reading(
+                group,
+                t("legend.announced", lang),
+                "line",
+                grey,
+                None,
+                opacity=opacity["announced"],
+            ),
         ),
     ]
 
@@ -590,7 +646,12 @@ def _reading(
     )
 
 
-def legend_items(visible_layers: Iterable[str], lang: str = "en") -> list[LegendItem]:
+def legend_items(
+    visible_layers: Iterable[str],
+    lang: str = "en",
+    *,
+    shown: Mapping[str, Collection[str]] | None = None,
+) -> list[LegendItem]:
     """Describe exactly what the visible layers draw, in :data:`LAYERS` order.
 
     Parameters
@@ -599,13 +660,19 @@ def legend_items(visible_layers: Iterable[str], lang: str = "en") -> list[Legend
         Layer ids from :data:`LAYER_IDS`.
     lang : {"en", "pl"}, default "en"
         Language of the group titles and labels.
+    shown : mapping of str to collection of str, optional
+        What is actually drawn (on the date, or in view): layer id -> the categories present,
+        as :func:`shown_categories` returns them. With it, treaty rows are only the statuses
+        present, a programme is listed only if it has features, and the how-to-read rows only
+        explain the precisions and build states present. None (default): every category of
+        every visible layer.
 
     Returns
     -------
     list of LegendItem
-        One row per swatch. When any programme layer is visible, rows explaining precision
-        (solid / dashed / hatched corridor) and build state (opacity) follow the programmes, under
-        the layer id ``how-to-read``.
+        One row per swatch. When any programme layer is visible (and, with ``shown``, drawn),
+        rows explaining precision (solid / dashed / hatched corridor) and build state (opacity)
+        follow the programmes, under the layer id ``how-to-read``.
 
     Raises
     ------
@@ -620,6 +687,10 @@ def legend_items(visible_layers: Iterable[str], lang: str = "en") -> list[Legend
     {'borders'}
     >>> [i["label"] for i in legend_items(["treaty"], "pl")][:2]
     ['Nie jest stroną', 'Sygnatariusz']
+    >>> [i["label"] for i in legend_items(["treaty"], shown={"treaty": {"party"}})]
+    ['Party']
+    >>> legend_items(["east-shield"], shown={"east-shield": set()})
+    []
     >>> legend_items([])
     []
     >>> legend_items(["roads"])  # doctest: +ELLIPSIS
@@ -631,13 +702,73 @@ def legend_items(visible_layers: Iterable[str], lang: str = "en") -> list[Legend
     for layer in sorted(visible):
         if layer not in LAYER_TITLES:
             raise ValueError(f"unknown layer {layer!r}; expected one of {list(LAYER_IDS)}")
-    shown = [layer for layer in LAYER_IDS if layer in visible]
-    last_programme = max(
-        (n for n, layer in enumerate(shown) if layer in PROGRAMME_COLOURS), default=None
+    shown_layers = [layer for layer in LAYER_IDS if layer in visible]
+    if shown is not None:
+        shown_layers = [
+            layer
+            for layer in shown_layers
+            if (layer not in PROGRAMME_COLOURS and layer != "treaty") or shown.get(layer)
+        ]
+    programmes = [layer for layer in shown_layers if layer in PROGRAMME_COLOURS]
+    present = (
+        None
+        if shown is None
+        else {category for layer in programmes for category in shown.get(layer, ())}
     )
     items: list[LegendItem] = []
-    for n, layer in enumerate(shown):
-        items.extend(_layer_items(layer, lang))
-        if n == last_programme:
-            items.extend(_reading_items(lang))
+    for layer in shown_layers:
+        rows = _layer_items(layer, lang)
+        if layer == "treaty" and shown is not None:
+            wanted = set(shown.get("treaty", ()))
+            rows = [
+                row for row, status in zip(rows, TREATY_STATUSES, strict=True) if status in wanted
+            ]
+        items.extend(rows)
+        if programmes and layer == programmes[-1]:
+            items.extend(
+                row
+                for category, row in _reading_items(lang)
+                if present is None or category in present
+            )
     return items
+
+
+def shown_categories(collections: Mapping[str, Mapping[str, Any]]) -> dict[str, set[str]]:
+    """Return what each layer's features draw, for :func:`legend_items` ``shown``.
+
+    Parameters
+    ----------
+    collections : mapping of str to GeoJSON FeatureCollection
+        Layer id -> the features drawn, as :func:`explorer.features.layer_collections` returns
+        them for a date (the web map and the HTML export draw exactly these).
+
+    Returns
+    -------
+    dict of str to set of str
+        ``treaty``: the statuses present; a programme: the build states and precisions of its
+        features (``site`` for points); other layers: ``{"drawn"}`` when they have features.
+        Layers without features are left out.
+
+    Examples
+    --------
+    >>> fc = {"type": "FeatureCollection", "features": [
+    ...     {"properties": {"status": "party"}, "geometry": {"type": "Polygon"}}]}
+    >>> shown_categories({"treaty": fc, "east-shield": {"features": []}})
+    {'treaty': {'party'}}
+    """
+    out: dict[str, set[str]] = {}
+    for layer, fc in collections.items():
+        categories: set[str] = set()
+        for feat in fc.get("features", ()):
+            props = feat.get("properties") or {}
+            if layer == "treaty":
+                categories.add(str(props.get("status")))
+            elif layer in PROGRAMME_COLOURS:
+                geom_type = (feat.get("geometry") or {}).get("type", "")
+                categories.add(str(props.get("state")))
+                categories.add("site" if "Point" in geom_type else str(props.get("precision")))
+            else:
+                categories.add("drawn")
+        if categories:
+            out[layer] = categories
+    return out

@@ -8,6 +8,8 @@ Pure: no folium, no matplotlib, no Streamlit.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
@@ -20,7 +22,8 @@ from shapely.geometry import LineString, MultiLineString, box
 from shapely.geometry.base import BaseGeometry
 
 from explorer import geometry, permalink, style, timeline
-from explorer.config import DATA_AS_OF, DISPLAY_CRS
+from explorer.config import DATA_AS_OF, DISPLAY_CRS, GEODATA_DIR
+from explorer.i18n import number
 
 if TYPE_CHECKING:
     from explorer.data import Dataset
@@ -31,6 +34,9 @@ __all__ = [
     "COLUMNS",
     "DEFAULT_BBOX",
     "Bbox",
+    "bbox_data_coverage",
+    "data_window",
+    "data_window_text",
     "default_date",
     "features_in_view",
     "parse_bbox",
@@ -142,6 +148,60 @@ def validate_bbox(bbox: Sequence[float]) -> Bbox:
     if not south < north:
         raise ValueError(f"bbox south ({south:g}) must be less than north ({north:g})")
     return values  # type: ignore[return-value]
+
+
+@functools.cache
+def data_window() -> Bbox:
+    """Return the box the map has data for: the basemap's window (lon/lat degrees).
+
+    Land, country shading and borders exist only inside it (``geodata/basemap_manifest.json``,
+    parameter ``window_lonlat``; the country shapes lie within it); outside, a map is plain sea.
+
+    Examples
+    --------
+    >>> data_window()
+    (3.0, 42.5, 46.0, 72.5)
+    """
+    manifest = json.loads((GEODATA_DIR / "basemap_manifest.json").read_text(encoding="utf-8"))
+    return validate_bbox(manifest["parameters"]["window_lonlat"])
+
+
+def bbox_data_coverage(bbox: Sequence[float]) -> str:
+    """Tell whether a box lies inside the map's data (:func:`data_window`).
+
+    Returns
+    -------
+    {"inside", "partial", "outside"}
+        ``outside`` when the box does not overlap the data at all (a map would be all sea),
+        ``partial`` when part of it lies outside.
+
+    Examples
+    --------
+    >>> bbox_data_coverage((14, 49, 24.5, 55)), bbox_data_coverage((40, 60, 50, 65))
+    ('inside', 'partial')
+    >>> bbox_data_coverage((-80, 10, -60, 20))
+    'outside'
+    """
+    west, south, east, north = validate_bbox(bbox)
+    w0, s0, e0, n0 = data_window()
+    if west >= e0 or east <= w0 or south >= n0 or north <= s0:
+        return "outside"
+    if west < w0 or east > e0 or south < s0 or north > n0:
+        return "partial"
+    return "inside"
+
+
+def data_window_text(lang: str = "en") -> str:
+    """Return :func:`data_window` as text, e.g. ``3–46°E, 42.5–72.5°N`` (decimal comma in Polish).
+
+    Examples
+    --------
+    >>> data_window_text("pl")
+    '3–46°E, 42,5–72,5°N'
+    """
+    w, s, e, n = data_window()
+    lon = f"{number(w, lang=lang)}–{number(e, lang=lang)}°E"
+    return f"{lon}, {number(s, lang=lang)}–{number(n, lang=lang)}°N"
 
 
 def parse_bbox(text: str) -> Bbox:

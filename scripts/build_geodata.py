@@ -17,7 +17,8 @@ Outputs (deterministic: fixed order, coordinates rounded to 5 decimals, stable J
   (precision ``exact``) and, where the OSM polygons do not touch (lakes, lagoons, wide rivers),
   the Natural Earth stretch that fills the gap (precision ``approximate``).
 * ``geodata/country_shapes.geojson``: OSM-derived polygons of the countries in
-  ``geodata/countries.csv`` clipped to the map window and simplified to 1 km.
+  ``geodata/countries.csv`` clipped to the map window, cleaned into one coverage (no overlaps,
+  neighbours share their border exactly; Crimea is Ukraine's) and simplified to 1 km.
 * ``geodata/manifest.json``: provenance, licences, sha256 and row counts of every data file.
 """
 
@@ -81,6 +82,18 @@ WINDOW = (4.0, 43.5, 45.0, 71.5)
 COUNTRY_SIMPLIFY_M = 1000.0
 #: Drop islands smaller than this from country shapes.
 MIN_ISLAND_KM2 = 20.0
+#: Light simplification of each country before the shapes are cleaned into one coverage (the
+#: 10 m OSM outlines have ~1.2 million vertices in the window; the display needs 1 km).
+COVERAGE_PRE_SIMPLIFY_M = 50.0
+#: Gaps between neighbours narrower than this are closed when the coverage is cleaned.
+COVERAGE_GAP_M = 300.0
+#: After rounding to 4 decimals, gaps narrower than this (degrees, about 10-20 m) between
+#: neighbours are closed, so their borders get the very same vertices again.
+ROUNDED_GAP_DEG = 2e-4
+#: Countries that yield every overlap to their neighbours (see :func:`coverage_order`).
+LAST_IN_OVERLAPS = ("RUS",)
+#: A point in Crimea (near Simferopol), checked to be Ukraine's and not Russia's.
+CRIMEA_POINT = (34.1, 45.0)
 #: How far apart two countries' OSM outlines may be and still count as one shared border.
 SHARED_TOLERANCE_M = 50.0
 #: Uncovered stretches of the Natural Earth line shorter than this are not filled.
@@ -189,15 +202,37 @@ def build_border_lines(osm: dict[str, shapely.Geometry], topo: dict) -> list[dic
 
 
 def build_country_shapes(osm: dict[str, shapely.Geometry]) -> list[dict]:
-    """Return GeoJSON features of the tracked countries' simplified land polygons."""
-    features = []
+    """Return GeoJSON features of the tracked countries' land polygons as one clean coverage.
+
+    The OpenStreetMap polygons of neighbours overlap along every border (by 2–100 km² per pair
+    once simplified), and Russia's includes Crimea. The shapes are therefore built as one
+    polygonal coverage: each country is clipped to :data:`WINDOW`, its small islands and lakes
+    dropped and lightly simplified (:data:`COVERAGE_PRE_SIMPLIFY_M`); then
+    :func:`shapely.coverage_clean` nodes them together, gives every overlap to the country listed
+    first in :func:`coverage_order` (Russia last, so Crimea is Ukraine's: UN General Assembly
+    resolution 68/262) and closes gaps narrower than :data:`COVERAGE_GAP_M`; finally
+    :func:`shapely.coverage_simplify` simplifies the shared borders once, so neighbours keep
+    exactly the same edge.
+
+    Parameters
+    ----------
+    osm : dict of str to shapely.Geometry
+        OSM land polygons by ISO3 code (lon/lat).
+
+    Returns
+    -------
+    list of dict
+        One GeoJSON feature per tracked country with land in the window, in ``countries.csv``
+        order.
+    """
+    min_area = MIN_ISLAND_KM2 * 1e6
+    prepared: dict[str, shapely.Geometry] = {}
     for row in read_csv("countries.csv"):
         iso3 = row["iso3"]
         clipped = _clip_valid(osm[iso3], WINDOW)
         if clipped.is_empty:
             continue  # outside the map window (e.g. USA): shown in tables, not on the map
         metric = borders.polygonal_part(shapely.make_valid(_to_metric(clipped)))
-        min_area = MIN_ISLAND_KM2 * 1e6
         parts = [
             # Holes are lakes and wide rivers; keep only the large ones (display, corridors).
             shapely.Polygon(
@@ -206,10 +241,37 @@ def build_country_shapes(osm: dict[str, shapely.Geometry]) -> list[dict]:
             for p in shapely.get_parts(metric)
             if p.area >= min_area
         ]
-        simple = shapely.MultiPolygon(parts).simplify(COUNTRY_SIMPLIFY_M, preserve_topology=True)
-        # Round first, then repair: rounding can collapse tiny rings into invalid ones.
-        rounded = borders.round_coordinates(_to_wgs84(simple), 4)
-        geom = borders.polygonal_part(shapely.make_valid(rounded))
+        prepared[iso3] = shapely.MultiPolygon(parts).simplify(
+            COVERAGE_PRE_SIMPLIFY_M, preserve_topology=True
+        )
+    order = coverage_order(list(prepared))
+    cleaned = shapely.coverage_clean(
+        [prepared[iso3] for iso3 in order],
+        gap_width=COVERAGE_GAP_M,
+        merge_strategy="min_index",
+    )
+    simple = dict(zip(order, shapely.coverage_simplify(cleaned, COUNTRY_SIMPLIFY_M), strict=True))
+    _check_crimea(simple)
+    # Rounding to 4 decimals can fold a shared border over by a few hundred m² (FIN-NOR):
+    # clean the rounded shapes into a coverage again, in the same order, so that neighbours
+    # have the very same vertices along their border (no projection opens a sliver between them).
+    rounded_list = [
+        borders.polygonal_part(
+            shapely.make_valid(borders.round_coordinates(_to_wgs84(simple[iso3]), 4))
+        )
+        for iso3 in order
+    ]
+    cleaned_list = shapely.coverage_clean(
+        rounded_list, gap_width=ROUNDED_GAP_DEG, merge_strategy="min_index"
+    )
+    # The few nodes the cleaning adds are rounded too (shared nodes round alike on both sides).
+    rounded = {
+        iso3: borders.polygonal_part(shapely.make_valid(borders.round_coordinates(geom, 4)))
+        for iso3, geom in zip(order, cleaned_list, strict=True)
+    }
+    features = []
+    for iso3 in prepared:  # countries.csv order
+        geom = rounded[iso3]
         features.append(
             {
                 "type": "Feature",
@@ -218,6 +280,33 @@ def build_country_shapes(osm: dict[str, shapely.Geometry]) -> list[dict]:
             }
         )
     return features
+
+
+def coverage_order(iso3s: list[str]) -> list[str]:
+    """Return the order in which overlapping country shapes claim land: Russia last.
+
+    Where two countries' polygons overlap, the overlap goes to the one listed first. Russia
+    comes last so that Crimea, which OpenStreetMap-derived data draws in both Russia and
+    Ukraine, is Ukraine's (internationally recognised borders, UN General Assembly resolution
+    68/262); every other overlap is a sliver along a shared border.
+
+    Examples
+    --------
+    >>> coverage_order(["POL", "RUS", "UKR"])
+    ['POL', 'UKR', 'RUS']
+    """
+    return [i for i in iso3s if i not in LAST_IN_OVERLAPS] + [
+        i for i in LAST_IN_OVERLAPS if i in iso3s
+    ]
+
+
+def _check_crimea(shapes: dict[str, shapely.Geometry]) -> None:
+    """Fail the build unless Crimea (a point near Simferopol) is Ukraine's and not Russia's."""
+    crimea = _to_metric(shapely.Point(CRIMEA_POINT))
+    if "UKR" in shapes and not shapes["UKR"].contains(crimea):
+        raise SystemExit("country shapes: Crimea is not part of Ukraine's shape")
+    if "RUS" in shapes and shapes["RUS"].intersects(crimea.buffer(20_000)):
+        raise SystemExit("country shapes: Russia's shape reaches into Crimea")
 
 
 def dump_geojson(features: list[dict]) -> bytes:
@@ -259,6 +348,11 @@ def manifest(outputs: dict[str, bytes]) -> bytes:
         "parameters": {
             "window_lonlat": WINDOW,
             "country_simplify_m": COUNTRY_SIMPLIFY_M,
+            "country_simplify_method": "coverage (shared borders simplified once)",
+            "coverage_pre_simplify_m": COVERAGE_PRE_SIMPLIFY_M,
+            "coverage_gap_m": COVERAGE_GAP_M,
+            "rounded_gap_deg": ROUNDED_GAP_DEG,
+            "last_in_overlaps": LAST_IN_OVERLAPS,
             "min_island_km2": MIN_ISLAND_KM2,
             "shared_tolerance_m": SHARED_TOLERANCE_M,
             "min_gap_m": MIN_GAP_M,

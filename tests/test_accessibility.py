@@ -2,13 +2,16 @@
 
 Colour-vision deficiency is simulated with the matrices of Machado, Oliveira & Fernandes (2009),
 "A physiologically-based model for simulation of color vision deficiency", IEEE TVCG 15(6),
-severity 1.0, applied to linear sRGB; distances are CIE76 ΔE in CIELAB (D65).
+severity 1.0, applied to linear sRGB; distances are CIEDE2000 ΔE00 in CIELAB (D65; Sharma, Wu &
+Dalal 2005, "The CIEDE2000 color-difference formula: implementation notes", whose test pairs
+check the implementation here).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 
 import geopandas as gpd
 import numpy as np
@@ -19,8 +22,12 @@ from shapely.geometry import LineString, box
 
 from explorer import maps, render, schema, style, summary
 
-#: Minimum CIE76 distance between colours that must be told apart.
+#: Minimum CIEDE2000 distance between colours that must be told apart.
 MIN_DELTA_E = 10.0
+#: In greyscale, two treaty fills without a telling pattern must differ by this much L*.
+MIN_GREY_DELTA_L = 12.0
+#: CIELAB hue angles (degrees) of water: cyan through blue to blue-violet; the sea is about 253°.
+WATER_HUES = (180.0, 290.0)
 
 MACHADO_2009 = {
     "protanopia": np.array(
@@ -80,8 +87,41 @@ def seen(colour: str, vision: str, *, over: str | None = None, alpha: float = 1.
     return _lab(linear)
 
 
-def delta_e(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.linalg.norm(a - b))
+def delta_e(lab1: np.ndarray, lab2: np.ndarray) -> float:
+    """CIEDE2000 colour difference of two CIELAB colours (kL = kC = kH = 1)."""
+    (l1, a1, b1), (l2, a2, b2) = lab1, lab2
+    c_bar = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - math.sqrt(c_bar**7 / (c_bar**7 + 25**7)))
+    a1p, a2p = (1 + g) * a1, (1 + g) * a2
+    c1p, c2p = math.hypot(a1p, b1), math.hypot(a2p, b2)
+    h1p = math.degrees(math.atan2(b1, a1p)) % 360 if c1p else 0.0
+    h2p = math.degrees(math.atan2(b2, a2p)) % 360 if c2p else 0.0
+    dh = 0.0 if c1p * c2p == 0 else (h2p - h1p + 180) % 360 - 180
+    if c1p * c2p != 0 and h2p - h1p == -180:
+        dh = 180.0  # the two conventions agree on |dh| = 180
+    d_hp = 2 * math.sqrt(c1p * c2p) * math.sin(math.radians(dh / 2))
+    l_bar, cp_bar = (l1 + l2) / 2, (c1p + c2p) / 2
+    if c1p * c2p == 0:
+        hp_bar = h1p + h2p
+    elif abs(h1p - h2p) <= 180:
+        hp_bar = (h1p + h2p) / 2
+    else:
+        hp_bar = (h1p + h2p + 360) / 2 if h1p + h2p < 360 else (h1p + h2p - 360) / 2
+    t_ = (
+        1
+        - 0.17 * math.cos(math.radians(hp_bar - 30))
+        + 0.24 * math.cos(math.radians(2 * hp_bar))
+        + 0.32 * math.cos(math.radians(3 * hp_bar + 6))
+        - 0.20 * math.cos(math.radians(4 * hp_bar - 63))
+    )
+    d_theta = 30 * math.exp(-(((hp_bar - 275) / 25) ** 2))
+    r_c = 2 * math.sqrt(cp_bar**7 / (cp_bar**7 + 25**7))
+    s_l = 1 + 0.015 * (l_bar - 50) ** 2 / math.sqrt(20 + (l_bar - 50) ** 2)
+    s_c = 1 + 0.045 * cp_bar
+    s_h = 1 + 0.015 * cp_bar * t_
+    r_t = -math.sin(math.radians(2 * d_theta)) * r_c
+    dl, dc, dhh = (l2 - l1) / s_l, (c2p - c1p) / s_c, d_hp / s_h
+    return float(math.sqrt(dl**2 + dc**2 + dhh**2 + r_t * dc * dhh))
 
 
 # --- The simulation itself ----------------------------------------------------------------------
@@ -91,6 +131,21 @@ def test_lab_of_known_colours():
     assert seen("#ffffff", "normal") == pytest.approx([100, 0, 0], abs=0.01)
     assert seen("#000000", "normal") == pytest.approx([0, 0, 0], abs=0.01)
     assert seen("#ff0000", "normal") == pytest.approx([53.24, 80.09, 67.20], abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("lab1", "lab2", "expected"),
+    [  # Sharma, Wu & Dalal (2005), table 1: pairs 1, 7, 17, 25 and 34
+        ((50.0, 2.6772, -79.7751), (50.0, 0.0, -82.7485), 2.0425),
+        ((50.0, 0.0, 0.0), (50.0, -1.0, 2.0), 2.3669),
+        ((50.0, 2.5, 0.0), (73.0, 25.0, -18.0), 27.1492),
+        ((60.2574, -34.0099, 36.2677), (60.4626, -34.1751, 39.4387), 1.2644),
+        ((90.9257, -0.5406, -0.9208), (88.6381, -0.8985, -0.7239), 1.5381),
+    ],
+)
+def test_ciede2000_matches_the_published_test_data(lab1, lab2, expected):
+    assert delta_e(np.array(lab1), np.array(lab2)) == pytest.approx(expected, abs=1e-4)
+    assert delta_e(np.array(lab2), np.array(lab1)) == pytest.approx(expected, abs=1e-4)
 
 
 def test_simulation_merges_the_colours_each_deficiency_confuses():
@@ -137,6 +192,59 @@ def test_treaty_statuses_are_distinct_as_drawn(vision):
         assert delta_e(seen(colour, vision, **draw), land) >= MIN_DELTA_E, status
     # The palette itself (legend swatches at full strength) is even further apart.
     assert _closest_pair(style.TREATY_STATUS_COLOURS, vision)[0] >= MIN_DELTA_E
+
+
+@pytest.mark.parametrize("vision", VISIONS)
+def test_treaty_statuses_are_distinct_from_the_sea(vision):
+    """No status, as drawn over the land, can be taken for the sea (or a lake)."""
+    alpha = float(style.treaty_style("party")["fillOpacity"])
+    sea = seen(style.SEA_COLOUR, vision)
+    for status, colour in style.TREATY_STATUS_COLOURS.items():
+        drawn = seen(colour, vision, over=style.LAND_COLOUR, alpha=alpha)
+        assert delta_e(drawn, sea) >= MIN_DELTA_E, status
+        assert delta_e(seen(colour, vision), sea) >= MIN_DELTA_E, status
+
+
+def _hue(lab: np.ndarray) -> float:
+    return math.degrees(math.atan2(lab[2], lab[1])) % 360
+
+
+def test_land_categories_never_use_water_hues():
+    """Treaty fills (land) keep out of the cyan-blue hues of the sea and lakes, as drawn."""
+    assert WATER_HUES[0] <= _hue(seen(style.SEA_COLOUR, "normal")) <= WATER_HUES[1]
+    alpha = float(style.treaty_style("party")["fillOpacity"])
+    for status, colour in style.TREATY_STATUS_COLOURS.items():
+        for lab in (seen(colour, "normal"), seen(colour, "normal", over=style.LAND_COLOUR,
+                                                  alpha=alpha)):  # fmt: skip
+            assert not WATER_HUES[0] <= _hue(lab) <= WATER_HUES[1], (status, round(_hue(lab)))
+
+
+def test_treaty_statuses_differ_in_greyscale_by_lightness_or_pattern():
+    """Printed in grey, every pair differs by >= 12 L* as drawn, or by its hatch."""
+    alpha = float(style.treaty_style("party")["fillOpacity"])
+    grey = {
+        s: seen(c, "normal", over=style.LAND_COLOUR, alpha=alpha)[0]
+        for s, c in style.TREATY_STATUS_COLOURS.items()
+    }
+    for a, b in itertools.combinations(sorted(grey), 2):
+        if style.treaty_hatch(a) != style.treaty_hatch(b):
+            continue
+        assert abs(grey[a] - grey[b]) >= MIN_GREY_DELTA_L, (a, b, grey[a], grey[b])
+
+
+def test_static_maps_draw_the_treaty_hatches():
+    fig = Figure()
+    ax = fig.add_subplot()
+    gdf = gpd.GeoDataFrame(
+        {"status": list(schema.TREATY_STATUSES)},
+        geometry=[box(i, 0, i + 1, 1) for i in range(len(schema.TREATY_STATUSES))],
+        crs="EPSG:3035",
+    )
+    render._draw_layers(ax, {"treaty": gdf})
+    hatches = {c.get_hatch() for c in ax.collections if isinstance(c, PathCollection)}
+    assert {h for h in style.TREATY_STATUS_HATCH.values() if h} <= hatches
+    legend = {i["label"]: i.get("pattern") for i in style.legend_items(["treaty"])}
+    assert legend["Withdrawal pending"] == style.treaty_hatch("withdrawal-pending")
 
 
 @pytest.mark.parametrize("vision", VISIONS)

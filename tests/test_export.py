@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import json
 import os
@@ -319,3 +320,63 @@ def test_two_exports_at_once_do_not_collide(dataset, tmp_path):
     with Image.open(target) as image:
         assert image.size == (800, 500)
     assert [p.name for p in tmp_path.iterdir()] == ["map.png"]
+
+
+# --- Boxes outside the data ----------------------------------------------------------------------
+
+
+def test_the_data_window_is_the_extent_of_the_drawn_data():
+    west, south, east, north = view.data_window()
+    for name in ("basemap_countries.geojson", "country_shapes.geojson"):
+        bounds = gpd.read_file(config.GEODATA_DIR / name).total_bounds
+        assert west <= bounds[0] and south <= bounds[1], name
+        assert bounds[2] <= east and bounds[3] <= north, name
+    assert (west, east) == (3.0, 46.0)
+
+
+def test_a_box_outside_the_data_is_refused(dataset):
+    with pytest.raises(export.OutsideDataError, match="entirely outside the map's data"):
+        export.export_bytes(dataset, fmt="png", layers=style.LAYER_IDS, date=AS_OF,
+                            bbox=(-80, 10, -60, 20))  # fmt: skip
+    with pytest.raises(export.OutsideDataError, match=r"3–46°E"):
+        export.export_bytes(dataset, fmt="csv", layers=["treaty"], date=AS_OF,
+                            bbox=(50, 50, 60, 55))  # fmt: skip
+
+
+def test_cli_box_outside_the_data_exits_2_with_one_line(capsys, tmp_path):
+    out = tmp_path / "sea.png"
+    code, _, stderr = cli_main(capsys, "export", "--out", str(out), "--bbox=-80,10,-60,20")
+    assert code == 2
+    assert stderr.count("\n") == 1 and "entirely outside the map's data" in stderr
+    assert not out.exists()
+
+
+def test_cli_box_partly_outside_warns_on_stderr_and_on_the_map(capsys, tmp_path, dataset):
+    out = tmp_path / "edge.svg"
+    code, _, stderr = cli_main(
+        capsys, "export", "--out", str(out), "--bbox", "40,55,52,62", "--layers", "treaty,basemap"
+    )
+    assert code == 0, stderr
+    assert stderr.startswith("python -m explorer export: warning: Part of the box 40,55,52,62")
+    assert stderr.count("\n") == 1
+    svg = html.unescape(out.read_text(encoding="utf-8"))
+    assert "lies outside the map" in svg  # printed on the map too
+    inside = render.figure_bytes(
+        render.render_static(dataset, layers=["treaty"], date=AS_OF,
+                             bbox=(20, 50, 30, 55)), "svg"
+    )  # fmt: skip
+    assert b"outside the map" not in inside
+
+
+def test_polish_warning_uses_a_decimal_comma(capsys, tmp_path):
+    out = tmp_path / "edge.png"
+    code, _, stderr = cli_main(capsys, "export", "--out", str(out), "--bbox", "40,55,52,62",
+                               "--lang", "pl", "--dpi", "50", "--layers", "none")  # fmt: skip
+    assert code == 0
+    assert "42,5–72,5°N" in stderr and "Część obszaru" in stderr
+
+
+def cli_main(capsys, *args: str) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import itertools
 import json
 
+import geopandas as gpd
 import pytest
+import shapely
 
 from explorer import config, lengths
 
@@ -124,3 +128,69 @@ def test_treaty_events_cover_required_countries(dataset):
     assert "withdrawal-effective" not in set(ukr["event"])
     ccm = dataset.treaty_events[dataset.treaty_events["treaty"] == "CCM"]
     assert "withdrawal-effective" in set(ccm.loc[ccm["country"] == "LTU", "event"])
+
+
+# --- Country shapes share their borders (no overlaps, Crimea once) ------------------------------
+
+#: Most overlap allowed between two country shapes, in km² (rounding noise only).
+MAX_OVERLAP_KM2 = 0.01
+#: A point in Crimea (near Simferopol): Ukraine's (UN General Assembly resolution 68/262).
+CRIMEA = shapely.Point(34.1, 45.0)
+
+
+def _overlaps(names, geoms, crs) -> dict[tuple[str, str], float]:
+    """Overlap in km² of every pair of shapes, measured in an equal-area projection."""
+    projected = gpd.GeoSeries(list(geoms), crs=crs).to_crs(config.METRIC_CRS)
+    return {
+        (a, b): ga.intersection(gb).area / 1e6
+        for (a, ga), (b, gb) in itertools.combinations(zip(names, projected, strict=True), 2)
+        if ga is not None and gb is not None and ga.intersects(gb)
+    }
+
+
+def _assert_no_overlap(overlaps: dict[tuple[str, str], float]) -> None:
+    worst = {pair: round(km2, 3) for pair, km2 in overlaps.items() if km2 >= MAX_OVERLAP_KM2}
+    assert not worst, worst
+
+
+def test_country_shapes_file_has_no_overlaps_and_crimea_once(dataset):
+    shapes = dataset.country_shapes
+    _assert_no_overlap(_overlaps(shapes["iso3"], shapes.geometry, shapes.crs))
+    holders = set(shapes.loc[shapes.geometry.contains(CRIMEA), "iso3"])
+    assert holders == {"UKR"}
+
+
+def test_treaty_shading_as_shipped_to_the_browser_shares_borders(dataset):
+    from explorer import features
+
+    fc = features.treaty_features(dataset, date=dt.date(2026, 2, 20))
+    gdf = gpd.GeoDataFrame.from_features(fc["features"], crs=config.DISPLAY_CRS)
+    assert len(gdf) >= 10
+    _assert_no_overlap(_overlaps(gdf["iso3"], gdf.geometry, gdf.crs))
+    assert set(gdf.loc[gdf.geometry.contains(CRIMEA), "iso3"]) == {"UKR"}
+    # shared borders stay shared: Poland and Belarus touch along hundreds of km
+    pol, blr = (gdf.set_index("iso3").geometry[i] for i in ("POL", "BLR"))
+    shared = gpd.GeoSeries([pol.boundary.intersection(blr.boundary)], crs=gdf.crs)
+    assert shared.to_crs(config.METRIC_CRS).length.iloc[0] > 300_000
+
+
+def test_treaty_shading_as_printed_shares_borders(dataset):
+    from explorer import features, render
+
+    bbox = (20.0, 44.0, 40.0, 62.0)
+    crs = render.map_crs(bbox)  # equal-area: areas in m²
+    frame = render._frame(features.treaty_features(dataset, date=dt.date(2026, 2, 20)), crs)
+    overlaps = {
+        (a, b): ga.intersection(gb).area / 1e6
+        for (a, ga), (b, gb) in itertools.combinations(
+            zip(frame["iso3"], frame.geometry, strict=True), 2
+        )
+    }
+    _assert_no_overlap(overlaps)
+
+
+def test_basemap_countries_share_borders():
+    basemap = gpd.read_file(config.GEODATA_DIR / "basemap_countries.geojson")
+    _assert_no_overlap(_overlaps(basemap["name"], basemap.geometry, basemap.crs))
+    ukraine = basemap.loc[basemap["name"] == "Ukraine"].geometry.iloc[0]
+    assert ukraine.contains(CRIMEA)

@@ -6,12 +6,14 @@ import datetime as dt
 import html
 import io
 import os
+import re
 import subprocess
 import sys
 
 import numpy as np
 import pypdf
 import pytest
+import shapely
 from PIL import Image
 from pyproj import CRS, Proj
 
@@ -265,3 +267,59 @@ def test_country_labels_follow_the_language(dataset):
     svg = _svg_text(render.figure_bytes(fig, "svg"))
     assert ">BIAŁORUŚ</text>" in svg and ">POLSKA</text>" in svg
     assert "lang=pl" in svg  # the permalink opens the app in Polish
+
+
+# --- Labels and Polish text ---------------------------------------------------------------------
+
+README_VIEW = {
+    "layers": ["borders", "east-shield", "basemap", "treaty"],
+    "date": dt.date(2025, 6, 1),
+    "bbox": (14.0, 49.0, 24.5, 55.0),
+}
+
+
+def _texts(fig) -> list:
+    return [t for ax in fig.axes for t in ax.texts] + list(fig.texts)
+
+
+@pytest.mark.parametrize("lang", ["en", "pl"])
+def test_country_labels_are_not_struck_through_by_lines(dataset, lang):
+    """No drawn line crosses a country label, unless the label has a halo box under it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from shapely.geometry import box
+
+    from explorer import features
+
+    fig = render.render_static(dataset, lang=lang, **README_VIEW)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    ax = fig.axes[0]
+    crs = render.map_crs(README_VIEW["bbox"])
+    collections = features.layer_collections(
+        dataset, date=README_VIEW["date"], visible=README_VIEW["layers"], lang=lang
+    )
+    geoms = [g for fc in collections.values() for g in render._frame(fc, crs).geometry]
+    lines = shapely.union_all(
+        [g.boundary if g.geom_type.endswith("Polygon") else g for g in geoms if g is not None]
+    )
+    names = {str(n).upper() for n in dataset.countries[f"name_{lang}"]}
+    labels = [t for t in ax.texts if t.get_text() in names]
+    assert {"POLSKA", "BIAŁORUŚ"} <= {t.get_text() for t in labels} or lang == "en"
+    for label in labels:
+        (x0, y0), (x1, y1) = ax.transData.inverted().transform(
+            label.get_window_extent(renderer).get_points()
+        )
+        crossed = lines.intersects(box(x0, y0, x1, y1))
+        assert not crossed or label.get_bbox_patch() is not None, label.get_text()
+
+
+def test_polish_map_leaves_no_english_or_decimal_points(dataset):
+    fig = render.render_static(dataset, lang="pl", **README_VIEW)
+    texts = [t.get_text() for t in _texts(fig)]
+    paragraphs = [p.replace("\n", " ") for t in texts for p in t.split("\n\n")]
+    prose = [p for p in paragraphs if "http" not in p and not p.startswith("Źródła")]
+    assert not [t for t in prose if re.search(r"\d\.\d", t)]  # decimal comma in Polish
+    assert any("19,25°E" in t for t in prose)  # the projection centre
+    joined = "\n".join(texts)
+    for english in ("contributors", "public domain", "miles", "Scale", "Map data", "Legend\n"):
+        assert english not in joined, english
+    assert "współtwórcy OpenStreetMap" in joined

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 
@@ -195,3 +196,38 @@ def test_legend_reading_rows_show_the_three_precisions():
 def test_legend_refuses_unknown_layers():
     with pytest.raises(ValueError, match="roads"):
         style.legend_items(["borders", "roads"])
+
+
+def test_legend_lists_only_what_is_drawn_on_the_date(dataset):
+    """``legend_items(shown=shown_categories(...))``: the web map's and the exports' legend."""
+    from explorer import features
+
+    def legend(day: dt.date) -> list[str]:
+        collections = features.layer_collections(dataset, date=day, visible=style.LAYER_IDS)
+        shown = style.shown_categories(collections)
+        return [i["label"] for i in style.legend_items(style.LAYER_IDS, shown=shown)]
+
+    early = legend(dt.date(1998, 6, 1))
+    assert "Signatory" in early and "Withdrawn" not in early and "Withdrawal pending" not in early
+    assert "East Shield (Poland)" not in early and "Exact line" not in early  # nothing built yet
+    assert "Required segment (one of the three)" in early and "Land" in early
+    late = legend(dt.date(2026, 2, 20))
+    assert "Withdrawn" in late and "Signatory" not in late
+    assert "East Shield (Poland)" in late
+    everything = [i["label"] for i in style.legend_items(style.LAYER_IDS)]
+    assert set(late) < set(everything) and set(early) < set(everything)
+
+
+def test_shown_categories_reads_states_precisions_and_sites():
+    def fc(*features: dict) -> dict:
+        return {"type": "FeatureCollection", "features": list(features)}
+
+    point = {"properties": {"state": "announced", "precision": "approximate"},
+             "geometry": {"type": "Point"}}  # fmt: skip
+    line = {"properties": {"state": "complete", "precision": "exact"},
+            "geometry": {"type": "LineString"}}  # fmt: skip
+    shown = style.shown_categories({"east-shield": fc(point, line), "pl-by-barrier": fc()})
+    assert shown == {"east-shield": {"announced", "site", "complete", "exact"}}
+    rows = [i["label"] for i in style.legend_items(["east-shield"], shown=shown)]
+    assert rows == ["East Shield (Poland)", "Exact line", "Site (approximate point)",
+                    "Complete", "Announced, not started"]  # fmt: skip
