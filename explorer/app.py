@@ -166,7 +166,8 @@ def main() -> None:
     with legend_col:
         st.markdown(f"**{md_escape(t('legend.title', lang))}**")
         legend = maps.legend_html(
-            style.legend_items(drawn, lang) + overlay_panel.legend_items(overlay, lang)
+            map_view.legend(data_dir, ds, drawn, day, lang)
+            + overlay_panel.legend_items(overlay, lang)
         )
         if legend.strip():
             st.html(legend)

@@ -599,9 +599,22 @@ def _swatch(item: style.LegendItem) -> str:
             f"margin:0 9px;vertical-align:middle;border-radius:50%;background:{colour};"
             f'border:2px solid #fff;box-shadow:0 0 0 1px #999;opacity:{opacity}"></span>'
         )
+    if item["kind"] == "label":  # a figure written on the map: a hollow dashed ring
+        return (
+            '<span class="bfe-swatch" style="display:inline-block;width:12px;height:12px;'
+            "margin:0 9px;vertical-align:middle;border-radius:50%;background:#fff;"
+            'border:2.5px dashed #555"></span>'
+        )
     background = colour
     if item["hatch"]:
         background = f"repeating-linear-gradient(45deg,{colour} 0 2px,transparent 2px 6px)"
+    ink = "#222"
+    background = {  # treaty statuses that carry a pattern (greyscale), as on the map
+        "..": f"radial-gradient({ink} 1px,transparent 1.3px) 0 0/5px 5px,{colour}",
+        "///": f"repeating-linear-gradient(45deg,{ink} 0 1px,{colour} 1px 5px)",
+        "xx": f"repeating-linear-gradient(45deg,{ink} 0 1px,transparent 1px 5px),"
+        f"repeating-linear-gradient(-45deg,{ink} 0 1px,{colour} 1px 5px)",
+    }.get(item.get("pattern") or "", background)
     outline = item["outline"]
     dash = _CSS_DASH.get(item["dash"], "solid")
     border = f"1.5px {dash} {_esc(outline)}" if outline else "none"

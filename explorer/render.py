@@ -888,23 +888,7 @@ def _legend_for(
     for row in partial:  # a programme drawn only as figures keeps its row
         categories.setdefault(row["layer"], set()).add(row["state"])
     out = style.legend_items(layers, lang, shown=categories)
-    if partial:
-        reading = [n for n, i in enumerate(out) if i["layer"] == style.HOW_TO_READ]
-        at = reading[-1] + 1 if reading else len(out)
-        mark = style.LegendItem(
-            layer=style.HOW_TO_READ,
-            group=t("legend.read_group", lang),
-            label=t("legend.partial", lang),
-            kind="label",
-            colour=_PARTIAL_TEXT,
-            dash=None,
-            weight=1.0,
-            opacity=1.0,
-            hatch=False,
-            outline=None,
-        )
-        out.insert(at, mark)
-    return out
+    return style.with_partial_row(out, lang, colour=_PARTIAL_TEXT) if partial else out
 
 
 def _about_paragraphs(

@@ -733,6 +733,36 @@ def legend_items(
     return items
 
 
+def with_partial_row(
+    items: list[LegendItem], lang: str = "en", *, colour: str = "#1f1f1f"
+) -> list[LegendItem]:
+    """Add the row that explains the mark of works not drawn ("about N of M km").
+
+    It goes after the "how to read" rows, or at the end.
+
+    Examples
+    --------
+    >>> rows = with_partial_row(legend_items(["border-fence"]))
+    >>> [r["kind"] for r in rows].count("label")
+    1
+    """
+    reading = [n for n, i in enumerate(items) if i["layer"] == HOW_TO_READ]
+    at = reading[-1] + 1 if reading else len(items)
+    mark = LegendItem(
+        layer=HOW_TO_READ,
+        group=t("legend.read_group", lang),
+        label=t("legend.partial", lang),
+        kind="label",
+        colour=colour,
+        dash=None,
+        weight=1.0,
+        opacity=1.0,
+        hatch=False,
+        outline=None,
+    )
+    return [*items[:at], mark, *items[at:]]
+
+
 def shown_categories(collections: Mapping[str, Mapping[str, Any]]) -> dict[str, set[str]]:
     """Return what each layer's features draw, for :func:`legend_items` ``shown``.
 

@@ -426,3 +426,17 @@ def test_export_caption_in_polish_uses_decimal_commas():
     caption = next(plain(c.value) for c in at.main.caption if "(zach.; płd." in plain(c.value))
     assert re.search(r"widok -?\d+,\d\d; -?\d+,\d\d – -?\d+,\d\d; -?\d+,\d\d \(", caption)
     assert not re.search(r"\d\.\d", caption)
+
+
+def test_the_legend_lists_only_what_is_drawn_on_the_date():
+    layers = ",".join(style.LAYER_IDS)
+    early = make_app(layers=layers, date="2000-01-01")
+    legend = next(h.proto.body for h in early.main.get("html") if "bfe-legend" in h.proto.body)
+    assert "Withdrawn" not in legend and "Withdrawal pending" not in legend  # nobody had left
+    assert "East Shield" not in legend  # not yet announced
+    assert "Party" in legend
+    late = make_app(layers=layers, date="2026-02-20")
+    legend = next(h.proto.body for h in late.main.get("html") if "bfe-legend" in h.proto.body)
+    assert "Withdrawn" in legend and "East Shield" in legend
+    # works only marked on their border (sections not public): the mark is explained
+    assert "sections not public" in legend

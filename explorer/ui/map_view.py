@@ -15,7 +15,7 @@ from typing import Any, Final
 import streamlit as st
 import streamlit.components.v1 as components
 
-from explorer import maps, overlay_features, style
+from explorer import features, intervals, maps, overlay_features, style
 from explorer.config import LANGUAGES
 from explorer.i18n import t
 from explorer.overlay import Overlay
@@ -47,6 +47,58 @@ def _overlay_payload(digest: str, lang: str, _overlay: Overlay) -> dict:
         "styles": {k: overlay_features.path_style(k) for k in ("point", "line", "polygon")},
         "canvas": collection.get("canvas", {}),
     }
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _categories(
+    data_dir: str, layer: str, signature: tuple, _ds: Any, _day: dt.date
+) -> tuple[dict[str, set[str]], bool]:
+    """Return what one layer draws (for a legend) and whether it has works only marked.
+
+    Categories as :func:`explorer.style.shown_categories` gives them; cached by the layer's
+    states (``signature``), not by the date.
+    """
+    fc = features.layer_collections(_ds, date=_day, visible=[layer])[layer]
+    shown = style.shown_categories({layer: fc})
+    marks = []
+    if layer in style.PROGRAMME_COLOURS:
+        marks = features.partial_features(_ds, layer, date=_day)["features"]
+        for mark in marks:
+            shown.setdefault(layer, set()).add(str(mark["properties"]["state"]))
+    return shown, bool(marks)
+
+
+def legend(
+    data_dir: str, ds: Any, layers: Sequence[str], day: dt.date, lang: str
+) -> list[style.LegendItem]:
+    """Return the legend of exactly what the map draws on ``day`` (categories present only).
+
+    Parameters
+    ----------
+    data_dir : str
+        The data folder (cache key of ``ds``).
+    ds : Dataset
+        The loaded data.
+    layers : sequence of str
+        The layers drawn.
+    day : datetime.date
+        The day shown.
+    lang : {"en", "pl"}
+        Language of the labels.
+    """
+    shown: dict[str, set[str]] = {}
+    marked = False
+    for layer in layers:
+        if layer in ("treaty", *style.PROGRAMME_COLOURS):
+            states = intervals.state_at(ds, layer, day)
+            signature = tuple(sorted((k, v) for k, v in states.items() if v is not None))
+            cats, marks = _categories(data_dir, layer, signature, ds, day)
+            shown.update(cats)
+            marked = marked or marks
+        elif layer in style.DATA_LAYERS:
+            shown[layer] = {"drawn"}
+    items = style.legend_items(layers, lang, shown=shown)
+    return style.with_partial_row(items, lang) if marked else items
 
 
 @st.cache_data(show_spinner=False)

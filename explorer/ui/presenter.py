@@ -240,7 +240,7 @@ def show(
                 st.markdown(md_escape(chapter.caption[lang]))
             with st.container(key="presenter_sources"):
                 st.markdown(_sources_line(ds, chapter, lang))
-        _map(ds, chapter, chapter_state, lang, site=site)
+        _map(ds, chapter, chapter_state, lang, site=site, data_dir=data_dir)
         with st.expander(t("presenter.notes", lang), expanded=False):
             st.markdown(md_escape(chapter.notes[lang]))
         base_url = state.app_url()  # the address the app is served at, for printed links
@@ -322,7 +322,13 @@ def _handout_bytes(ds: Dataset, chapters: tuple, lang: str, data_dir: str, base_
 
 
 def _map(
-    ds: Dataset, chapter: story.Chapter, chapter_state: permalink.State, lang: str, *, site: Site
+    ds: Dataset,
+    chapter: story.Chapter,
+    chapter_state: permalink.State,
+    lang: str,
+    *,
+    site: Site,
+    data_dir: str,
 ) -> None:
     """Draw the chapter's map: the shared map component, moved to each chapter's view."""
     unavailable = set(getattr(ds, "unavailable_layers", ()))
@@ -342,6 +348,6 @@ def _map(
         )
     with legend_col, st.container(key="presenter_legend"):
         # The same escaped legend as the explorer's: exactly what this chapter draws.
-        st.html(maps.legend_html(style.legend_items(drawn, lang)))
+        st.html(maps.legend_html(map_view.legend(data_dir, ds, drawn, chapter.date, lang)))
     map_on = t("presenter.map_on", lang, date=chapter.date.isoformat())
     st.caption(md_escape(f"{map_on} · {t('presenter.handout.attribution', lang)}"))

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Final
 from shapely.geometry import mapping
 
 from explorer import features, intervals, style
+from explorer.web import decor
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -94,6 +95,8 @@ def _look(layer: str, feat: Mapping[str, Any]) -> dict[str, Any]:
         path = _with_class(style.border_style(props["priority"], props["precision"]), layer)
     elif layer == "treaty":
         path = _with_class(style.treaty_style(props["status"]), layer)
+        hatch = decor.treaty_class(props["status"])  # greyscale: a pattern besides the colour
+        path["className"] = f"{path['className']} {hatch}".strip()
     elif props.get("partial"):  # a work not drawn: a hollow ring on its border, with its figure
         path = {
             **style.point_style(layer, props["state"]),

@@ -25,11 +25,53 @@ def hatch_svg() -> str:
             f'<line x1="0" y1="0" x2="0" y2="7" stroke="{colour}" stroke-width="3"/>'
             "</pattern>"
         )
+    patterns += _treaty_patterns()
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" width="0" height="0" aria-hidden="true"'
         ' style="position:absolute;width:0;height:0;overflow:hidden">'
         f"<defs>{''.join(patterns)}</defs></svg>"
     )
+
+
+#: SVG marks of the treaty statuses that carry a hatch (:data:`explorer.style.TREATY_STATUS_HATCH`),
+#: drawn in dark ink over the status colour, as the static maps draw them.
+_TREATY_MARKS = {
+    "..": (6, '<circle cx="3" cy="3" r="1.1" fill="#222"/>', ""),
+    "///": (7, '<line x1="0" y1="0" x2="0" y2="7" stroke="#222" stroke-width="1.2"/>',
+            ' patternTransform="rotate(45)"'),
+    "xx": (8, '<path d="M0,0 L8,8 M8,0 L0,8" stroke="#222" stroke-width="1"/>', ""),
+}  # fmt: skip
+
+
+def treaty_pattern_id(status: str) -> str:
+    """Return the DOM id of a treaty status's hatch pattern.
+
+    Examples
+    --------
+    >>> treaty_pattern_id("disputed")
+    'bfe-treaty-hatch-disputed'
+    """
+    return f"bfe-treaty-hatch-{status}"
+
+
+def treaty_class(status: str) -> str:
+    """Return the extra CSS class of a country shaded with ``status`` ('' without a hatch)."""
+    return f"bfe-treaty-{status}" if style.treaty_hatch(status) else ""
+
+
+def _treaty_patterns() -> list[str]:
+    out = []
+    for status, colour in style.TREATY_STATUS_COLOURS.items():
+        hatch = style.treaty_hatch(status)
+        if not hatch:
+            continue
+        size, marks, transform = _TREATY_MARKS[hatch]
+        out.append(
+            f'<pattern id="{treaty_pattern_id(status)}" patternUnits="userSpaceOnUse"'
+            f' width="{size}" height="{size}"{transform}>'
+            f'<rect width="{size}" height="{size}" fill="{colour}"/>{marks}</pattern>'
+        )
+    return out
 
 
 def map_css() -> str:
@@ -47,6 +89,9 @@ def map_css() -> str:
         rules.append(
             f"path.bfe-corridor-{programme} {{ fill: url(#{style.hatch_pattern_id(programme)}); }}"
         )
+    for status in style.TREATY_STATUS_COLOURS:
+        if style.treaty_hatch(status):
+            rules.append(f"path.bfe-treaty-{status} {{ fill: url(#{treaty_pattern_id(status)}); }}")
     return "\n".join(rules)
 
 

@@ -253,6 +253,9 @@
       if (idx !== item.look) {
         var look = looks[idx];
         layer.setStyle(look.style);  // before the first add, className reaches the new path too
+        if (layer._path) {  // Leaflet sets the class only when it makes the path
+          layer._path.setAttribute("class", "leaflet-interactive " + (look.style.className || ""));
+        }
         if (layer.getTooltip()) { layer.setTooltipContent(look.tooltip); }
         else { layer.bindTooltip(look.tooltip, { sticky: true }); }
         item.look = idx;
