@@ -36,6 +36,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -309,6 +310,23 @@ async def _drive(args: argparse.Namespace, port: int, pid: int) -> dict:
             await asyncio.sleep(2)
 
     sampler = asyncio.create_task(sample_memory())
+    handouts: list[float] = []
+
+    async def teacher_downloads_handouts() -> None:
+        """One teacher downloading the handout, again and again, as the app makes it: the
+        command line in a child process (explorer/ui/offload.py)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            while time.monotonic() < deadline:
+                start = time.monotonic()
+                proc = await asyncio.create_subprocess_exec(
+                    sys.executable, "-m", "explorer", "handout", "--out", f"{tmp}/h.pdf",
+                    cwd=args.repo, stdout=asyncio.subprocess.DEVNULL,
+                    stderr=asyncio.subprocess.DEVNULL,
+                )  # fmt: skip
+                await proc.wait()
+                handouts.append(round(time.monotonic() - start, 2))
+
+    teacher = asyncio.create_task(teacher_downloads_handouts()) if args.handout else None
     # Students arrive over the first few seconds, not in the same millisecond.
     tasks = []
     for s in sessions:
@@ -321,12 +339,20 @@ async def _drive(args: argparse.Namespace, port: int, pid: int) -> dict:
         )
         await asyncio.sleep(args.ramp / max(args.sessions, 1))
     await asyncio.gather(*tasks)
+    if teacher is not None:
+        teacher.cancel()
     elapsed = time.monotonic() - t0
     sampler.cancel()
     memory.setdefault("after_warmup", float("nan"))
     memory["end"] = rss_mb(pid)
     memory["peak"] = max([m for _, m in samples] + [memory["end"]])
-    return {"sessions": sessions, "elapsed": elapsed, "memory": memory, "samples": samples}
+    return {
+        "sessions": sessions,
+        "elapsed": elapsed,
+        "memory": memory,
+        "samples": samples,
+        "handouts_s": handouts,
+    }
 
 
 def summarise(args: argparse.Namespace, run: dict) -> dict:
@@ -365,6 +391,7 @@ def summarise(args: argparse.Namespace, run: dict) -> dict:
         },
         "settings": {
             "mode": args.mode,
+            "handout_downloads_s": run.get("handouts_s", []),
             "repo_commit": subprocess.run(
                 ["git", "-C", str(args.repo), "rev-parse", "--short", "HEAD"],
                 capture_output=True,
@@ -439,6 +466,12 @@ def main(argv: list[str] | None = None) -> int:
         default=ROOT,
         help="checkout whose `python -m explorer app` is measured (e.g. a worktree of an older "
         "commit, for before/after figures from the same run)",
+    )
+    parser.add_argument(
+        "--handout",
+        action="store_true",
+        help="meanwhile a teacher downloads the handout again and again (made as the app makes "
+        "it: the command line in a child process)",
     )
     parser.add_argument("--think-min", type=float, default=0.5)
     parser.add_argument("--think-max", type=float, default=2.5)
