@@ -401,6 +401,81 @@ class _ViewSync(MacroElement):
         self._name = "ViewSync"
 
 
+class _MetricScale(MacroElement):
+    """A scale bar in kilometres only (no miles), bottom left."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false, position: "bottomleft"})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
+
+
+class _EveryFeatureUnderClick(MacroElement):
+    """Offer every feature under a click, not only the top one (works on one border line).
+
+    When a feature's popup opens and other features lie under the same point (Leaflet's own
+    hit test, ``_containsPoint``), a popup listing them all opens instead: each feature's title
+    (its tooltip) and, folded, its popup, the clicked one open. The texts come from the
+    features' ``tooltip`` and ``popup`` properties, already escaped HTML.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var head = {{ this.head|tojson }};
+            var ORDER = {"Point": 0, "LineString": 1, "MultiLineString": 1};
+            map.on("popupopen", function (e) {
+                var popup = e.popup, src = popup._source;
+                if (popup._bfeMerged || !src || !src.feature || !src.feature.properties) { return; }
+                var p = map.latLngToLayerPoint(popup.getLatLng()), hits = [src];
+                map.eachLayer(function (l) {
+                    var pr = l.feature && l.feature.properties;
+                    if (l === src || !pr || !pr.popup || !l._containsPoint) { return; }
+                    try { if (l._containsPoint(p)) { hits.push(l); } } catch (err) { }
+                });
+                if (hits.length < 2) { return; }
+                hits.sort(function (a, b) {
+                    if (a === src) { return -1; } if (b === src) { return 1; }
+                    var ka = ORDER[a.feature.geometry.type], kb = ORDER[b.feature.geometry.type];
+                    return (ka === undefined ? 2 : ka) - (kb === undefined ? 2 : kb);
+                });
+                var html = '<div class="bfe-multi"><div class="bfe-multi-head">' +
+                    head.replace("{n}", String(hits.length)) + "</div>";
+                hits.forEach(function (l, i) {
+                    var pr = l.feature.properties;
+                    html += "<details" + (i === 0 ? " open" : "") + "><summary>" +
+                        (pr.tooltip || "") + "</summary>" + pr.popup + "</details>";
+                });
+                html += "</div>";
+                var at = popup.getLatLng();
+                setTimeout(function () {
+                    map.closePopup(popup);
+                    var merged = L.popup({maxWidth: 380}).setLatLng(at).setContent(html);
+                    merged._bfeMerged = true;
+                    merged.openOn(map);
+                }, 0);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lang: str = "en") -> None:
+        super().__init__()
+        self._name = "EveryFeatureUnderClick"
+        self.head = t("map.features_here", lang)
+
+
 def _basemap_geojson(gdf: gpd.GeoDataFrame) -> dict:
     """Make a FeatureCollection with string ids and no properties (the style is constant)."""
     features = [
@@ -449,7 +524,7 @@ def build_base_map(
         location=[float(center[0]), float(center[1])],
         zoom_start=int(zoom),
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # kilometres only: added below (folium's adds miles too)
         min_zoom=4,
         max_zoom=13,
         max_bounds=True,
@@ -460,6 +535,8 @@ def build_base_map(
         folium.map.CustomPane(name, z_index=z_index, pointer_events=True).add_to(m)
     _MapDecor(lang).add_to(m)
     _ViewSync().add_to(m)
+    _EveryFeatureUnderClick(lang).add_to(m)
+    _MetricScale().add_to(m)
     for group in [basemap_group(basemap)] if basemap else []:
         group.add_to(m)
     folium.plugins.MeasureControl(

@@ -84,6 +84,11 @@ def map_css() -> str:
         " font-weight: 600; white-space: nowrap; }",
         ".bfe-popup p { margin: 6px 0; }",
         ".bfe-popup ul { margin: 2px 0 0; padding-left: 16px; }",
+        ".leaflet-popup-content { max-height: 60vh; overflow-y: auto; }",
+        # every feature under a click, listed (the web map and the HTML export)
+        ".bfe-multi-head { font-weight: 600; margin: 0 0 4px; }",
+        ".bfe-multi details { border-top: 1px solid #ddd; padding: 4px 0; }",
+        ".bfe-multi summary { cursor: pointer; }",
     ]
     for programme in style.PROGRAMME_COLOURS:
         rules.append(

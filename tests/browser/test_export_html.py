@@ -63,10 +63,50 @@ def test_exported_html_draws_features_offline(
             }}
         }})()"""
     )
-    popup = page.locator(".leaflet-popup-content .bfe-popup")
+    # the border and what lies under the same point (every feature is offered): the first
+    popup = page.locator(".leaflet-popup-content .bfe-popup").first
     popup.wait_for(state="visible", timeout=TIMEOUT_MS)
     assert "Sources" in popup.inner_text()
 
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS_DIR / "export_html.png"))
+    assert page_log.problems() == []
+
+
+def test_exported_html_offers_every_feature_under_a_click(
+    page: Page, page_log: PageLog, dataset, tmp_path: Path
+) -> None:
+    path = export.export(
+        dataset,
+        out_path=tmp_path / "many.html",
+        layers=style.LAYER_IDS,
+        date=dt.date(2026, 6, 1),
+        bbox=(19.0, 51.5, 27.0, 56.5),
+    )
+    page.goto(path.as_uri())
+    page.wait_for_function(
+        "document.querySelectorAll('path.bfe-layer-borders').length > 5", timeout=TIMEOUT_MS
+    )
+    # a vertex of a work that lies on a border line: the work and the border are both there
+    clicked = page.evaluate(
+        f"""(() => {{
+            const map = {_MAP_JS};
+            for (const layer of Object.values(map._layers)) {{
+                const f = layer.feature;
+                if (!f || !layer.getLatLngs || !String(layer.options.className || "")
+                        .match(/bfe-layer-(east-shield|border-fence|pl-ru-barrier)/)) continue;
+                const pts = layer.getLatLngs().flat(3);
+                const at = pts[Math.floor(pts.length / 2)];
+                layer.fire("click", {{latlng: at}}, true);
+                return f.id;
+            }}
+            return null;
+        }})()"""
+    )
+    assert clicked
+    popup = page.locator(".leaflet-popup-content .bfe-multi")
+    popup.wait_for(timeout=TIMEOUT_MS)
+    assert popup.locator("details").count() >= 2
+    assert "features here" in popup.inner_text()
+    page.screenshot(path=str(ARTIFACTS_DIR / "export_html_many.png"))
     assert page_log.problems() == []
