@@ -12,7 +12,7 @@ import streamlit as st
 # whatever the working directory (plain `streamlit run explorer/app.py` included).
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from explorer import config, data, maps, style, summary, timeline, view
+from explorer import config, data, intervals, maps, style, summary, timeline, view
 from explorer.i18n import t
 from explorer.ui import (
     about_data,
@@ -75,15 +75,29 @@ def get_summary_lines(
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
+def _lengths_table(
+    data_dir: str, ids: tuple[str, ...], lang: str, states: tuple, _day: dt.date
+) -> object:
+    return panel.lengths_table(get_dataset(data_dir), list(ids), _day, lang)
+
+
 def get_lengths_table(data_dir: str, ids: tuple[str, ...], day: dt.date, lang: str) -> object:
-    """Return the lengths panel's rows (pure and costly: cached for every session)."""
-    return panel.lengths_table(get_dataset(data_dir), list(ids), day, lang)
+    """Return the lengths panel's rows, cached by the works' states (not the date) for all."""
+    ds = get_dataset(data_dir)
+    return _lengths_table(
+        data_dir, ids, lang, intervals.signature(ds, tuple(style.PROGRAMME_COLOURS), day), day
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
+def _treaty_table(data_dir: str, lang: str, states: tuple, _day: dt.date) -> object:
+    return panel.treaty_table(get_dataset(data_dir), _day, lang)
+
+
 def get_treaty_table(data_dir: str, day: dt.date, lang: str) -> object:
-    """Return the treaty panel's rows (cached for every session)."""
-    return panel.treaty_table(get_dataset(data_dir), day, lang)
+    """Return the treaty panel's rows, cached by the statuses (not the date) for all."""
+    ds = get_dataset(data_dir)
+    return _treaty_table(data_dir, lang, intervals.signature(ds, ("treaty",), day), day)
 
 
 def segment_views(ds: data.Dataset) -> dict[str, tuple[float, float, int]]:
@@ -176,16 +190,21 @@ def main() -> None:
 
     live_lat, live_lon, live_zoom = state.live_view()
     # The same view in words, for screen readers and anyone who cannot see the map.
-    with st.expander(t("app.summary_title", lang), expanded=False):
-        lines = get_summary_lines(
-            data_dir, drawn, day, view.view_bbox(live_lat, live_lon, live_zoom), lang
-        )
-        st.markdown(
-            "\n".join(
-                f"- {md_escape(line[2:])}" if line.startswith("- ") else f"\n{md_escape(line)}\n"
-                for line in lines
+    # Made only while it is open (opening it reruns): most clicks never pay for it.
+    box = st.expander(t("app.summary_title", lang), key=state.SUMMARY_OPEN, on_change="rerun")
+    if box.open:
+        with box:
+            lines = get_summary_lines(
+                data_dir, drawn, day, view.view_bbox(live_lat, live_lon, live_zoom), lang
             )
-        )
+            st.markdown(
+                "\n".join(
+                    f"- {md_escape(line[2:])}"
+                    if line.startswith("- ")
+                    else f"\n{md_escape(line)}\n"
+                    for line in lines
+                )
+            )
     export_panel.show(
         ds,
         layers=drawn,

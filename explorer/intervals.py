@@ -24,7 +24,7 @@ from explorer import timeline
 if TYPE_CHECKING:
     from explorer.data import Dataset
 
-__all__ = ["Interval", "State", "change_dates", "layer_intervals", "state_at"]
+__all__ = ["Interval", "State", "change_dates", "layer_intervals", "signature", "state_at"]
 
 #: ``(state, event_id)``; ``None`` when the feature is not shown on that day.
 State = tuple[str, str | None] | None
@@ -169,3 +169,23 @@ def layer_intervals(ds: Dataset, layer: str, *, treaty: str = "APMBC") -> dict[s
     ]
     samples += [(day, state_at(ds, layer, day, treaty=treaty)) for day in first]
     return _runs(ids, samples)
+
+
+def signature(ds: Dataset, layers: Iterable[str], day: dt.date, *, treaty: str = "APMBC") -> tuple:
+    """Return what the ``layers`` show on ``day``, as a hashable key (every feature's state).
+
+    Two days with the same signature show the same: a cache keyed by it instead of by the date
+    serves a whole class dragging the date.
+
+    Examples
+    --------
+    >>> from explorer import data
+    >>> ds = data.load_dataset()
+    >>> a = signature(ds, ["treaty"], dt.date(2026, 2, 20))
+    >>> a == signature(ds, ["treaty"], dt.date(2026, 3, 1)), a == signature(
+    ...     ds, ["treaty"], dt.date(2026, 2, 19))
+    (True, False)
+    """
+    return tuple(
+        (layer, tuple(sorted(state_at(ds, layer, day, treaty=treaty).items()))) for layer in layers
+    )

@@ -23,6 +23,7 @@ from app_runner import (
 from streamlit.testing.v1 import AppTest
 
 from explorer import i18n, map_assets, maps, style
+from explorer.ui import state
 
 
 def treaty_status(at: AppTest, country: str) -> str:
@@ -239,6 +240,10 @@ def test_live_view_reported_by_the_browser_moves_the_export_box():
 
 def summary_text(at: AppTest) -> str:
     """The text summary of the view (the markdown inside the summary expander)."""
+    if not (at.session_state.get(state.SUMMARY_OPEN)):
+        at.session_state[state.SUMMARY_OPEN] = True  # as a user opening it: one rerun
+        at.run()
+        assert not at.exception, at.exception
     box = next(e for e in at.main.expander if e.label in SUMMARY_TITLES)
     return "\n".join(plain(m.value) for m in box.markdown)
 

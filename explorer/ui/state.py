@@ -20,6 +20,8 @@ _NOTICE_ITEMS = "_permalink_notice_items"
 #: Session-state keys of the app's mode (``explore`` or ``present``) and the story chapter.
 MODE = "mode"
 CHAPTER = "chapter"
+#: Key of the text summary's expander (open: the summary is made; closed: it costs nothing).
+SUMMARY_OPEN = "summary_open"
 
 
 def layer_key(layer_id: str) -> str:
