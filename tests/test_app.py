@@ -80,7 +80,7 @@ def test_map_assets_are_all_local(default_app):
     assert set(URL_RE.findall(text)) <= ALLOWED_URLS, URL_RE.findall(text)
     assert "cdn" not in text.lower()
     # The component's page and script load nothing from another host.
-    for name in ("index.html", "map.js", "map.css"):
+    for name in ("index.html", "boot.js", "map.js", "map.css"):
         page = (site_dir() / name).read_text(encoding="utf-8")
         assert map_assets.find_external_assets(page) == [], name
         assert not URL_RE.findall(page), (name, URL_RE.findall(page))
@@ -92,8 +92,11 @@ def test_map_assets_are_all_local(default_app):
 def test_map_does_not_rerun_on_pan_and_sends_only_state(default_app):
     # The component never reports a value back, so panning never reruns the script ...
     script = (site_dir() / "map.js").read_text(encoding="utf-8")
+    boot = (site_dir() / "boot.js").read_text(encoding="utf-8")
     sent = set(re.findall(r'send\("(streamlit:[A-Za-z]+)"', script))
+    sent |= set(re.findall(r'type: "(streamlit:[A-Za-z]+)"', boot))
     assert sent == {"streamlit:componentReady", "streamlit:setFrameHeight"}, sent
+    assert "setComponentValue" not in script + boot
     args = map_args(default_app)
     # ... and every run sends only state: no data-layer geometry, well under 50 kB.
     assert args["overlay"] is None

@@ -98,7 +98,7 @@ def test_map_component_frontend_loads_only_its_own_files() -> None:
     """The app's map component (explorer/web/frontend) names only files its folder will hold."""
     from explorer.web import site
 
-    for name in ("index.html", "map.js", "map.css"):
+    for name in ("index.html", "boot.js", "map.js", "map.css"):
         text = (site.FRONTEND_DIR / name).read_text(encoding="utf-8")
         assert find_external_assets(text) == [], name
         assert not re.search(r"https?://|src=\"//|href=\"//", text), name

@@ -57,6 +57,7 @@ def test_polish_ruler_and_kilometres_only_and_scale_clear_of_credits(
         page.wait_for_function(
             "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
         )
+        frame.wait_for_selector(".leaflet-control-measure", timeout=TIMEOUT_MS)  # after drawing
         ruler = frame.locator(".leaflet-control-measure").inner_html()
         assert "Measure distances" not in ruler
         scale = frame.locator(".leaflet-control-scale-line")

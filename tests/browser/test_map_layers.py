@@ -99,6 +99,7 @@ def test_layers_draw_and_toggle_without_remount(server, page: Page, page_log: Pa
             "getComputedStyle(document.querySelector('path.bfe-corridor-east-shield')).fill"
         )
         assert 'url("#bfe-hatch-east-shield")' in fill
+        frame.wait_for_selector(".leaflet-control-measure", timeout=TIMEOUT_MS)  # after drawing
         assert frame.locator(".leaflet-control-measure").is_visible()
         assert frame.locator(".leaflet-control-scale").is_visible()
         assert "Natural Earth" in frame.locator(".leaflet-control-attribution").inner_text()

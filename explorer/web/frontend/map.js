@@ -26,6 +26,8 @@
     for (var k in data || {}) { msg[k] = data[k]; }
     window.parent.postMessage(msg, "*");
   }
+  var boot = window.bfeBoot;  // boot.js: already "ready", maybe holding a first message
+  if (boot && boot.listener) { window.removeEventListener("message", boot.listener); }
   window.addEventListener("message", function (event) {
     if (event.data && event.data.type === "streamlit:render") {
       try { render(event.data.args || {}); } catch (e) { report(e); }
@@ -122,8 +124,30 @@
   // The ruler, in the page's language (leaflet-measure ships Polish).
   var measure = null;
   var measureLang = null;
+  // The ruler's script (100 kB) is loaded after the first drawing, not before it.
+  var rulerLoading = null;
+  function loadRuler() {
+    if (!rulerLoading) {
+      rulerLoading = new Promise(function (resolve) {
+        var css = document.createElement("link");
+        css.rel = "stylesheet";
+        css.href = "vendor/leaflet-measure/leaflet-measure.css";
+        document.head.appendChild(css);
+        var js = document.createElement("script");
+        js.src = "vendor/leaflet-measure/leaflet-measure.min.js";
+        js.onload = resolve;
+        js.onerror = resolve;
+        document.head.appendChild(js);
+      });
+    }
+    return rulerLoading;
+  }
   function setRuler(lang) {
-    if (!L.Control.Measure || lang === measureLang) { return; }
+    if (!L.Control.Measure) {
+      loadRuler().then(function () { if (L.Control.Measure) { setRuler(args.lang || "en"); } });
+      return;
+    }
+    if (lang === measureLang) { return; }
     if (measure) { map.removeControl(measure); }
     measure = new L.Control.Measure({
       position: "topleft", localization: lang,
@@ -169,12 +193,7 @@
   // --- Layers -------------------------------------------------------------------------------
   function load(url) {
     if (!loading[url]) {
-      // Named by content hash: a cached copy is always right, whatever the server's headers say.
-      loading[url] = fetch(url, { cache: "force-cache" })
-        .then(function (r) {
-          if (!r.ok) { throw new Error("could not load " + url + " (" + r.status + ")"); }
-          return r.json();
-        })
+      loading[url] = boot.fetch(url)  // started by boot.js, maybe before Leaflet was parsed
         .then(function (doc) { docs[url] = build(doc); return docs[url]; });
       loading[url].catch(function (e) { delete loading[url]; report(e); });
     }
@@ -343,6 +362,7 @@
     basemapOn = args.layers.some(function (pair) { return pair[0] === "basemap"; });
     map.getContainer().style.background = basemapOn ? args.decor.sea : args.decor.blank;
     Promise.all(pending).then(function () {
+      setRuler(args.lang || "en");
       document.body.setAttribute("data-bfe-ready", args.date + "|" + wanted.join(","));
       map.fire("bfe:drawn");
     });
@@ -392,7 +412,6 @@
     map.attributionControl.addAttribution(a.attribution);
     placeScale();
     document.documentElement.lang = a.lang || "en";
-    setRuler(a.lang || "en");
     map.getContainer().setAttribute("aria-label", a.labels.map || "Map");
     if (!first && a.view[3] !== viewVersion) {
       viewVersion = a.view[3];
@@ -403,5 +422,6 @@
     redraw();
   }
 
-  send("streamlit:componentReady", { apiVersion: 1 });
+  // boot.js said "ready"; a message that came before this file ran is drawn now.
+  if (boot && boot.args) { try { render(boot.args); } catch (e) { report(e); } }
 })();
