@@ -15,9 +15,12 @@ with no state on a day (a work not yet announced) has no interval covering that 
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from explorer import timeline
 
@@ -92,14 +95,31 @@ def state_at(ds: Dataset, layer: str, day: dt.date, *, treaty: str = "APMBC") ->
             status = timeline.status_on(ds.treaty_events, iso3, treaty, day)
             out[iso3] = (status.status, status.event_id)
         return out
-    forts = ds.fortifications[ds.fortifications["programme"] == layer]
     result: dict[str, State] = {}
-    for rec in forts.to_dict("records"):
-        state = timeline.fortification_state(
-            rec["announced_date"], rec["start_date"], rec["completed_date"], day
-        )
-        result[str(rec["id"])] = None if state is None else (state, None)
+    for fid, announced, start, completed in _works(ds.fortifications).get(layer, ()):
+        state = timeline.fortification_state(announced, start, completed, day)
+        result[fid] = None if state is None else (state, None)
     return result
+
+
+#: Works per programme as plain tuples, built once per table (checked by weak reference):
+#: a rerun asks for the states of every programme, and ``to_dict`` cost ~3 ms each time.
+_WORKS: dict[int, tuple[weakref.ref, dict]] = {}
+
+
+def _works(forts: pd.DataFrame) -> dict[str, list[tuple]]:
+    hit = _WORKS.get(id(forts))
+    if hit is not None and hit[0]() is forts:
+        return hit[1]
+    out: dict[str, list[tuple]] = {}
+    for rec in forts.to_dict("records"):
+        out.setdefault(str(rec["programme"]), []).append(
+            (str(rec["id"]), rec["announced_date"], rec["start_date"], rec["completed_date"])
+        )
+    for stale in [k for k, (ref, _) in _WORKS.items() if ref() is None]:
+        del _WORKS[stale]
+    _WORKS[id(forts)] = (weakref.ref(forts), out)
+    return out
 
 
 def change_dates(ds: Dataset, layer: str, *, treaty: str = "APMBC") -> list[dt.date]:
