@@ -1,11 +1,9 @@
-"""The folium map: an offline vector base map, one FeatureGroup per data layer, and the legend.
+"""The folium map of the offline HTML export: vector base map, one FeatureGroup per layer, legend.
 
-Made for ``st_folium(m, feature_group_to_add=groups, returned_objects=[...], key="map")``: the base
-map from :func:`build_base_map` depends only on its arguments (same arguments, same Leaflet script,
-so Streamlit never re-mounts it), while everything that changes with the date, the visible layers
-or the language travels in the FeatureGroups from :func:`layer_groups`. Build a fresh base map and
-fresh groups on every run (``st_folium`` mutates both); cache the inputs, e.g. the GeoJSON from
-:func:`explorer.features.layer_collections`, not folium objects.
+The app's map is :mod:`explorer.web` (a Streamlit component around the same vendored Leaflet);
+this module draws the same layers, styles (:mod:`explorer.style`), popups
+(:mod:`explorer.features`), panes and hatch patterns (:mod:`explorer.web.decor`) with folium,
+for a standalone page that works offline (:func:`explorer.export.export` with ``html``).
 """
 
 from __future__ import annotations
@@ -27,7 +25,7 @@ from explorer import features, style
 from explorer.config import GEODATA_DIR
 from explorer.i18n import t
 from explorer.map_assets import apply_offline_assets
-from explorer.web import decor
+from explorer.web import bundle, decor
 
 if TYPE_CHECKING:
     from explorer.data import Dataset
@@ -72,18 +70,8 @@ BASEMAP_FILES: Final[dict[str, str]] = {
     "lakes": "basemap_lakes.geojson",
 }
 
-#: Map panes (Leaflet z-index) so drawing order does not depend on the order layers are added in:
-#: land < treaty shading < lakes < corridors < fortification bands < borders < sites.
-#: (Leaflet's own: tiles 200, overlays 400, markers 600, tooltips 650, popups 700.)
-PANES: Final[dict[str, int]] = {
-    "bfe-land": 210,
-    "bfe-shading": 300,
-    "bfe-lakes": 350,
-    "bfe-corridors": 390,
-    "bfe-forts": 410,
-    "bfe-borders": 450,
-    "bfe-points": 500,
-}
+#: Map panes (Leaflet z-index): the same drawing order as the app's map (one definition).
+PANES: Final[dict[str, int]] = bundle.PANES
 
 
 #: Initial view limits: the basemap's extent (lat/lon) with a margin.
@@ -348,59 +336,6 @@ class _MapDecor(MacroElement):
         self.attribution = attribution_html(lang)
 
 
-class _ViewSync(MacroElement):
-    """Keep the page URL's ``lat``/``lon``/``zoom`` on the map's live view, without a rerun.
-
-    ``st_folium`` runs the map in a same-origin iframe. On every ``moveend`` this replaces the
-    parent page's URL (no history entry) with the current view, and it wraps the parent's
-    ``history.pushState``/``replaceState`` so that a URL Streamlit writes after a rerun (a layer
-    toggle, a new date) keeps the live view instead of the script's stale one. Panning therefore
-    never reruns the script, yet the permalink is always current. Inert in standalone HTML.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var P;
-            try { P = window.parent; if (P === window || !P.location.href) { return; } }
-            catch (e) { return; }
-            function withView(url) {
-                var u = new URL(url, P.location.href);
-                if (!u.searchParams.has("layers")) { return url; }
-                var c = map.getCenter();
-                u.searchParams.set("lat", c.lat.toFixed(4));
-                u.searchParams.set("lon", c.lng.toFixed(4));
-                u.searchParams.set("zoom", String(map.getZoom()));
-                return u.pathname + u.search + u.hash;
-            }
-            P.__bfeViewUrl = withView;  // the newest map instance wins
-            if (!P.__bfeHistoryWrapped) {
-                P.__bfeHistoryWrapped = true;
-                ["pushState", "replaceState"].forEach(function (name) {
-                    var original = P.history[name].bind(P.history);
-                    P.history[name] = function (state, title, url) {
-                        if (url !== undefined && url !== null && P.__bfeViewUrl) {
-                            try { url = P.__bfeViewUrl(String(url)); } catch (e) { }
-                        }
-                        return original(state, title, url);
-                    };
-                });
-            }
-            map.on("moveend", function () {
-                P.history.replaceState(P.history.state, "", withView(P.location.href));
-            });
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "ViewSync"
-
-
 class _MetricScale(MacroElement):
     """A scale bar in kilometres only (no miles), bottom left."""
 
@@ -534,7 +469,6 @@ def build_base_map(
     for name, z_index in PANES.items():
         folium.map.CustomPane(name, z_index=z_index, pointer_events=True).add_to(m)
     _MapDecor(lang).add_to(m)
-    _ViewSync().add_to(m)
     _EveryFeatureUnderClick(lang).add_to(m)
     _MetricScale().add_to(m)
     for group in [basemap_group(basemap)] if basemap else []:
