@@ -102,6 +102,10 @@
       minZoom: 3,
       maxBounds: windowBounds(a.window),
       maxBoundsViscosity: 1.0,
+      // Quarter zoom steps: the lowest zoom that keeps the view inside the data is not a whole
+      // number, and a whole one would hide more of a wide chapter than needed.
+      zoomSnap: 0.25,
+      zoomDelta: 1,
       keyboard: a.keyboard !== false,
       renderer: L.svg({ padding: 0.5, tolerance: 4 }),
       zoomControl: true,
@@ -194,7 +198,7 @@
   function load(url) {
     if (!loading[url]) {
       loading[url] = boot.fetch(url)  // started by boot.js, maybe before Leaflet was parsed
-        .then(function (doc) { docs[url] = build(doc); return docs[url]; });
+        .then(function (doc) { docs[url] = build(doc, url); return docs[url]; });
       loading[url].catch(function (e) { delete loading[url]; report(e); });
     }
     return loading[url];
@@ -212,14 +216,15 @@
     }
   });
   var SLOTS = [[0, 0], [20, 0], [-20, 0], [0, 20], [0, -20], [20, 20], [-20, -20]];
-  var slotsTaken = {};
-  function markOffset(latlng) {
-    var key = latlng.lat.toFixed(4) + "," + latlng.lng.toFixed(4);
+  var slotsTaken = {};  // per language: a language's marks take the same places as another's
+  function markOffset(latlng, lang) {
+    var key = lang + ":" + latlng.lat.toFixed(4) + "," + latlng.lng.toFixed(4);
     var n = slotsTaken[key] = (slotsTaken[key] || 0) + 1;
     return L.point(SLOTS[(n - 1) % SLOTS.length]);
   }
 
-  function build(doc) {
+  function build(doc, url) {
+    var lang = (/\.(en|pl)\.[0-9a-f]+\.json$/.exec(url || "") || [null, "all"])[1];
     var group = L.featureGroup();
     var entry = { doc: doc, group: group, items: [], key: null };
     if (doc.layer === "basemap") {
@@ -242,7 +247,8 @@
         pane: props.pane,
         pointToLayer: function (f, latlng) {
           if (props.partial) {
-            return new OffsetMarker(latlng, { pane: props.pane, radius: 8, bfeOffset: markOffset(latlng) });
+            return new OffsetMarker(
+              latlng, { pane: props.pane, radius: 8, bfeOffset: markOffset(latlng, lang) });
           }
           return L.circleMarker(latlng, { pane: props.pane, radius: 7 });
         },
