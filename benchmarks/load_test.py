@@ -39,6 +39,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -211,11 +212,24 @@ def _check_applied(session: Session, name: str) -> None:
         session.errors.append(f"{name}: the app did not apply the new state (URL {session.query})")
 
 
+@contextlib.contextmanager
+def _errors_into(session: Session, timeout: float) -> Iterator[None]:
+    """Record a timeout, a lost connection or a failed connect as the session's error."""
+    try:
+        yield
+    except TimeoutError:
+        session.errors.append(f"timeout: no script_finished within {timeout:g} s")
+    except websockets.ConnectionClosed as exc:
+        session.errors.append(f"disconnected: {exc}")
+    except OSError as exc:
+        session.errors.append(f"connection failed: {exc}")
+
+
 async def run_session(
     session: Session, url: str, deadline: float, timeout: float, think: tuple[float, float]
 ) -> None:
     """Open the page, then interact until ``deadline`` (monotonic seconds)."""
-    try:
+    with _errors_into(session, timeout):
         async with websockets.connect(
             url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout
         ) as ws:
@@ -234,12 +248,6 @@ async def run_session(
                 took = await _run_once(ws, session, session.widget_states(), timeout)
                 session.timings.append((name, took))
                 _check_applied(session, name)
-    except TimeoutError:
-        session.errors.append(f"timeout: no script_finished within {timeout:g} s")
-    except websockets.ConnectionClosed as exc:
-        session.errors.append(f"disconnected: {exc}")
-    except OSError as exc:
-        session.errors.append(f"connection failed: {exc}")
 
 
 LANGS = ("en", "pl")
@@ -268,17 +276,11 @@ async def open_links(
         msg = BackMsg()
         msg.rerun_script.query_string = random_link(session.rng, layers)
         msg.rerun_script.page_script_hash = ""
-        try:
+        with _errors_into(session, timeout):
             async with websockets.connect(
                 url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout
             ) as ws:
                 session.timings.append(("open link", await _run_once(ws, session, msg, timeout)))
-        except TimeoutError:
-            session.errors.append(f"timeout: no script_finished within {timeout:g} s")
-        except websockets.ConnectionClosed as exc:
-            session.errors.append(f"disconnected: {exc}")
-        except OSError as exc:
-            session.errors.append(f"connection failed: {exc}")
 
 
 # --- The whole test ----------------------------------------------------------------------------
