@@ -16,6 +16,11 @@ Usage (from the repository root)::
     .venv/bin/python benchmarks/load_test.py                               # 30 sessions, 2 min
     .venv/bin/python benchmarks/load_test.py --sessions 3 --duration 10    # smoke, ~30 s
 
+Before the class, "the teacher" opens the page once (the server reads the data and writes the
+map's files on that first run): its time is printed apart and not counted (``--no-teacher`` lets
+the class meet a cold server). Latencies are also given per 10-s window, so a warm-up tail is
+told apart from the steady state.
+
 The script starts the server on a free port in its own process group and ends it (also on
 Ctrl-C); it prints a table and writes ``benchmarks/load_results.json`` (``--out``). Exit status 0
 when there were no errors, 1 otherwise.
@@ -123,6 +128,7 @@ class Session:
     date_id: str | None = None
     date: dt.date = field(default_factory=dt.date.today)
     timings: list[tuple[str, float]] = field(default_factory=list)  # (interaction, seconds)
+    finished: list[float] = field(default_factory=list)  # when each answer came (monotonic)
     errors: list[str] = field(default_factory=list)
     bytes_received: int = 0
     query: str = ""  # the URL the app last wrote (its permalink of the state)
@@ -237,6 +243,7 @@ async def run_session(
             first.rerun_script.query_string = ""
             first.rerun_script.page_script_hash = ""
             session.timings.append(("open page", await _run_once(ws, session, first, timeout)))
+            session.finished.append(time.monotonic())
             if not session.layers or not session.date_id:
                 session.errors.append("layer toggles or date slider not found on the page")
                 return
@@ -247,6 +254,7 @@ async def run_session(
                 name = _next_interaction(session)
                 took = await _run_once(ws, session, session.widget_states(), timeout)
                 session.timings.append((name, took))
+                session.finished.append(time.monotonic())
                 _check_applied(session, name)
 
 
@@ -281,6 +289,7 @@ async def open_links(
                 url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout
             ) as ws:
                 session.timings.append(("open link", await _run_once(ws, session, msg, timeout)))
+                session.finished.append(time.monotonic())
 
 
 # --- The whole test ----------------------------------------------------------------------------
@@ -301,6 +310,18 @@ async def _drive(args: argparse.Namespace, port: int, pid: int) -> dict:
     sessions = [Session(i, random.Random(args.seed + i)) for i in range(args.sessions)]
     memory = {"start": rss_mb(pid)}
     samples: list[tuple[float, float]] = []
+    # The teacher starts the server and opens the link before the class does (the first page
+    # load reads the data and writes the map's files): timed and reported, not in the class's
+    # figures. ``--no-teacher`` lets the students meet a cold server.
+    teacher_first_open = None
+    if args.teacher:
+        teacher = Session(-1, random.Random(args.seed - 1))
+        first = BackMsg()
+        first.rerun_script.query_string = ""
+        first.rerun_script.page_script_hash = ""
+        async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
+            teacher_first_open = await _run_once(ws, teacher, first, args.timeout)
+        memory["start"] = rss_mb(pid)
     t0 = time.monotonic()
     deadline = t0 + args.duration
 
@@ -354,6 +375,8 @@ async def _drive(args: argparse.Namespace, port: int, pid: int) -> dict:
         "memory": memory,
         "samples": samples,
         "handouts_s": handouts,
+        "t0": t0,
+        "teacher_first_open_s": teacher_first_open,
     }
 
 
@@ -380,6 +403,22 @@ def summarise(args: argparse.Namespace, run: dict) -> dict:
             "p95_s": round(percentile(interactions, 95), 3),
             "max_s": round(max(interactions), 3),
         }
+    # Latency over the run, in 10-s windows (by when the answer came): is the tail warm-up or
+    # steady state? Interactions only (a session's first page load is not counted).
+    windows: dict[int, list[float]] = {}
+    for s in sessions:
+        for (name, took), at in zip(s.timings, s.finished, strict=False):
+            if name != "open page":
+                windows.setdefault(int((at - run["t0"]) // 10), []).append(took)
+    by_window = [
+        {
+            "from_s": 10 * w,
+            "count": len(times),
+            "median_s": round(statistics.median(times), 3),
+            "p95_s": round(percentile(times, 95), 3),
+        }
+        for w, times in sorted(windows.items())
+    ]
     errors = [f"session {s.number}: {e}" for s in sessions for e in s.errors]
     mem = {k: round(v, 1) for k, v in run["memory"].items()}
     return {
@@ -394,6 +433,9 @@ def summarise(args: argparse.Namespace, run: dict) -> dict:
         "settings": {
             "mode": args.mode,
             "handout_downloads_s": run.get("handouts_s", []),
+            "teacher_first_open_s": (
+                round(run["teacher_first_open_s"], 2) if run.get("teacher_first_open_s") else None
+            ),
             "repo_commit": subprocess.run(
                 ["git", "-C", str(args.repo), "rev-parse", "--short", "HEAD"],
                 capture_output=True,
@@ -415,6 +457,7 @@ def summarise(args: argparse.Namespace, run: dict) -> dict:
         "throughput_per_s": round(len(interactions) / run["elapsed"], 2) if run["elapsed"] else 0,
         "mb_received": round(sum(s.bytes_received for s in sessions) / 1e6, 1),
         "response_time": rows,
+        "response_time_by_10s": by_window,
         "server_rss_mb": mem,
         "server_rss_growth_mb": {
             "start_to_end": round(mem["end"] - mem["start"], 1),
@@ -428,7 +471,8 @@ def table(result: dict) -> str:
     lines = [
         f"{result['settings']['sessions']} sessions, {result['elapsed_s']} s, "
         f"{result['machine']['cpus']} CPUs, load average at start "
-        f"{result['machine']['load_average_at_start']}",
+        f"{result['machine']['load_average_at_start']}; the teacher's first open "
+        f"(not counted): {result['settings'].get('teacher_first_open_s')} s",
         "",
         f"{'interaction':<18} {'count':>6} {'median s':>9} {'p95 s':>8} {'max s':>8}",
     ]
@@ -437,6 +481,14 @@ def table(result: dict) -> str:
             f"{name:<18} {row['count']:>6} {row['median_s']:>9.3f} {row['p95_s']:>8.3f} "
             f"{row['max_s']:>8.3f}"
         )
+    lines += [
+        "",
+        "by 10-s window (from s: count, median s, p95 s): "
+        + ", ".join(
+            f"{w['from_s']}: {w['count']}, {w['median_s']:.2f}, {w['p95_s']:.2f}"
+            for w in result.get("response_time_by_10s", [])
+        ),
+    ]
     mem = result["server_rss_mb"]
     lines += [
         "",
@@ -474,6 +526,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="meanwhile a teacher downloads the handout again and again (made as the app makes "
         "it: the command line in a child process)",
+    )
+    parser.add_argument(
+        "--no-teacher",
+        dest="teacher",
+        action="store_false",
+        help="no page open before the class: the students meet a cold server",
     )
     parser.add_argument("--think-min", type=float, default=0.5)
     parser.add_argument("--think-max", type=float, default=2.5)

@@ -92,7 +92,8 @@ def server_options() -> list[str]:
     What a deployment needs, passed explicitly so that a copy without ``.streamlit/config.toml``
     behaves the same: no file watcher (it scans modules on page loads: slow first loads for a
     class), uploads capped at the overlay limit, bounded WebSocket messages, static serving on,
-    no usage statistics, no developer toolbar, unchanged elements sent as references.
+    no usage statistics, no developer toolbar, unchanged elements sent as references, no full
+    garbage collection after every run.
 
     Examples
     --------
@@ -114,4 +115,10 @@ def server_options() -> list[str]:
         # (Streamlit's default caches only messages of 10 kB and more): a click then sends only
         # what changed, a few kB (tests/browser/test_map_component.py).
         "--global.minCachedMessageSize", "500",
+        # Streamlit runs a full garbage collection after every script run: with the data loaded
+        # that was half of the server's time under a class's load (py-spy, benchmarks/README.md).
+        # Python's own generational collector still runs; memory stays flat (load_test.py).
+        "--runner.postScriptGC", "false",
+        # The page writes nothing by bare expressions: no "magic" rewriting of the script's code.
+        "--runner.magicEnabled", "false",
     ]  # fmt: skip

@@ -14,6 +14,7 @@ with no state on a day (a work not yet announced) has no interval covering that 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import weakref
 from collections.abc import Iterable
@@ -192,10 +193,13 @@ def layer_intervals(ds: Dataset, layer: str, *, treaty: str = "APMBC") -> dict[s
 
 
 def signature(ds: Dataset, layers: Iterable[str], day: dt.date, *, treaty: str = "APMBC") -> tuple:
-    """Return what the ``layers`` show on ``day``, as a hashable key (every feature's state).
+    """Return what the ``layers`` show on ``day``, as a small hashable key.
 
-    Two days with the same signature show the same: a cache keyed by it instead of by the date
-    serves a whole class dragging the date.
+    Two days with the same signature show the same (every feature in the same state): a cache
+    keyed by it instead of by the date serves a whole class dragging the date. The key is one
+    number per layer, the first change step with the same states, found by bisection in a table
+    built once per data version (the states themselves were a few hundred items to hash on
+    every run).
 
     Examples
     --------
@@ -206,6 +210,31 @@ def signature(ds: Dataset, layers: Iterable[str], day: dt.date, *, treaty: str =
     ...     ds, ["treaty"], dt.date(2026, 2, 19))
     (True, False)
     """
-    return tuple(
-        (layer, tuple(sorted(state_at(ds, layer, day, treaty=treaty).items()))) for layer in layers
-    )
+    out = []
+    for layer in layers:
+        days, classes = _state_classes(ds, layer, treaty)
+        out.append((layer, classes[bisect.bisect_right(days, day)]))
+    return tuple(out)
+
+
+#: Per data version (checked by weak reference), layer and treaty: the change days and, for each
+#: step between them, the number of the first step showing the same states.
+_CLASSES: dict[tuple[int, str, str], tuple[weakref.ref, tuple[list[dt.date], list[int]]]] = {}
+
+
+def _state_classes(ds: Dataset, layer: str, treaty: str) -> tuple[list[dt.date], list[int]]:
+    key = (id(ds), layer, treaty)
+    hit = _CLASSES.get(key)
+    if hit is not None and hit[0]() is ds:
+        return hit[1]
+    days = change_dates(ds, layer, treaty=treaty)
+    steps = [dt.date.min, *days]  # step k holds the days in [steps[k], steps[k + 1])
+    seen: dict[tuple, int] = {}
+    classes = []
+    for k, day in enumerate(steps):
+        states = tuple(sorted(state_at(ds, layer, day, treaty=treaty).items()))
+        classes.append(seen.setdefault(states, k))
+    for stale in [k for k, (ref, _) in _CLASSES.items() if ref() is None]:
+        del _CLASSES[stale]
+    _CLASSES[key] = (weakref.ref(ds), (days, classes))
+    return days, classes

@@ -180,7 +180,7 @@ def test_query_string_restores_state():
     # The panel shows the selected border's lengths and sources.
     lengths = at.main.table[0].value
     assert list(lengths["Border"]) == ["Poland–Belarus"]
-    assert lengths.iloc[0]["Official km"] == 418
+    assert lengths.iloc[0]["Official km"] == "418.0"
 
 
 @pytest.mark.parametrize(

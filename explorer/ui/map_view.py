@@ -90,9 +90,9 @@ def legend(
     marked = False
     for layer in layers:
         if layer in ("treaty", *style.PROGRAMME_COLOURS):
-            states = intervals.state_at(ds, layer, day)
-            signature = tuple(sorted((k, v) for k, v in states.items() if v is not None))
-            cats, marks = _categories(data_dir, layer, signature, ds, day)
+            cats, marks = _categories(
+                data_dir, layer, intervals.signature(ds, (layer,), day), ds, day
+            )
             shown.update(cats)
             marked = marked or marks
         elif layer in style.DATA_LAYERS:

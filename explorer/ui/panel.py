@@ -141,6 +141,31 @@ def difference_note(
     return f"{first} {t('panel.why', lang)} " + "; ".join(reasons) + "."
 
 
+def display_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    r"""Return a small table as the reader sees it: text cells, numbers to one decimal.
+
+    Numbers follow the language (:func:`number`), a missing value is a dash; a table already
+    made of text comes back unchanged. Pure and cheap to cache: the page caches it per state,
+    so a run sends the text, not a styled frame to format again (pandas' ``Styler`` cost about
+    5 ms a table on every run).
+
+    Examples
+    --------
+    >>> display_table(pd.DataFrame({"km": [1340.0, None], "name": ["a", "b"]}), "pl")
+            km name
+    0  1\xa0340,0    a
+    1        —    b
+    """
+    out = pd.DataFrame(index=frame.index)
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            out[column] = [("—" if pd.isna(v) else number(float(v), 1, lang)) for v in values]
+        else:
+            out[column] = [("—" if v is None or v is pd.NA else str(v)) for v in values]
+    return out
+
+
 def _table(frame: pd.DataFrame, lang: str) -> None:
     """Show a small table as static HTML (``st.table``), numbers to one decimal, no index.
 
@@ -148,15 +173,7 @@ def _table(frame: pd.DataFrame, lang: str) -> None:
     formatting chunks) before the page settles; for a dozen rows a static table is enough and
     the map appears sooner (measured in ``benchmarks/``).
     """
-    decimal, thousands = (",", "\u00a0") if lang == "pl" else (".", ",")
-    styled = (
-        frame.style.hide(axis="index")
-        .format(precision=1, decimal=decimal, thousands=thousands, na_rep="—")
-        # A fixed id (pandas draws a random one): the same table is the same message, which
-        # Streamlit then sends as a reference to the browser's copy instead of again.
-        .set_uuid("bfe")
-    )
-    st.table(styled)
+    st.table(display_table(frame, lang), hide_index=True)
 
 
 def fenced_markdown(ds: Dataset, works: list[dict], lang: str = "en") -> str:
@@ -292,17 +309,16 @@ def treaty_table(ds: Dataset, day: dt.date, lang: str = "en") -> pd.DataFrame:
     return table
 
 
-def show_treaty_summary(
-    ds: Dataset, day: dt.date, lang: str = "en", *, table: pd.DataFrame | None = None
-) -> None:
-    """Each country's Ottawa Convention status on ``day`` (``table``: :func:`treaty_table`'s)."""
-    table = treaty_table(ds, day, lang) if table is None else table
-    st.subheader(t("panel.treaty_title", lang, date=day.isoformat()))
+def treaty_summary(ds: Dataset, day: dt.date, lang: str = "en") -> tuple[str, pd.DataFrame]:
+    """Return the treaty panel as the reader sees it: the groups in words and the table.
+
+    Pure (the page caches it by the statuses on ``day``): the escaped markdown of the countries
+    grouped by status, and :func:`treaty_table`'s rows as text with translated column names.
+    """
+    table = treaty_table(ds, day, lang)
     groups = table.groupby("status", sort=False)["country"].apply(lambda s: ", ".join(s))
-    st.markdown(
-        "  \n".join(
-            f"**{md_escape(status)}**: {md_escape(names)}" for status, names in groups.items()
-        )
+    words = "  \n".join(
+        f"**{md_escape(status)}**: {md_escape(names)}" for status, names in groups.items()
     )
     columns = {
         "country": t("panel.col.country", lang),
@@ -311,5 +327,21 @@ def show_treaty_summary(
         "event": t("panel.col.event", lang),
         "sources": t("panel.col.sources", lang),
     }
-    table = table.drop(columns=["treaty"]).rename(columns=columns)
-    _table(table, lang)
+    return words, display_table(table.drop(columns=["treaty"]).rename(columns=columns), lang)
+
+
+def show_treaty_summary(
+    ds: Dataset,
+    day: dt.date,
+    lang: str = "en",
+    *,
+    summary: tuple[str, pd.DataFrame] | None = None,
+) -> None:
+    """Each country's Ottawa Convention status on ``day``.
+
+    ``summary``: :func:`treaty_summary`'s, when the caller has it cached.
+    """
+    words, table = treaty_summary(ds, day, lang) if summary is None else summary
+    st.subheader(t("panel.treaty_title", lang, date=day.isoformat()))
+    st.markdown(words)
+    st.table(table, hide_index=True)
