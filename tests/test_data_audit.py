@@ -65,7 +65,7 @@ def test_audited_statuses(dataset):
     assert forts.loc["pl-by-electronic-barrier", "status_as_of"] == "2023-06-15"
     assert forts.loc["lv-by-fence", "status"] == "complete"
     events = dataset.treaty_events.set_index("id")
-    assert "recommend" in events.loc["POL-APMBC-withdrawal-announced", "label_en"]
+    assert "recommend" in events.loc["POL-APMBC-withdrawal-recommended", "label_en"]
     assert events.loc["POL-APMBC-milestone-alt", "date"] == dt.date(2016, 11, 28)
 
 
