@@ -390,7 +390,9 @@ TABLES: Final[tuple[TableSpec, ...]] = (
 TABLES_BY_NAME: Final[dict[str, TableSpec]] = {t.name: t for t in TABLES}
 
 #: Tables whose records carry :data:`VERIFIED_FIELD`, in load order.
-VERIFIED_TABLES: Final[tuple[TableSpec, ...]] = tuple(t for t in TABLES if VERIFIED_FIELD in t.fields)
+VERIFIED_TABLES: Final[tuple[TableSpec, ...]] = tuple(
+    t for t in TABLES if VERIFIED_FIELD in t.fields
+)
 
 
 # --- What depends on what ----------------------------------------------------------------------

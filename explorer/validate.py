@@ -376,7 +376,7 @@ def _fortification_rules(records: list[Record]) -> list[Problem]:
 def verified_rules(
     tables: Mapping[str, list[Record]], today: dt.date | None = None
 ) -> list[Problem]:
-    """An audit date (``verified``) may not lie in the future, in any table that carries one.
+    """Report every audit date (``verified``) in the future, in any table that carries one.
 
     Its form (``YYYY-MM-DD`` or empty) is checked by :func:`check_table`; whether the audit table
     ``AUDIT.md`` lists the record and its sources is checked by the tests.
