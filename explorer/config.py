@@ -21,8 +21,12 @@ METRIC_CRS: Final[str] = "EPSG:3035"
 #: Ellipsoid for geodesic measurement with :class:`pyproj.Geod`.
 ELLIPSOID: Final[str] = "WGS84"
 
-#: The date the bundled facts were compiled (FACTS.md); "status" fields are as of this day.
-DATA_AS_OF: Final[str] = "2026-11-22"
+#: The day the bundled facts were last compiled and checked against their sources (the audit of
+#: issue 14, 2026-12-06; first compiled 2026-11-22 from FACTS.md): no newer source was known then.
+#: It is not the date of the newest source: each work's status is dated by its own
+#: ``status_as_of`` (the publication date of the source stating it), and ``verified`` says when a
+#: record's claims were compared with its sources.
+DATA_AS_OF: Final[str] = "2026-12-06"
 
 #: Separator for multi-valued cells in CSV files (e.g. ``sources``).
 LIST_SEPARATOR: Final[str] = ";"

@@ -70,6 +70,9 @@ TREATY_EVENTS: Final[frozenset[str]] = frozenset(
         "ratification",
         "accession",
         "entry-into-force",
+        # Ministers or officials recommend leaving the treaty (a recommendation, not a decision
+        # of the state): a milestone that changes no status, like ``withdrawal-announced``.
+        "withdrawal-recommended",
         "withdrawal-announced",
         "withdrawal-approved",
         "withdrawal-deposited",
@@ -150,6 +153,13 @@ class Field:
     required_with: str | None = None
 
 
+#: The audit date of a record: the day each of its claims (status, dates, length, names) was
+#: compared with a named source, listed with the quoted passage in ``geodata/AUDIT.md``; empty while
+#: any claim is unchecked. One definition, used by every table that carries it
+#: (:data:`VERIFIED_TABLES`); :mod:`explorer.validate` rejects a date in the future.
+VERIFIED_FIELD: Final[Field] = Field("verified", "date", required=False)
+
+
 @dataclass(frozen=True)
 class TableSpec:
     """A file in ``geodata/``.
@@ -228,6 +238,7 @@ SEGMENTS = TableSpec(
         Field("priority", "enum", allowed=SEGMENT_PRIORITY),
         Field("note", required=False),
         Field("note_pl", required=False, required_with="note"),
+        VERIFIED_FIELD,
     ),
 )
 
@@ -302,11 +313,10 @@ FORTIFICATIONS = TableSpec(
         Field("sources", "list", ref="sources"),
         Field("confidence", "enum", allowed=CONFIDENCE),
         # Publication date of the newest source that states the status (never the day it was
-        # checked) and that source's id; ``verified`` is the day every claim of the record was
-        # compared with a named source (empty while any claim is unchecked).
+        # checked) and that source's id.
         Field("status_as_of", "partial_date"),
         Field("status_source", ref="sources"),
-        Field("verified", "date", required=False),
+        VERIFIED_FIELD,
     ),
     geometry_types=frozenset(
         {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
@@ -332,6 +342,7 @@ TREATY_EVENTS_TABLE = TableSpec(
         Field("sources", "list", ref="sources"),
         Field("confidence", "enum", allowed=CONFIDENCE),
         Field("note", required=False),
+        VERIFIED_FIELD,
     ),
 )
 
@@ -359,6 +370,7 @@ STORY = TableSpec(
         Field("notes_en"),
         Field("notes_pl"),
         Field("sources", "list", ref="sources"),
+        VERIFIED_FIELD,
     ),
 )
 
@@ -376,6 +388,11 @@ TABLES: Final[tuple[TableSpec, ...]] = (
 )
 
 TABLES_BY_NAME: Final[dict[str, TableSpec]] = {t.name: t for t in TABLES}
+
+#: Tables whose records carry :data:`VERIFIED_FIELD`, in load order.
+VERIFIED_TABLES: Final[tuple[TableSpec, ...]] = tuple(
+    t for t in TABLES if VERIFIED_FIELD in t.fields
+)
 
 
 # --- What depends on what ----------------------------------------------------------------------

@@ -121,6 +121,7 @@ def load_chapters(data_dir: Path | str = GEODATA_DIR) -> tuple[Chapter, ...]:
         problems += read_problems + table_problems
     problems += validate.check_references(tables, [schema.STORY])
     problems += validate.story_rules(tables[schema.STORY.name])
+    problems += validate.verified_rules(tables)
     if problems:
         raise DataError(set(problems))
     return tuple(_chapter(rec) for rec in tables[schema.STORY.name])

@@ -47,9 +47,10 @@ def status_on(events: pd.DataFrame, country: str, treaty: str, date: dt.date) ->
     ``signature`` → ``signatory``; ``entry-into-force`` → ``party``;
     ``withdrawal-deposited`` → ``withdrawal-pending`` (from the day of deposit to the day
     before the withdrawal takes effect); ``withdrawal-effective`` → ``withdrawn``;
-    ``suspension-notified`` → ``disputed``. Announcements, votes, ratification and accession
-    deposits are milestones and change nothing. Only ``preferred`` rows count. On the same day,
-    the later step in that order wins (e.g. signature and entry into force together → party).
+    ``suspension-notified`` → ``disputed``. Recommendations, announcements, votes, ratification
+    and accession deposits are milestones and change nothing. Only ``preferred`` rows count. On
+    the same day, the later step in that order wins (e.g. signature and entry into force together
+    → party).
 
     Parameters
     ----------
@@ -256,10 +257,12 @@ def fortification_state(
     return None
 
 
-#: Treaty events worth a place in the "jump to" list (status changes and announcements).
+#: Treaty events worth a place in the "jump to" list (status changes, recommendations and
+#: announcements).
 KEY_TREATY_EVENTS = (
     "signature",
     "entry-into-force",
+    "withdrawal-recommended",
     "withdrawal-announced",
     "withdrawal-deposited",
     "withdrawal-effective",

@@ -366,13 +366,49 @@ def _fortification_rules(records: list[Record]) -> list[Problem]:
             problems.append(
                 Problem(fname, rid, "status_source", "must also be listed in 'sources'")
             )
-        verified = rec.get("verified")
-        if isinstance(verified, dt.date) and verified > dt.date.today():
-            problems.append(Problem(fname, rid, "verified", f"{verified} is in the future"))
         if method == "segment" and rec.get("precision") == "exact":
             problems.append(
                 Problem(fname, rid, "precision", "a line derived from the border is not 'exact'")
             )
+    return problems
+
+
+def verified_rules(
+    tables: Mapping[str, list[Record]], today: dt.date | None = None
+) -> list[Problem]:
+    """Report every audit date (``verified``) in the future, in any table that carries one.
+
+    Its form (``YYYY-MM-DD`` or empty) is checked by :func:`check_table`; whether the audit table
+    ``AUDIT.md`` lists the record and its sources is checked by the tests.
+
+    Parameters
+    ----------
+    tables : mapping of str to list of Record
+        Coerced records per table name (:data:`explorer.schema.VERIFIED_TABLES` are read).
+    today : datetime.date, optional
+        The day to compare with; defaults to the current date.
+
+    Returns
+    -------
+    list of Problem
+        One per record verified after ``today``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> rows = {"story": [{"id": "a", "verified": dt.date(2030, 1, 1)}]}
+    >>> [p.message for p in verified_rules(rows, today=dt.date(2026, 1, 1))]
+    ['2030-01-01 is in the future']
+    """
+    today = today or dt.date.today()
+    problems = []
+    for spec in schema.VERIFIED_TABLES:
+        for index, rec in enumerate(tables.get(spec.name, []), start=1):
+            verified = rec.get(schema.VERIFIED_FIELD.name)
+            if isinstance(verified, dt.date) and verified > today:
+                rid = _record_id(spec, rec, index)
+                msg = f"{verified} is in the future"
+                problems.append(Problem(spec.filename, rid, schema.VERIFIED_FIELD.name, msg))
     return problems
 
 
@@ -567,4 +603,5 @@ def validate_dir(data_dir: Path) -> tuple[dict[str, list[Record]], list[Problem]
     problems += _treaty_rules(tables[schema.TREATY_EVENTS_TABLE.name])
     problems += _border_length_rules(tables[schema.BORDER_LENGTHS.name])
     problems += story_rules(tables[schema.STORY.name])
+    problems += verified_rules(tables)
     return tables, sorted(set(problems))

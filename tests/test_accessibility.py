@@ -20,7 +20,7 @@ from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 from shapely.geometry import LineString, box
 
-from explorer import maps, render, schema, style, summary
+from explorer import config, maps, render, schema, style, summary
 
 #: Minimum CIEDE2000 distance between colours that must be told apart.
 MIN_DELTA_E = 10.0
@@ -328,7 +328,7 @@ def test_summary_counts_features_in_view_and_lists_every_country(dataset):
         dataset, layers=["borders", "pl-by-barrier", "treaty"], date=day, bbox=(22, 51, 24.5, 54.5)
     )
     text = "\n".join(lines)
-    assert lines[0] == "Map on 2022-07-01; data as of 2026-11-22."
+    assert lines[0] == f"Map on 2022-07-01; data as of {config.DATA_AS_OF}."
     assert "Layers shown: Border segments, Poland–Belarus barrier, Mine Ban Treaty status." in text
     # Steel and electronic barriers (not yet the river one): not drawn (sections not public),
     # so the summary gives their figures in words, as the map's marks do.

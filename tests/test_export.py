@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import io
@@ -380,3 +381,20 @@ def cli_main(capsys, *args: str) -> tuple[int, str, str]:
     code = cli.main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def test_exports_carry_each_works_length_status_date_and_audit_date(dataset):
+    forts = dataset.fortifications.copy()
+    forts.loc[forts["id"] == "lv-ru-fence", "verified"] = dt.date(2026, 12, 6)
+    ds = dataclasses.replace(dataset, fortifications=forts)
+    gdf = export.features_in_view(ds, layers=["border-fence"], date=AS_OF, bbox=None)
+    rows = gdf.set_index("id")
+    assert rows.loc["lv-ru-fence", "verified"] == "2026-12-06"
+    assert rows.loc["lv-by-fence", "verified"] == ""  # not verified: empty, never a guess
+    frame = pd.read_csv(io.BytesIO(export.to_csv_bytes(gdf)), keep_default_na=False)
+    back = gpd.read_file(io.BytesIO(export.to_geojson_bytes(gdf, title="T", date=AS_OF)))
+    for table in (frame, back):  # GeoJSON readers may parse the dates: compare their text
+        got = table.loc[table["id"] == "lv-ru-fence"].iloc[0]
+        assert float(got["length_km"]) == 280.0
+        assert str(got["status_as_of"])[:10] == "2025-12-30"
+        assert str(got["verified"])[:10] == "2026-12-06"
