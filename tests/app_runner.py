@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator, Mapping
+from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 from unittest import mock
 
+import pandas as pd
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Selectbox
@@ -26,6 +28,43 @@ def make_app(timeout: float = 90, **query: str) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+class _TableParser(HTMLParser):
+    """Collect the rows of every ``bfe-table`` in an HTML string (header row first)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "table" and ("class", "bfe-table") in attrs:
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th") and self.tables:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def tables(at: AppTest) -> list[pd.DataFrame]:
+    """The panel tables of the main area, in page order, as the reader sees them (text cells)."""
+    out = []
+    for element in at.main.get("html"):
+        parser = _TableParser()
+        parser.feed(element.proto.body)
+        for rows in parser.tables:
+            out.append(pd.DataFrame(rows[1:], columns=rows[0]))
+    return out
 
 
 def map_component(at: AppTest):

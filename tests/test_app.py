@@ -19,6 +19,7 @@ from app_runner import (
     served_at,
     sidebar_box,
     site_dir,
+    tables,
 )
 from streamlit.testing.v1 import AppTest
 
@@ -28,7 +29,7 @@ from explorer.ui import state
 
 def treaty_status(at: AppTest, country: str) -> str:
     """Status code of a country in the treaty table (whose words follow the language)."""
-    table = at.main.table[-1].value
+    table = tables(at)[-1]
     words = {
         style.status_label(code, lang): code
         for code in style.TREATY_STATUS_COLOURS
@@ -178,7 +179,7 @@ def test_query_string_restores_state():
     assert treaty_status(at, "Lithuania") == "withdrawn"
     assert not at.main.info
     # The panel shows the selected border's lengths and sources.
-    lengths = at.main.table[0].value
+    lengths = tables(at)[0]
     assert list(lengths["Border"]) == ["Poland–Belarus"]
     assert lengths.iloc[0]["Official km"] == "418.0"
 
@@ -286,7 +287,7 @@ def test_lang_pl_in_the_link_restores_polish():
     assert at.title[0].value == "Eksplorator umocnień granicznych"
     assert [c.label for c in at.sidebar.checkbox] == [title for _, title in style.layers("pl")]
     assert not at.main.info
-    lengths = at.main.table[0].value
+    lengths = tables(at)[0]
     assert list(lengths["Granica"]) == ["Polska–Białoruś"]
     assert any("Długości granic" in h.value for h in at.main.subheader)
     assert summary_text(at).startswith("Mapa na dzień")
@@ -335,7 +336,7 @@ def test_language_switch_with_a_border_chosen_never_leaks_a_label():
         assert sidebar_box(at, "segment").options[0] == i18n.t("sidebar.all_borders", lang)
         assert sidebar_box(at, "event").options[0] == i18n.t("sidebar.no_event", lang)
         assert sidebar_box(at, "event").value.startswith("2025-08-20")
-        assert list(at.main.table[0].value.iloc[:, 0]) == [border]
+        assert list(tables(at)[0].iloc[:, 0]) == [border]
         for name in ("segment", "event"):
             held.setdefault(*_shown(at, name))
 

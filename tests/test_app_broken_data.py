@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from app_runner import layer_files, make_app
+from app_runner import layer_files, make_app, tables
 from streamlit.testing.v1 import AppTest
 
 from explorer import config, style
@@ -55,7 +55,7 @@ def test_typo_in_fortifications_turns_off_the_programmes_and_keeps_the_rest(brok
     assert "East Shield (Poland)" in errors[0] and "Border fences" in errors[0]
     assert "python -m explorer validate" in errors[0]
     # Everything else works: the treaty panel, the legend without the lost layers, the link.
-    treaty = at.main.table[-1].value.rename(columns=str.lower)
+    treaty = tables(at)[-1].rename(columns=str.lower)
     assert treaty.set_index("country").loc["Poland", "status"] == "withdrawn"
     legend = at.main.get("html")[0].proto.body
     assert "Mine Ban Treaty" in legend and "East Shield" not in legend
@@ -76,7 +76,7 @@ def test_unknown_treaty_event_turns_off_only_the_treaty_layer(broken_copy):
     assert any("treaty_events.csv" in e and "'signed'" in e for e in errors)
     # The treaty summary is replaced by a message, not shown with every country a non-party.
     assert any("Mine Ban Treaty status" in e and "is not shown" in e for e in errors)
-    assert not any("non-party" in str(d.value) for d in at.main.table)
+    assert not any("non-party" in d.to_string() for d in tables(at))
 
 
 def test_truncated_country_shapes_keeps_the_borders_and_line_programmes(broken_copy):

@@ -506,7 +506,7 @@ def _app_texts(lang: str, **query: str) -> tuple[str, str]:
     The map's texts are its arguments (credit line, labels) and every tooltip and popup of the
     layer files it is told to draw, read from the component's folder as the browser would.
     """
-    from app_runner import layer_files, map_args
+    from app_runner import layer_files, map_args, tables
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=60)
@@ -520,7 +520,7 @@ def _app_texts(lang: str, **query: str) -> tuple[str, str]:
         for kind in ("markdown", "caption", "info", "warning", "subheader", "title"):
             parts += [str(e.value) for e in root.get(kind)]
         parts += [o for box in root.selectbox for o in box.options]
-    parts += [df.value.to_string() for df in at.main.table]
+    parts += [df.to_string() for df in tables(at)]
     args = map_args(at)
     assert args["lang"] == lang
     docs = layer_files(at)

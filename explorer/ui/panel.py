@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+from typing import Final
 
 import pandas as pd
 import streamlit as st
@@ -166,14 +168,56 @@ def display_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def _table(frame: pd.DataFrame, lang: str) -> None:
-    """Show a small table as static HTML (``st.table``), numbers to one decimal, no index.
+#: How a panel table looks (close to ``st.table``), sent with every table: a few hundred bytes.
+TABLE_CSS: Final[str] = (
+    "<style>.bfe-table{border-collapse:collapse;width:100%;font-size:0.875rem;"
+    "margin-bottom:0.5rem}.bfe-table th,.bfe-table td{border:1px solid #e6e6ea;"
+    "padding:0.25rem 0.5rem;text-align:left;vertical-align:top}.bfe-table th{font-weight:600;"
+    "color:#31333f;background:#f7f7f9}.bfe-table td.num{text-align:right;"
+    "font-variant-numeric:tabular-nums}</style>"
+)
 
-    ``st.dataframe``'s interactive grid loads ~1.2 MB of JavaScript (its grid and Arrow
-    formatting chunks) before the page settles; for a dozen rows a static table is enough and
-    the map appears sooner (measured in ``benchmarks/``).
+
+def table_html(frame: pd.DataFrame, lang: str) -> str:
+    """Return a small table as static, escaped HTML: a header row, no index.
+
+    Text as :func:`display_table` writes it; numeric columns right-aligned. Drawn with
+    ``st.html`` rather than ``st.table``: ``st.table`` makes the browser load and parse ~0.9 MB
+    of Arrow code before the page settles, and formats the frame again on every run (measured
+    in ``benchmarks/``, first paint). Pure, so the page caches the string per state.
+
+    Examples
+    --------
+    >>> print(table_html(pd.DataFrame({"Border": ["A<B"], "km": [1340.0]}), "en"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    <table class="bfe-table"><thead><tr><th scope="col">Border</th><th scope="col">km</th></tr>
+    </thead><tbody><tr><td>A&lt;B</td><td class="num">1,340.0</td></tr></tbody></table>
     """
-    st.table(display_table(frame, lang), hide_index=True)
+    numeric = [
+        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        for c in frame.columns
+    ]
+    text = display_table(frame, lang)
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in text.columns)
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{html.escape(v)}</td>' if num else f"<td>{html.escape(v)}</td>"
+            for v, num in zip(row, numeric, strict=True)
+        )
+        + "</tr>"
+        for row in text.itertuples(index=False)
+    )
+    return f'<table class="bfe-table"><thead><tr>{head}</tr>\n</thead><tbody>{rows}</tbody></table>'
+
+
+def _table(table: pd.DataFrame | str, lang: str) -> None:
+    """Show a small table: a frame, or :func:`table_html`'s string when the caller cached it.
+
+    Static HTML, not ``st.dataframe``'s interactive grid (~1.2 MB of JavaScript) nor
+    ``st.table`` (~0.9 MB): for a dozen rows a static table is enough and the map appears sooner.
+    """
+    st.html(TABLE_CSS + (table if isinstance(table, str) else table_html(table, lang)))
 
 
 def fenced_markdown(ds: Dataset, works: list[dict], lang: str = "en") -> str:
@@ -214,11 +258,12 @@ def show_lengths(
     day: dt.date,
     lang: str = "en",
     *,
-    table: pd.DataFrame | None = None,
+    table: pd.DataFrame | str | None = None,
 ) -> None:
     """Official vs measured km for the selected segment (or all), and why they differ.
 
-    ``table``: the rows of :func:`lengths_table` when the caller has them (cached) already.
+    ``table``: :func:`lengths_table`'s rows (or their :func:`table_html`) when the caller has
+    them cached already.
     """
     ids = [segment] if segment else list(ds.segments["id"])
     st.subheader(t("panel.lengths_title", lang))
@@ -309,11 +354,12 @@ def treaty_table(ds: Dataset, day: dt.date, lang: str = "en") -> pd.DataFrame:
     return table
 
 
-def treaty_summary(ds: Dataset, day: dt.date, lang: str = "en") -> tuple[str, pd.DataFrame]:
+def treaty_summary(ds: Dataset, day: dt.date, lang: str = "en") -> tuple[str, str]:
     """Return the treaty panel as the reader sees it: the groups in words and the table.
 
     Pure (the page caches it by the statuses on ``day``): the escaped markdown of the countries
-    grouped by status, and :func:`treaty_table`'s rows as text with translated column names.
+    grouped by status, and :func:`treaty_table`'s rows as HTML (:func:`table_html`) with
+    translated column names.
     """
     table = treaty_table(ds, day, lang)
     groups = table.groupby("status", sort=False)["country"].apply(lambda s: ", ".join(s))
@@ -327,7 +373,7 @@ def treaty_summary(ds: Dataset, day: dt.date, lang: str = "en") -> tuple[str, pd
         "event": t("panel.col.event", lang),
         "sources": t("panel.col.sources", lang),
     }
-    return words, display_table(table.drop(columns=["treaty"]).rename(columns=columns), lang)
+    return words, table_html(table.drop(columns=["treaty"]).rename(columns=columns), lang)
 
 
 def show_treaty_summary(
@@ -335,7 +381,7 @@ def show_treaty_summary(
     day: dt.date,
     lang: str = "en",
     *,
-    summary: tuple[str, pd.DataFrame] | None = None,
+    summary: tuple[str, str] | None = None,
 ) -> None:
     """Each country's Ottawa Convention status on ``day``.
 
@@ -344,4 +390,4 @@ def show_treaty_summary(
     words, table = treaty_summary(ds, day, lang) if summary is None else summary
     st.subheader(t("panel.treaty_title", lang, date=day.isoformat()))
     st.markdown(words)
-    st.table(table, hide_index=True)
+    _table(table, lang)
