@@ -321,7 +321,7 @@ def _translated_pairs(dataset) -> list[tuple[str, str, str]]:
 def test_every_treaty_event_segment_note_length_note_and_budget_has_polish_text(dataset):
     assert len(dataset.treaty_events) == 94  # 83 + the audit's not-party and alternative dates
     pairs = _translated_pairs(dataset)
-    assert len(pairs) == 94 + 10 + 12 + 14
+    assert len(pairs) == 94 + 10 + 13 + 14  # length notes: + Rutka's 5 km belt (2026-12 audit)
     for rid, en, pl in pairs:
         assert isinstance(pl, str) and pl.strip(), rid
         assert pl != en, rid

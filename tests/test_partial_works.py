@@ -89,8 +89,12 @@ def test_labels_in_both_languages(dataset):
     )
     assert "338,6" in partial_label(est, "pl")
     rutka = rows[("pl-east-shield-rutka", "POL-RUS")]
-    assert rutka["length_km"] is None
-    assert partial_label(rutka).endswith(": length and location not public")
+    assert rutka["length_km"] == 5.0  # the 5 km belt (rmf24-7997852); where it lies is not public
+    assert partial_label(rutka).startswith("East Shield: works near Rutka")
+    assert "about 5 of" in partial_label(rutka)
+    bluszcz = rows[("pl-east-shield-bluszcz", "POL-RUS")]
+    assert bluszcz["length_km"] is None
+    assert partial_label(bluszcz).endswith(": length and location not public")
     many = dict(fin, n_segments=2, length_km=90.0)
     assert partial_label(many) == (
         "Finland–Russia border fence: about 90 km along 2 borders (sections not public)"
