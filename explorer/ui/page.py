@@ -110,10 +110,6 @@ def segment_views(ds: data.Dataset) -> dict[str, tuple[float, float, int]]:
     return views
 
 
-#: Session flag: this run is the one redrawn after a widget changed a value (never twice in a row).
-_REDRAWN = "_page_redrawn"
-
-
 def main() -> None:
     """Draw the page."""
     data_dir = str(config.geodata_dir())
@@ -136,13 +132,22 @@ def main() -> None:
         presenter.show(ds, data_dir, site=get_site(data_dir))
         return
 
-    # The map first, the sidebar after it. Every widget's value (and every callback's change)
-    # is in session state before the run starts, so the state can be read before the widgets
-    # are drawn; the browser then builds the map before the sidebar's widgets, whose code it
-    # would otherwise fetch and run first (first paint, benchmarks/README.md).
-    lang = sidebar.current_lang()
+    # The language picker's state is current before the script reruns: read it first, so every
+    # label on this run (the sidebar title included) is in the chosen language.
+    lang = st.session_state.get(sidebar.LANG_KEY, "en")
+    st.sidebar.title(t("app.title", lang))
+    st.sidebar.caption(t("app.caption", lang))
+    sidebar.language_picker()
+    sidebar.time_controls(get_key_events(data_dir), lang)
+    sidebar.layer_toggles(style.layers(lang), lang)
+    names = dict(zip(ds.segments["id"], ds.segments[f"name_{lang}"], strict=True))
+    sidebar.segment_picker(names, get_segment_views(data_dir), lang)
+    copy_link.copy_link_control(lang)
+    presenter.present_button(data_dir, lang)
+
     current = state.current(layer_ids)
-    overlay = overlay_panel.current()  # the analyst's own data (session only)
+    state.write_query(current)
+    overlay = overlay_panel.show(current.lang)  # the analyst's own data (sidebar, session only)
 
     st.title(t("app.title", lang))
     data_errors.show_broken_files(ds)
@@ -181,25 +186,6 @@ def main() -> None:
             st.html(legend)
         else:
             st.caption(md_escape(t("legend.empty", lang)))
-
-    st.sidebar.title(t("app.title", lang))
-    st.sidebar.caption(t("app.caption", lang))
-    sidebar.language_picker()
-    sidebar.time_controls(get_key_events(data_dir), lang)
-    sidebar.layer_toggles(style.layers(lang), lang)
-    names = dict(zip(ds.segments["id"], ds.segments[f"name_{lang}"], strict=True))
-    sidebar.segment_picker(names, get_segment_views(data_dir), lang)
-    copy_link.copy_link_control(lang)
-    presenter.present_button(data_dir, lang)
-    overlay_panel.show(lang)
-    after = state.current(layer_ids)
-    if (after, sidebar.current_lang()) != (current, lang) and not st.session_state.get(_REDRAWN):
-        # A widget set a value other than the one the map was drawn with (a browser sending a
-        # stale label, a value out of range): draw again with it, once.
-        st.session_state[_REDRAWN] = True
-        st.rerun()
-    st.session_state[_REDRAWN] = False
-    state.write_query(current)
 
     live_lat, live_lon, live_zoom = state.live_view()
     # The same view in words, for screen readers and anyone who cannot see the map.
