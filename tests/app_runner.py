@@ -15,16 +15,23 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Selectbox
 
+from explorer.ui import state as ui_state
 from explorer.web import site
 
 APP = str(Path(__file__).resolve().parent.parent / "explorer" / "app.py")
 
 
-def make_app(timeout: float = 90, **query: str) -> AppTest:
-    """Run the app once with ``query`` as its query string; fail on any exception."""
+def make_app(timeout: float = 90, *, open_export: bool = False, **query: str) -> AppTest:
+    """Run the app once with ``query`` as its query string; fail on any exception.
+
+    ``open_export``: the export panel open, as after a user's click (its buttons are sent only
+    then).
+    """
     at = AppTest.from_file(APP, default_timeout=timeout)
     for key, value in query.items():
         at.query_params[key] = value
+    if open_export:
+        at.session_state[ui_state.EXPORT_OPEN] = True
     at.run()
     assert not at.exception, at.exception
     return at

@@ -8,7 +8,7 @@ import pytest
 from app_runner import make_app
 
 from explorer import config, i18n
-from explorer.ui import about_data
+from explorer.ui import about_data, state
 
 CHANGES = config.GEODATA_DIR / about_data.CHANGE_LOG
 
@@ -24,6 +24,12 @@ def test_about_panel_shows_the_as_of_date_and_the_change_log(lang):
     title = i18n.t("about.title", lang)
     boxes = [e for e in at.main.expander if e.label == title]
     assert len(boxes) == 1, [e.label for e in at.main.expander]
+    # Closed, it holds nothing (the page does not lay out the log on every load) ...
+    assert not boxes[0].markdown
+    # ... and opening it (a rerun, as a user's click) brings the date and the log.
+    at.session_state[state.ABOUT_OPEN] = True
+    at.run()
+    boxes = [e for e in at.main.expander if e.label == title]
     texts = [m.value for m in boxes[0].markdown]
     assert any(config.DATA_AS_OF in t for t in texts)
     log = next(t for t in texts if _first_heading() in t)

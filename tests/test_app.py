@@ -222,7 +222,9 @@ def test_segment_with_no_fortifications_says_so():
 
 
 def test_export_panel_offers_every_format_for_the_current_state():
-    at = make_app(layers="borders,treaty", date="2026-02-20")
+    closed = make_app(layers="borders,treaty", date="2026-02-20")
+    assert not closed.main.get("download_button")  # sent only while the panel is open
+    at = make_app(layers="borders,treaty", date="2026-02-20", open_export=True)
     keys = {b.proto.id for b in at.main.get("download_button")}
     assert len(keys) == 7
     caption = next(plain(c.value) for c in at.main.caption if "(W, S – E, N)" in plain(c.value))
@@ -230,7 +232,7 @@ def test_export_panel_offers_every_format_for_the_current_state():
 
 
 def test_live_view_reported_by_the_browser_moves_the_export_box():
-    at = make_app()
+    at = make_app(open_export=True)
     at.text_input(key="live_view_qs").input("?layers=borders&lat=53.0&lon=23.5&zoom=7&t=1").run()
     caption = next(plain(c.value) for c in at.main.caption if "(W, S – E, N)" in plain(c.value))
     assert "view 18.56, 50.90" in caption
@@ -422,7 +424,7 @@ def test_fenced_km_are_listed_per_work_never_as_a_sum(lang):
 
 def test_exports_carry_the_address_the_app_is_served_at():
     with served_at("https://class.example.org/bfe/?lang=en") as downloads:
-        at = make_app(layers="borders", date="2026-02-20")
+        at = make_app(layers="borders", date="2026-02-20", open_export=True)
     caption = next(plain(c.value) for c in at.main.caption if "Link printed" in c.value)
     assert "(https://class.example.org/bfe/?layers=borders&date=2026-02-20&" in caption
     with mock.patch("explorer.export.export_bytes", return_value=b"") as make:
@@ -431,7 +433,7 @@ def test_exports_carry_the_address_the_app_is_served_at():
 
 
 def test_export_caption_in_polish_uses_decimal_commas():
-    at = make_app(lang="pl", layers="borders", date="2026-02-20")
+    at = make_app(lang="pl", layers="borders", date="2026-02-20", open_export=True)
     caption = next(plain(c.value) for c in at.main.caption if "(zach.; płd." in plain(c.value))
     assert re.search(r"widok -?\d+,\d\d; -?\d+,\d\d – -?\d+,\d\d; -?\d+,\d\d \(", caption)
     assert not re.search(r"\d\.\d", caption)

@@ -13,6 +13,7 @@ import streamlit as st
 
 from explorer import config
 from explorer.i18n import t
+from explorer.ui import state
 from explorer.ui.text import md_escape
 
 #: The change log's file name in the data folder.
@@ -51,8 +52,16 @@ def read_change_log(data_dir: str) -> str | None:
 
 
 def show(data_dir: str, lang: str) -> None:
-    """Draw the collapsed "About the data" expander: as-of date, then the change log."""
-    with st.expander(t("about.title", lang), expanded=False):
+    """Draw the collapsed "About the data" expander: as-of date, then the change log.
+
+    The content is sent only while the expander is open (opening it reruns): the change log is
+    tens of kilobytes of Markdown, which the browser would otherwise lay out, hidden, on every
+    page load before the map appears (first paint, ``benchmarks/README.md``).
+    """
+    box = st.expander(t("about.title", lang), key=state.ABOUT_OPEN, on_change="rerun")
+    if not box.open:
+        return
+    with box:
         st.markdown(md_escape(t("about.as_of", lang, date=config.DATA_AS_OF)))
         log = read_change_log(data_dir)
         if log is None:

@@ -108,13 +108,17 @@ def show(
     An analyst's ``overlay`` is drawn on the maps and added to the data files.
 
     Files are made only when a button is clicked (deferred, on Streamlit's download thread),
-    so showing the panel costs nothing on a rerun.
+    so showing the panel costs nothing on a rerun; the buttons themselves are sent only while
+    the panel is open.
     """
     bbox = view.view_bbox(lat, lon, zoom)
     # Hidden channel for the live view (see _USE_VIEW_HTML); styled away, never shown.
     st.html(f"<style>.st-key-{state.LIVE_VIEW_KEY} {{ display: none; }}</style>")
     st.text_input(t("export.live_view_label", lang), key=state.LIVE_VIEW_KEY)
-    with st.expander(t("export.expander", lang), expanded=False):
+    box = st.expander(t("export.expander", lang), key=state.EXPORT_OPEN, on_change="rerun")
+    if not box.open:
+        return  # its buttons are sent only while it is open (state.EXPORT_OPEN)
+    with box:
         button = html.escape(t("export.use_view", lang))
         page = _USE_VIEW_HTML.replace("%KEY%", state.LIVE_VIEW_KEY).replace("%LABEL%", button)
         st.iframe(page, height=40)

@@ -22,6 +22,11 @@ MODE = "mode"
 CHAPTER = "chapter"
 #: Key of the text summary's expander (open: the summary is made; closed: it costs nothing).
 SUMMARY_OPEN = "summary_open"
+#: Keys of the export panel's and the "About the data" expanders: their content (seven download
+#: buttons; tens of kB of change log) is sent only while they are open, so a page load does not
+#: make the browser lay it out, hidden, before the map appears.
+EXPORT_OPEN = "export_open"
+ABOUT_OPEN = "about_data_open"
 
 
 def layer_key(layer_id: str) -> str:
