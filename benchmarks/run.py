@@ -97,7 +97,8 @@ BUDGETS = {
     "paint_vs_floor": 1.5,  # first map paint <= 1.5 x floor first paint
     "payload_bytes": 1_000_000,  # default-view payload <= 1 MB ...
     "payload_vs_naive": 5.0,  # ... and >= 5 x smaller than naive
-    "rerun_s": 0.250,  # toggle / date rerun server time
+    "rerun_s": 0.030,  # toggle / date rerun server time (issue 12: 30 ms)
+    "new_session_s": 0.080,  # a new session's first script run, warm (issue 12: 80 ms)
     "export_s": 3.0,  # PNG and PDF export
     "large_paint_s": 5.0,  # 100k points / 20k polygons first paint
 }
@@ -767,6 +768,16 @@ def child_apptest(app: str, runs: int) -> None:
                 run(lambda d=previous: at.slider(key="date").set_value(d))
             )
         previous = day
+    # A new session's first run on a warm server (caches filled by the runs above): a fresh
+    # AppTest in the same process, as a student opening the link after the teacher.
+    out["new session (warm)"] = []
+    for i in range(runs):
+        fresh = AppTest.from_file(str(path), default_timeout=600)
+        if app == "ours":  # a shared link: another date each time (cached by state, not day)
+            day = dt.date(2025, 1, 3) + dt.timedelta(days=41 * i)
+            fresh.query_params["date"] = day.isoformat()
+        at = fresh
+        out["new session (warm)"].append(run())
     print(json.dumps({"first_run": first, "steady_rerun": steady, "changes": out}))
 
 
@@ -1176,14 +1187,18 @@ def verdicts(r: dict[str, Any]) -> list[dict[str, Any]]:
             naive_b / ours_b >= BUDGETS["payload_vs_naive"],
         )
     rr = r.get("rerun", {}).get("ours", {})
-    for change in ("toggle (new combination)", "date (new date)"):
+    for change, budget in (
+        ("toggle (new combination)", BUDGETS["rerun_s"]),
+        ("date (new date)", BUDGETS["rerun_s"]),
+        ("new session (warm)", BUDGETS["new_session_s"]),
+    ):
         if change in rr:
             v = med(rr[change]["server_s"])
             add(
-                f"rerun after {change} <= 250 ms",
+                f"rerun after {change} <= {budget * 1000:.0f} ms",
                 f"{v * 1000:.0f} ms",
-                "250 ms",
-                v <= BUDGETS["rerun_s"],
+                f"{budget * 1000:.0f} ms",
+                v <= budget,
                 "server time: script + serialisation (AppTest)",
             )
     e = r.get("exports", {})
@@ -1340,6 +1355,7 @@ def table(r: dict[str, Any]) -> str:
         "toggle back (seen combination)",
         "date (new date)",
         "date (seen date)",
+        "new session (warm)",
     ):
         vals = {k: get(rr, k, change, "server_s") for k in ("ours", "naive")}
         rows.append(
