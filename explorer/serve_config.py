@@ -233,6 +233,8 @@ defaults
     # A browser whose worker is dead goes to a live one at the first retry (its cookie is rewritten).
     option redispatch 1
     retries 3
+    # A worker killed mid-request may accept a connection and then drop it: retry that too.
+    retry-on conn-failure empty-response junk-response
     option forwardfor
 {resolvers}
 frontend explorer
