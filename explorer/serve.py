@@ -165,10 +165,21 @@ def check_config(haproxy: str, text: str) -> tuple[bool, str]:
     return result.returncode == 0, (result.stdout + result.stderr).strip()
 
 
+def _prctl() -> Callable[..., int] | None:
+    """Return libc's ``prctl``, looked up in the parent (the child only calls it: no locks)."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _prctl() if sys.platform == "linux" else None
+
+
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
     """Ask Linux to SIGTERM this child if the supervisor dies (even by SIGKILL)."""
-    with contextlib.suppress(Exception):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _healthy(url: str) -> bool:
@@ -253,6 +264,7 @@ class Supervisor:
             for b in self.local
         ]
         self.proxy: _Child | None = None
+        self.warmers: dict[str, subprocess.Popen[bytes]] = {}
         self._tmp: Path | None = None
 
     # --- output and processes --------------------------------------------------------------
@@ -299,6 +311,13 @@ class Supervisor:
             self.say(f"worker {worker.name} started: pid {_pid(worker)}, {worker.extra['url']}")
         if not self._wait_workers_healthy():
             return 1 if self.stop_signal is None else 0
+        for worker in self.workers:
+            self._warm(worker)
+        while self.warmers and self.stop_signal is None:
+            self._watch_warmers()
+            time.sleep(_POLL_S)
+        if self.stop_signal is not None:
+            return 0
         cfg = self._tmp / "haproxy.cfg"
         cfg.write_text(
             serve_config.haproxy_config(
@@ -320,9 +339,35 @@ class Supervisor:
                 self.say(f"HAProxy exited with status {code}: stopping")
                 return 1
             self._watch_workers()
+            self._watch_warmers()
             time.sleep(_POLL_S)
         self.say(f"{signal.Signals(self.stop_signal).name}: stopping every process")
         return 0
+
+    def _warm(self, worker: _Child) -> None:
+        """Open a first session on ``worker`` in a child process (it retries until it listens)."""
+        command = [sys.executable, "-m", "explorer.ui.warm_up", worker.extra["url"]]
+        self.warmers[worker.name] = subprocess.Popen(
+            command,
+            cwd=config.ROOT,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
+
+    def _watch_warmers(self) -> None:
+        for name, process in list(self.warmers.items()):
+            if process.poll() is None:
+                continue
+            del self.warmers[name]
+            took = (process.stdout.read() if process.stdout else b"").decode().strip()
+            if process.stdout:
+                process.stdout.close()
+            shown = f"in {took} s" if process.returncode == 0 else "failed (it serves, cold)"
+            self.say(f"worker {name} warmed up {shown}")
 
     def _wait_workers_healthy(self) -> bool:
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -355,6 +400,7 @@ class Supervisor:
                     worker.restarts += 1
                     self.say(f"worker {worker.name} restarted: pid {_pid(worker)} "
                              f"(restart {worker.restarts})")  # fmt: skip
+                    self._warm(worker)
                 continue
             if process is None or process.poll() is None:
                 continue
@@ -373,6 +419,7 @@ class Supervisor:
         """SIGTERM every child's process group, SIGKILL what is left after a grace period."""
         children = [c for c in [self.proxy, *self.workers] if c and c.process is not None]
         alive = [c.process for c in children if c.process and c.process.poll() is None]
+        alive += [p for p in self.warmers.values() if p.poll() is None]
         for process in alive:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGTERM)

@@ -9,7 +9,9 @@ What the configuration does, and why (``docs/deploy.md`` has the long form):
   session, its uploads and its media in one process, so each browser must stay on one worker.
   Never by client address: a whole school sits behind one NAT address.
 - **Health checks** of ``/_stcore/health`` every second, down after two failures, up after one
-  success; ``option redispatch`` and ``retries`` send a browser whose worker died to a live one.
+  success: new browsers go to live workers only. A browser keeps its worker while it is merely
+  slow (``option persist``: its session is there); when the worker refuses connections (dead),
+  ``option redispatch 1`` sends it to a live one at the first retry.
 - **gzip** (``compression offload``): Streamlit sends its own JavaScript and CSS uncompressed on
   purpose; HAProxy compresses in C, off the workers' Python interpreters.
 - **Caching**: the layer files (``/component/<name>/layers/<layer>.<lang>.<hash>.json``) are named
@@ -36,7 +38,9 @@ __all__ = [
     "parse_backend",
 ]
 
-#: Name of the affinity cookie HAProxy sets (its value names the worker, e.g. ``w1``).
+#: Name of the affinity cookie HAProxy sets (its value names the worker, e.g. ``w1``). Not
+#: ``HttpOnly``: the map's script watches it, and reloads the page when the proxy moved the browser
+#: to another worker (``explorer/web/frontend/map.js``); it holds no secret.
 COOKIE_NAME: Final[str] = "BFE_WORKER"
 #: Streamlit's health endpoint: answers ``ok`` once the server runs.
 HEALTH_PATH: Final[str] = "/_stcore/health"
@@ -230,7 +234,12 @@ defaults
     timeout http-request 10s
     timeout http-keep-alive 10s
     timeout queue 10s
-    # A browser whose worker is dead goes to a live one at the first retry (its cookie is rewritten).
+    # A worker busy with a heavy script run may answer its check late; a dead one refuses at once.
+    timeout check 5s
+    # A student stays on a worker the checks think is down (busy, not dead: its session is
+    # there); only when it refuses the connection does the student go to a live one, at the
+    # first retry (the cookie is then rewritten).
+    option persist
     option redispatch 1
     retries 3
     # A worker killed mid-request may accept a connection and then drop it: retry that too.
@@ -245,7 +254,7 @@ backend workers
     # New browsers take turns; each then stays on its worker by cookie, never by client address
     # (a school is one NAT address).
     balance roundrobin
-    cookie {COOKIE_NAME} insert indirect nocache httponly attr SameSite=Lax
+    cookie {COOKIE_NAME} insert indirect nocache attr SameSite=Lax
     option httpchk GET {HEALTH_PATH}
     http-check expect string ok
     default-server inter {check_interval_ms}ms fastinter {max(100, check_interval_ms // 2)}ms downinter {check_interval_ms}ms fall 2 rise 1

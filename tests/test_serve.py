@@ -30,12 +30,22 @@ def test_config_keeps_browsers_on_a_worker_by_cookie_never_by_address():
     assert "server w2 127.0.0.1:8602 check cookie w2" in text
 
 
+def test_the_map_watches_the_affinity_cookie_by_its_real_name():
+    from explorer.web.site import FRONTEND_DIR
+
+    script = (FRONTEND_DIR / "map.js").read_text(encoding="utf-8")
+    assert f"(?:^|;\\s*){serve_config.COOKIE_NAME}=" in script
+    # Not HttpOnly: the page's script must see it (it holds no secret, only a worker's name).
+    assert "httponly" not in haproxy_config(LOCAL, port=8501).lower()
+
+
 def test_config_health_checks_and_redispatches_fast():
     text = haproxy_config(LOCAL, port=8501)
     assert "option httpchk GET /_stcore/health" in text
     assert "http-check expect string ok" in text
     assert re.search(r"default-server inter 1000ms .*fall 2 rise 1", text)
-    assert "option redispatch" in text and "retries 3" in text
+    assert "option redispatch 1" in text and "retries 3" in text
+    assert "option persist" in text and "timeout check 5s" in text
 
 
 def test_config_compresses_and_keeps_websockets_open():
