@@ -266,6 +266,7 @@ class Supervisor:
         self.proxy: _Child | None = None
         self.warmers: dict[str, subprocess.Popen[bytes]] = {}
         self._tmp: Path | None = None
+        self._short_tmp: Path | None = None
 
     # --- output and processes --------------------------------------------------------------
 
@@ -301,6 +302,8 @@ class Supervisor:
         finally:
             self.stop_all()
             shutil.rmtree(self._tmp, ignore_errors=True)
+            if self._short_tmp is not None:
+                shutil.rmtree(self._short_tmp, ignore_errors=True)
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
 
@@ -321,13 +324,25 @@ class Supervisor:
         cfg = self._tmp / "haproxy.cfg"
         cfg.write_text(
             serve_config.haproxy_config(
-                [*self.local, *self.remote], port=self.port, address=self.address
+                [*self.local, *self.remote],
+                port=self.port,
+                address=self.address,
+                admin_socket=str(self._socket_path()),
             ),
             encoding="utf-8",
         )
         self.proxy = _Child(name="haproxy", command=[self.haproxy, "-db", "-f", str(cfg)])
         self._spawn(self.proxy)
         shown = "localhost" if self.address in ("0.0.0.0", "::") else self.address
+        local = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(self.address, self.address)
+        local = f"[{local}]" if ":" in local and not local.startswith("[") else local
+        deadline = time.monotonic() + 30  # announce only once the proxy answers
+        while not _healthy(f"http://{local}:{self.port}") and self.stop_signal is None:
+            code = self.proxy.process.poll() if self.proxy.process else None
+            if code is not None or time.monotonic() > deadline:
+                self.say(f"HAProxy did not start (status {code}): stopping")
+                return 1
+            time.sleep(0.1)
         counts = f"{len(self.local)} local worker(s)" + (
             f" and {len(self.remote)} remote backend(s)" if self.remote else ""
         )
@@ -358,11 +373,32 @@ class Supervisor:
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
 
+    def _socket_path(self) -> Path:
+        """Return the HAProxy runtime socket's path (UNIX socket paths must be short)."""
+        assert self._tmp is not None
+        if len(str(self._tmp)) > 80:  # e.g. a long $TMPDIR: HAProxy takes at most 97 bytes
+            if self._short_tmp is None:
+                self._short_tmp = Path(tempfile.mkdtemp(prefix="bfe-", dir="/tmp"))
+            return self._short_tmp / "haproxy.sock"
+        return self._tmp / "haproxy.sock"
+
+    def _admin(self, command: str) -> None:
+        """Send one runtime command to HAProxy (no answer needed; nothing if it is not up)."""
+        if self._tmp is None or self.proxy is None:
+            return
+        with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX) as sock:
+            sock.settimeout(2)
+            sock.connect(str(self._socket_path()))
+            sock.sendall(command.encode() + b"\n")
+            sock.recv(4096)
+
     def _watch_warmers(self) -> None:
         for name, process in list(self.warmers.items()):
             if process.poll() is None:
                 continue
             del self.warmers[name]
+            # Only now do new students go there (warm), and those of a dead worker come back.
+            self._admin(f"set server workers/{name} state ready")
             took = (process.stdout.read() if process.stdout else b"").decode().strip()
             if process.stdout:
                 process.stdout.close()
@@ -412,6 +448,8 @@ class Supervisor:
             else:  # dying young again: wait longer each time (a broken data folder, a full disk)
                 worker.delay_s = min(worker.delay_s * 2, RESTART_DELAY_MAX_S)
             worker.restart_at = now + worker.delay_s
+            # At once, not after two failed checks; and until it is warm again (_watch_warmers).
+            self._admin(f"set server workers/{worker.name} state maint")
             self.say(f"worker {worker.name} (pid {process.pid}) exited with {how}; "
                      f"restarting in {worker.delay_s:g} s")  # fmt: skip
 

@@ -135,10 +135,13 @@ def _haproxy_check(haproxy: str, text: str) -> tuple[bool, str]:
     ],
     ids=["local", "local+remote", "remote-names"],
 )
-def test_haproxy_accepts_the_generated_config(haproxy_path, backends):
-    valid, output = _haproxy_check(haproxy_path, haproxy_config(backends, port=18501))
+def test_haproxy_accepts_the_generated_config(haproxy_path, backends, tmp_path):
+    text = haproxy_config(backends, port=18501, admin_socket=f"{tmp_path}/h.sock")
+    assert f"stats socket {tmp_path}/h.sock mode 600 level admin" in text
+    valid, output = _haproxy_check(haproxy_path, text)
     assert valid, output
     assert "Configuration file is valid" in output
+    assert "stats socket" not in haproxy_config(backends, port=18501)
 
 
 # --- the command line ------------------------------------------------------------------------
