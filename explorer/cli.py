@@ -583,11 +583,17 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     local = serve.local_backends(n_local)
     if args.check:
-        text = serve_config.haproxy_config(
-            [*local, *args.backend], port=args.port, address=args.address
-        )
-        print(text, end="")
-        valid, output = serve.check_config(haproxy, text)
+        from explorer.web.site import cache_root
+
+        with tempfile.TemporaryDirectory(prefix="bfe-serve-check-") as tmp:
+            text = serve_config.haproxy_config(
+                [*local, *args.backend],
+                port=args.port,
+                address=args.address,
+                static=serve.static_files(Path(tmp), cache_root()),
+            )
+            print(text, end="")
+            valid, output = serve.check_config(haproxy, text)
         print(output, file=sys.stderr)
         return EXIT_OK if valid else EXIT_INVALID
     problem = serve.port_problem(args.address, args.port)

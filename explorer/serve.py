@@ -34,7 +34,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Final, TextIO
 
-from explorer import config, serve_config
+from explorer import config, serve_config, serve_static
 from explorer.serve_config import Backend
 
 __all__ = [
@@ -148,6 +148,23 @@ def worker_env(
         env[config.GEODATA_DIR_ENV] = str(data_dir)
     env["PYTHONUNBUFFERED"] = "1"
     return env
+
+
+def static_files(folder: Path, cache: Path) -> tuple[str, str] | None:
+    """Gzip Streamlit's static files once (per version, under ``cache``); write HAProxy's Lua.
+
+    Returns the Lua file and the list of files for :func:`serve_config.haproxy_config`, or None
+    when Streamlit's folder is not found (HAProxy then compresses them itself, less well).
+    """
+    import importlib.metadata  # local: only this needs it
+
+    src = serve_static.streamlit_static_dir()
+    if src is None:
+        return None
+    version = importlib.metadata.version("streamlit")
+    files = serve_static.precompress(src, cache / "static-gz" / f"streamlit-{version}")
+    lua, listing = serve_static.write_lua(folder, files)
+    return str(lua), str(listing)
 
 
 def check_config(haproxy: str, text: str) -> tuple[bool, str]:
@@ -322,12 +339,16 @@ class Supervisor:
         if self.stop_signal is not None:
             return 0
         cfg = self._tmp / "haproxy.cfg"
+        from explorer.web.site import CACHE_ENV, cache_root  # local: only the cache's path
+
+        cache = Path(self.env.get(CACHE_ENV) or cache_root())
         cfg.write_text(
             serve_config.haproxy_config(
                 [*self.local, *self.remote],
                 port=self.port,
                 address=self.address,
                 admin_socket=str(self._socket_path()),
+                static=static_files(self._tmp, cache),
             ),
             encoding="utf-8",
         )

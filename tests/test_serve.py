@@ -147,12 +147,33 @@ def test_haproxy_accepts_the_generated_config(haproxy_path, backends, tmp_path):
 # --- the command line ------------------------------------------------------------------------
 
 
+def test_streamlits_static_files_are_gzipped_once_at_level_9(tmp_path):
+    import gzip
+
+    from explorer import serve_static
+
+    src = serve_static.streamlit_static_dir()
+    assert src is not None
+    files = serve_static.precompress(src, tmp_path / "gz")
+    index = next(url for url in files if re.fullmatch(r"/static/js/index\.[\w-]+\.js", url))
+    original = (src / index.lstrip("/")).read_bytes()
+    packed = files[index].read_bytes()
+    assert gzip.decompress(packed) == original and len(packed) < len(original) / 2.5
+    assert not any(url.endswith((".woff2", ".png")) for url in files)
+    before = files[index].stat().st_mtime_ns
+    assert serve_static.precompress(src, tmp_path / "gz")[index].stat().st_mtime_ns == before
+    lua, listing = serve_static.write_lua(tmp_path, files)
+    assert f"{index} {files[index]}\n" in listing.read_text(encoding="utf-8")
+    assert str(listing) in lua.read_text(encoding="utf-8")
+
+
 def test_check_prints_the_config_and_haproxys_verdict(haproxy_path):
     result = run("serve", "--check", "--workers", "2", "--backend", "10.0.0.5:8501")
     assert result.returncode == 0, result.stderr
     assert "cookie BFE_WORKER insert" in result.stdout
     assert re.search(r"server w1 127\.0\.0\.1:\d+ check cookie w1", result.stdout)
     assert "server 10.0.0.5_8501 10.0.0.5:8501 check cookie 10.0.0.5_8501" in result.stdout
+    assert "http-request use-service lua.bfe_static" in result.stdout and "lua-load" in result.stdout
     assert "Configuration file is valid" in result.stderr
 
 
