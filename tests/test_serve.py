@@ -173,7 +173,7 @@ def test_check_prints_the_config_and_haproxys_verdict(haproxy_path):
     assert "cookie BFE_WORKER insert" in result.stdout
     assert re.search(r"server w1 127\.0\.0\.1:\d+ check cookie w1", result.stdout)
     assert "server 10.0.0.5_8501 10.0.0.5:8501 check cookie 10.0.0.5_8501" in result.stdout
-    assert "http-request use-service lua.bfe_static" in result.stdout and "lua-load" in result.stdout
+    assert "use-service lua.bfe_static" in result.stdout and "lua-load" in result.stdout
     assert "Configuration file is valid" in result.stderr
 
 
