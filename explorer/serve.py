@@ -199,6 +199,15 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
         _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def _listening(host: str, port: int) -> bool:
+    """Tell whether something accepts TCP connections on ``host:port`` (the proxy, started)."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
 def _healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(url + serve_config.HEALTH_PATH, timeout=2) as response:
@@ -355,10 +364,9 @@ class Supervisor:
         self.proxy = _Child(name="haproxy", command=[self.haproxy, "-db", "-f", str(cfg)])
         self._spawn(self.proxy)
         shown = "localhost" if self.address in ("0.0.0.0", "::") else self.address
-        local = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(self.address, self.address)
-        local = f"[{local}]" if ":" in local and not local.startswith("[") else local
-        deadline = time.monotonic() + 30  # announce only once the proxy answers
-        while not _healthy(f"http://{local}:{self.port}") and self.stop_signal is None:
+        local = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.address, self.address)
+        deadline = time.monotonic() + 30  # announce only once the proxy listens
+        while not _listening(local, self.port) and self.stop_signal is None:
             code = self.proxy.process.poll() if self.proxy.process else None
             if code is not None or time.monotonic() > deadline:
                 self.say(f"HAProxy did not start (status {code}): stopping")

@@ -13,7 +13,9 @@ What the configuration does, and why (``docs/deploy.md`` has the long form):
   slow (``option persist``: its session is there); when the worker refuses connections (dead),
   ``option redispatch 1`` sends it to a live one at the first retry.
 - **gzip** (``compression offload``): Streamlit sends its own JavaScript and CSS uncompressed on
-  purpose; HAProxy compresses in C, off the workers' Python interpreters.
+  purpose; HAProxy compresses in C, off the workers' Python interpreters. Streamlit's bundles
+  can instead be answered by HAProxy itself, gzipped once at level 9 (``static``;
+  :mod:`explorer.serve_static`).
 - **Caching**: the layer files (``/component/<name>/layers/<layer>.<lang>.<hash>.json``) are named
   by a hash of their bytes, so they are marked ``immutable`` for a year; Streamlit's own hashed
   bundles already are; every other header (``no-cache`` on the page itself) is kept.

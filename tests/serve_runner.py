@@ -88,7 +88,12 @@ def _healthy(url: str) -> bool:
 
 @contextlib.contextmanager
 def start_serve(
-    workers: int = 2, *, env: Mapping[str, str] | None = None, name: str = "serve"
+    workers: int = 2,
+    *,
+    env: Mapping[str, str] | None = None,
+    name: str = "serve",
+    extra: tuple[str, ...] = (),
+    wait_healthy: bool = True,
 ) -> Iterator[Served]:
     """Run ``python -m explorer serve --workers N`` on a free loopback port until the block ends.
 
@@ -101,7 +106,7 @@ def start_serve(
     log_path = ARTIFACTS_DIR / f"{name}.log"
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     command = [sys.executable, "-m", "explorer", "serve", "--workers", str(workers),
-               "--port", str(port), "--address", "127.0.0.1"]  # fmt: skip
+               "--port", str(port), "--address", "127.0.0.1", *extra]  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
@@ -117,7 +122,7 @@ def start_serve(
         try:
             served.wait_for(r"serve: HAProxy pid \d+ serving", START_TIMEOUT_S)
             deadline = time.monotonic() + 30
-            while not _healthy(url):
+            while wait_healthy and not _healthy(url):
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise AssertionError(f"serve not healthy:\n{served.log()}")
                 time.sleep(0.2)

@@ -6,11 +6,12 @@ import os
 import re
 import signal
 import socket
+import urllib.error
 import urllib.request
 
 import pytest
 from cli_runner import run, run_in_process
-from serve_runner import pid_alive, start_serve
+from serve_runner import free_port, pid_alive, start_serve
 
 from explorer import cli, serve, serve_config
 from explorer.serve_config import Backend, BackendError, haproxy_config, parse_backend
@@ -296,3 +297,40 @@ def test_serve_restarts_a_killed_worker_and_stops_everything_on_sigterm(haproxy_
         assert "serve: SIGTERM: stopping every process" in s.log()
         assert [p for p in everyone if pid_alive(p)] == []
         assert [p.name for p in tmp.iterdir() if p.name.startswith("bfe-serve-")] == []
+
+
+@pytest.mark.slow
+def test_a_remote_backend_only_is_served_and_checked(haproxy_path, tmp_path):
+    """The multi-machine layout on loopback: a worker started apart (as systemd would), and
+    ``serve --workers 0 --backend`` in front of it; the proxy starts even while it is down."""
+    import subprocess
+    import sys
+    import time
+
+    from explorer import config
+
+    port = free_port()
+    env = {**os.environ, "BFE_CACHE_DIR": str(tmp_path / "cache"), "PYTHONUNBUFFERED": "1"}
+    backend = ("--backend", f"127.0.0.1:{port}")
+    with start_serve(0, env=env, name="serve-remote", extra=backend, wait_healthy=False) as s:
+        assert "from 0 local worker(s) and 1 remote backend(s)" in s.log()
+        with pytest.raises(urllib.error.HTTPError, match="503"):
+            _get(f"{s.url}/_stcore/health")  # the backend is not up yet: no crash, a 503
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "explorer", "app", "--port", str(port), "--address",
+             "127.0.0.1"],
+            cwd=config.ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    body, headers = _get(f"{s.url}/_stcore/health")
+                    break
+                except (urllib.error.URLError, ConnectionError):
+                    time.sleep(0.3)
+            assert body == "ok" and headers["x-bfe-worker"] == f"127.0.0.1_{port}"
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=30)
