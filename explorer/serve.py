@@ -347,9 +347,26 @@ class Supervisor:
             time.sleep(_POLL_S)
         if self.stop_signal is not None:
             return 0
-        cfg = self._tmp / "haproxy.cfg"
+        if not self._start_proxy():
+            return 1 if self.stop_signal is None else 0
+        assert self.proxy is not None
+        while self.stop_signal is None:
+            code = self.proxy.process.poll() if self.proxy.process else None
+            if code is not None:
+                self.say(f"HAProxy exited with status {code}: stopping")
+                return 1
+            self._watch_workers()
+            self._watch_warmers()
+            time.sleep(_POLL_S)
+        self.say(f"{signal.Signals(self.stop_signal).name}: stopping every process")
+        return 0
+
+    def _start_proxy(self) -> bool:
+        """Write the configuration, start HAProxy, and wait until it listens (True if it does)."""
+        assert self._tmp is not None
         from explorer.web.site import CACHE_ENV, cache_root  # local: only the cache's path
 
+        cfg = self._tmp / "haproxy.cfg"
         cache = Path(self.env.get(CACHE_ENV) or cache_root())
         cfg.write_text(
             serve_config.haproxy_config(
@@ -363,34 +380,31 @@ class Supervisor:
         )
         self.proxy = _Child(name="haproxy", command=[self.haproxy, "-db", "-f", str(cfg)])
         self._spawn(self.proxy)
-        shown = "localhost" if self.address in ("0.0.0.0", "::") else self.address
         local = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.address, self.address)
         deadline = time.monotonic() + 30  # announce only once the proxy listens
-        while not _listening(local, self.port) and self.stop_signal is None:
+        while not _listening(local, self.port):
             code = self.proxy.process.poll() if self.proxy.process else None
+            if self.stop_signal is not None:
+                return False
             if code is not None or time.monotonic() > deadline:
                 self.say(f"HAProxy did not start (status {code}): stopping")
-                return 1
+                return False
             time.sleep(0.1)
+        shown = "localhost" if self.address in ("0.0.0.0", "::") else self.address
         counts = f"{len(self.local)} local worker(s)" + (
             f" and {len(self.remote)} remote backend(s)" if self.remote else ""
         )
         self.say(f"HAProxy pid {_pid(self.proxy)} serving http://{shown}:{self.port}/ "
                  f"from {counts}; Ctrl-C to stop")  # fmt: skip
-        while self.stop_signal is None:
-            code = self.proxy.process.poll() if self.proxy.process else None
-            if code is not None:
-                self.say(f"HAProxy exited with status {code}: stopping")
-                return 1
-            self._watch_workers()
-            self._watch_warmers()
-            time.sleep(_POLL_S)
-        self.say(f"{signal.Signals(self.stop_signal).name}: stopping every process")
-        return 0
+        return True
 
     def _warm(self, worker: _Child) -> None:
         """Open a first session on ``worker`` in a child process (it retries until it listens)."""
         command = [sys.executable, "-m", "explorer.ui.warm_up", worker.extra["url"]]
+        stale = self.warmers.pop(worker.name, None)  # the worker died while it was warming
+        if stale is not None and stale.poll() is None:
+            stale.kill()
+            stale.wait()
         self.warmers[worker.name] = subprocess.Popen(
             command,
             cwd=config.ROOT,
