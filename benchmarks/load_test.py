@@ -21,6 +21,17 @@ map's files on that first run): its time is printed apart and not counted (``--n
 the class meet a cold server). Latencies are also given per 10-s window, so a warm-up tail is
 told apart from the steady state.
 
+Through ``python -m explorer serve`` (issue 13): ``--serve 2`` starts two workers behind HAProxy
+instead of one ``python -m explorer app``; ``--kill-worker-at 30`` then SIGKILLs worker w1 30 s
+into the load. A session that loses its connection then connects again through the proxy (to a
+live worker) and reopens its permalink, as the browser does; the report gives, per such session,
+the seconds from the kill until it was answered again (``recovery``), and counts as errors only
+what failed otherwise. Fresh sessions opened after the kill must keep succeeding::
+
+    .venv/bin/python benchmarks/load_test.py --serve 2 --mode open --think-min 2 --think-max 8
+    .venv/bin/python benchmarks/load_test.py --serve 2 --kill-worker-at 30 --mode open \
+        --think-min 2 --think-max 8
+
 The script starts the server on a free port in its own process group and ends it (also on
 Ctrl-C); it prints a table and writes ``benchmarks/load_results.json`` (``--out``). Exit status 0
 when there were no errors, 1 otherwise.
@@ -44,7 +55,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -114,6 +125,60 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait(timeout=5)
 
 
+def start_serve(workers: int, port: int, log_path: Path, repo: Path = ROOT) -> subprocess.Popen:
+    """Start ``python -m explorer serve --workers N`` on ``port``; wait until it serves."""
+    cmd = [sys.executable, "-m", "explorer", "serve", "--workers", str(workers),
+           "--port", str(port), "--address", "127.0.0.1"]  # fmt: skip
+    log = open(log_path, "w")  # closed with the process
+    proc = subprocess.Popen(
+        cmd, cwd=repo, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    deadline = time.monotonic() + 240  # workers start, warm up, then the proxy
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"serve exited with {proc.returncode}; see {log_path}")
+        if "serving http" in log_path.read_text(errors="replace"):
+            return proc
+        time.sleep(0.3)
+    stop_serve(proc)
+    raise RuntimeError(f"serve not serving within 240 s; see {log_path}")
+
+
+def stop_serve(proc: subprocess.Popen) -> None:
+    """SIGTERM to serve (it stops its workers and the proxy); SIGKILL if it hangs."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
+def serve_pids(log_path: Path) -> dict[str, int]:
+    """The latest pid of every worker and of HAProxy, as serve announced them."""
+    import re
+
+    text = log_path.read_text(errors="replace")
+    pids = {
+        n: int(p) for n, p in re.findall(r"worker (\w+) (?:started|restarted): pid (\d+)", text)
+    }
+    for pid in re.findall(r"HAProxy pid (\d+)", text):
+        pids["haproxy"] = int(pid)
+    return pids
+
+
+def total_rss_mb(pids: list[int]) -> float:
+    """Sum of the processes' resident memory (those still there)."""
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            total += rss_mb(pid)
+    return total
+
+
 # --- One session -------------------------------------------------------------------------------
 
 
@@ -132,6 +197,7 @@ class Session:
     errors: list[str] = field(default_factory=list)
     bytes_received: int = 0
     query: str = ""  # the URL the app last wrote (its permalink of the state)
+    recoveries: list[float] = field(default_factory=list)  # s from a worker's kill to an answer
 
     def widget_states(self) -> BackMsg:
         msg = BackMsg()
@@ -219,6 +285,20 @@ def _check_applied(session: Session, name: str) -> None:
 
 
 @contextlib.contextmanager
+def _errors_into_unless_lost(session: Session, timeout: float) -> Iterator[None]:
+    """Like :func:`_errors_into`, but let a connection lost to the killed worker through."""
+    try:
+        yield
+    except TimeoutError:
+        session.errors.append(f"timeout: no script_finished within {timeout:g} s")
+    except (websockets.ConnectionClosed, OSError) as exc:
+        if _lost(exc):
+            raise
+        with _errors_into(session, timeout):
+            raise
+
+
+@contextlib.contextmanager
 def _errors_into(session: Session, timeout: float) -> Iterator[None]:
     """Record a timeout, a lost connection or a failed connect as the session's error."""
     try:
@@ -235,7 +315,17 @@ async def run_session(
     session: Session, url: str, deadline: float, timeout: float, think: tuple[float, float]
 ) -> None:
     """Open the page, then interact until ``deadline`` (monotonic seconds)."""
-    with _errors_into(session, timeout):
+    try:
+        await _interact(session, url, deadline, timeout, think)
+    except (websockets.ConnectionClosed, OSError):  # (any other error is already recorded)
+        # Its worker was killed: back through the proxy to a live one, on its permalink.
+        await _reopen(session, url, session.query, timeout)
+
+
+async def _interact(
+    session: Session, url: str, deadline: float, timeout: float, think: tuple[float, float]
+) -> None:
+    with _errors_into_unless_lost(session, timeout):
         async with websockets.connect(
             url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout
         ) as ws:
@@ -284,12 +374,48 @@ async def open_links(
         msg = BackMsg()
         msg.rerun_script.query_string = random_link(session.rng, layers)
         msg.rerun_script.page_script_hash = ""
-        with _errors_into(session, timeout):
+        try:
+            with _errors_into_unless_lost(session, timeout):
+                async with websockets.connect(
+                    url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout
+                ) as ws:
+                    took = await _run_once(ws, session, msg, timeout)
+                    session.timings.append(("open link", took))
+                    session.finished.append(time.monotonic())
+        except (websockets.ConnectionClosed, OSError):  # lost to the killed worker
+            await _reopen(session, url, msg.rerun_script.query_string, timeout)
+
+
+#: When the worker was killed (monotonic seconds), set by ``--kill-worker-at``.
+KILL: dict[str, float] = {}
+
+
+def _lost(exc: BaseException) -> bool:
+    """Tell whether an error is a connection lost to the killed worker (then: reconnect)."""
+    if isinstance(exc, TimeoutError):  # (an OSError too): slow, not lost
+        return False
+    return "at" in KILL and isinstance(exc, websockets.ConnectionClosed | OSError)
+
+
+async def _reopen(session: Session, url: str, query: str, timeout: float) -> None:
+    """Connect again through the proxy and reopen ``query``, as the browser does after a kill."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
             async with websockets.connect(
                 url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout
             ) as ws:
-                session.timings.append(("open link", await _run_once(ws, session, msg, timeout)))
-                session.finished.append(time.monotonic())
+                msg = BackMsg()
+                msg.rerun_script.query_string = query
+                msg.rerun_script.page_script_hash = ""
+                await _run_once(ws, session, msg, timeout)
+                session.recoveries.append(round(time.monotonic() - KILL["at"], 2))
+                return
+        except (websockets.ConnectionClosed, OSError):
+            if time.monotonic() > deadline:
+                session.errors.append("not answered again after the worker was killed")
+                return
+            await asyncio.sleep(0.2)
 
 
 # --- The whole test ----------------------------------------------------------------------------
@@ -305,10 +431,10 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-async def _drive(args: argparse.Namespace, port: int, pid: int) -> dict:
+async def _drive(args: argparse.Namespace, port: int, pids: Callable[[], list[int]]) -> dict:
     url = f"ws://127.0.0.1:{port}/_stcore/stream"
     sessions = [Session(i, random.Random(args.seed + i)) for i in range(args.sessions)]
-    memory = {"start": rss_mb(pid)}
+    memory = {"start": total_rss_mb(pids())}
     samples: list[tuple[float, float]] = []
     # The teacher starts the server and opens the link before the class does (the first page
     # load reads the data and writes the map's files): timed and reported, not in the class's
@@ -321,15 +447,15 @@ async def _drive(args: argparse.Namespace, port: int, pid: int) -> dict:
         first.rerun_script.page_script_hash = ""
         async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
             teacher_first_open = await _run_once(ws, teacher, first, args.timeout)
-        memory["start"] = rss_mb(pid)
+        memory["start"] = total_rss_mb(pids())
     t0 = time.monotonic()
     deadline = t0 + args.duration
 
     async def sample_memory() -> None:
         while True:
-            samples.append((round(time.monotonic() - t0, 1), round(rss_mb(pid), 1)))
+            samples.append((round(time.monotonic() - t0, 1), round(total_rss_mb(pids()), 1)))
             if "after_warmup" not in memory and time.monotonic() - t0 >= args.warmup:
-                memory["after_warmup"] = rss_mb(pid)
+                memory["after_warmup"] = total_rss_mb(pids())
             await asyncio.sleep(2)
 
     sampler = asyncio.create_task(sample_memory())
@@ -350,6 +476,17 @@ async def _drive(args: argparse.Namespace, port: int, pid: int) -> dict:
                 handouts.append(round(time.monotonic() - start, 2))
 
     teacher = asyncio.create_task(teacher_downloads_handouts()) if args.handout else None
+    killed: dict[str, object] = {}
+
+    async def kill_a_worker() -> None:
+        """SIGKILL worker w1 ``--kill-worker-at`` seconds in (serve restarts it)."""
+        await asyncio.sleep(max(0.0, t0 + args.kill_worker_at - time.monotonic()))
+        pid = serve_pids(args.log)["w1"]
+        KILL["at"] = time.monotonic()
+        os.kill(pid, signal.SIGKILL)
+        killed.update(worker="w1", pid=pid, at_s=round(KILL["at"] - t0, 1))
+
+    killer = asyncio.create_task(kill_a_worker()) if args.kill_worker_at is not None else None
     # Students arrive over the first few seconds, not in the same millisecond.
     tasks = []
     for s in sessions:
@@ -364,10 +501,12 @@ async def _drive(args: argparse.Namespace, port: int, pid: int) -> dict:
     await asyncio.gather(*tasks)
     if teacher is not None:
         teacher.cancel()
+    if killer is not None:
+        killer.cancel()
     elapsed = time.monotonic() - t0
     sampler.cancel()
     memory.setdefault("after_warmup", float("nan"))
-    memory["end"] = rss_mb(pid)
+    memory["end"] = total_rss_mb(pids())
     memory["peak"] = max([m for _, m in samples] + [memory["end"]])
     return {
         "sessions": sessions,
@@ -377,6 +516,8 @@ async def _drive(args: argparse.Namespace, port: int, pid: int) -> dict:
         "handouts_s": handouts,
         "t0": t0,
         "teacher_first_open_s": teacher_first_open,
+        "killed": killed,
+        "kill_at": KILL.get("at", 0.0) - t0 if "at" in KILL else None,
     }
 
 
@@ -421,6 +562,19 @@ def summarise(args: argparse.Namespace, run: dict) -> dict:
     ]
     errors = [f"session {s.number}: {e}" for s in sessions for e in s.errors]
     mem = {k: round(v, 1) for k, v in run["memory"].items()}
+    recoveries = sorted(r for s in sessions for r in s.recoveries)
+    recovery = None
+    if run.get("killed"):
+        recovery = {
+            **run["killed"],
+            "sessions_lost_and_back": len(recoveries),
+            "back_after_s": recoveries,
+            "back_after_max_s": max(recoveries) if recoveries else None,
+            "serve_log": [
+                line for line in args.log.read_text(errors="replace").splitlines()
+                if line.startswith("serve: worker w1") or "workers/w1" in line
+            ][-8:],
+        }  # fmt: skip
     return {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "machine": {
@@ -432,6 +586,8 @@ def summarise(args: argparse.Namespace, run: dict) -> dict:
         },
         "settings": {
             "mode": args.mode,
+            "served_by": f"serve --workers {args.serve}" if args.serve else "app",
+            "kill_worker_at_s": args.kill_worker_at,
             "handout_downloads_s": run.get("handouts_s", []),
             "teacher_first_open_s": (
                 round(run["teacher_first_open_s"], 2) if run.get("teacher_first_open_s") else None
@@ -458,6 +614,7 @@ def summarise(args: argparse.Namespace, run: dict) -> dict:
         "mb_received": round(sum(s.bytes_received for s in sessions) / 1e6, 1),
         "response_time": rows,
         "response_time_by_10s": by_window,
+        "recovery": recovery,
         "server_rss_mb": mem,
         "server_rss_growth_mb": {
             "start_to_end": round(mem["end"] - mem["start"], 1),
@@ -497,6 +654,14 @@ def table(result: dict) -> str:
         f"server RSS MB: start {mem['start']}  after warm-up {mem['after_warmup']}  "
         f"end {mem['end']}  peak {mem['peak']}",
     ]
+    recovery = result.get("recovery")
+    if recovery:
+        lines += [
+            f"killed {recovery['worker']} (pid {recovery['pid']}) at {recovery['at_s']} s: "
+            f"{recovery['sessions_lost_and_back']} session(s) lost their connection and were "
+            f"answered again after {recovery['back_after_s']} s (max "
+            f"{recovery['back_after_max_s']})",
+        ]
     lines += [f"  {e}" for e in result["error_messages"][:10]]
     return "\n".join(lines)
 
@@ -533,6 +698,20 @@ def main(argv: list[str] | None = None) -> int:
         action="store_false",
         help="no page open before the class: the students meet a cold server",
     )
+    parser.add_argument(
+        "--serve",
+        type=int,
+        metavar="N",
+        help="measure `python -m explorer serve --workers N` (HAProxy in front) instead of one "
+        "`python -m explorer app`",
+    )
+    parser.add_argument(
+        "--kill-worker-at",
+        type=float,
+        metavar="SECONDS",
+        help="with --serve: SIGKILL worker w1 this many seconds into the load and report how "
+        "its sessions come back",
+    )
     parser.add_argument("--think-min", type=float, default=0.5)
     parser.add_argument("--think-max", type=float, default=2.5)
     parser.add_argument("--timeout", type=float, default=60, help="seconds to wait per answer")
@@ -542,16 +721,27 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.sessions < 1 or args.duration <= 0:
         parser.error("--sessions must be at least 1 and --duration positive")
+    if args.serve is not None and args.serve < 1:
+        parser.error("--serve needs at least 1 worker")
+    if args.kill_worker_at is not None and not args.serve:
+        parser.error("--kill-worker-at needs --serve")
     if args.warmup is None:
         args.warmup = args.duration * 0.2
     args.load_at_start = os.getloadavg()
     port = free_port()
-    log = args.log or Path(f"/tmp/explorer_load_test_{port}.log")
-    proc = start_server(port, log, args.repo)
+    log = args.log = args.log or Path(f"/tmp/explorer_load_test_{port}.log")
+    if args.serve:
+        proc = start_serve(args.serve, port, log, args.repo)
+        pids = lambda: list(serve_pids(log).values())  # noqa: E731 (workers restart: read anew)
+        stop = stop_serve
+    else:
+        proc = start_server(port, log, args.repo)
+        pids = lambda: [proc.pid]  # noqa: E731
+        stop = stop_server
     try:
-        run = asyncio.run(_drive(args, port, proc.pid))
+        run = asyncio.run(_drive(args, port, pids))
     finally:
-        stop_server(proc)
+        stop(proc)
     result = summarise(args, run)
     if proc.returncode not in (0, -signal.SIGTERM, None):
         result["error_messages"].append(f"server exited with {proc.returncode}")

@@ -20,6 +20,7 @@ from explorer import (
     data,
     lengths,
     permalink,
+    serve_config,
     style,
     timeline,
     validate,
@@ -29,6 +30,8 @@ from explorer import (
 from explorer.i18n import number, t
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+#: Most local workers ``serve`` starts (each is a whole Streamlit process: ~150 MB and more).
+MAX_WORKERS = 64
 
 #: Same as ``explorer.export.FORMATS`` (not imported here: it pulls in matplotlib and folium).
 EXPORT_FORMATS = ("png", "svg", "pdf", "html", "geojson", "gpkg", "csv")
@@ -127,6 +130,21 @@ def _port_arg(value: str) -> int:
     if not 1 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"invalid port {value!r}: expected 1-65535")
     return port
+
+
+def _workers_arg(value: str) -> int:
+    if not value.strip().isdigit() or int(value) > MAX_WORKERS:
+        raise argparse.ArgumentTypeError(
+            f"invalid number of workers {value!r}: expected a whole number 0-{MAX_WORKERS}"
+        )
+    return int(value)
+
+
+def _backend_arg(value: str) -> serve_config.Backend:
+    try:
+        return serve_config.parse_backend(value)
+    except serve_config.BackendError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _base_url_arg(value: str) -> str:
@@ -264,6 +282,50 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("app", help="start the map app headless (Streamlit)")
     p.add_argument("--port", type=_port_arg, default=8501, help="port (default 8501)")
+    p.add_argument(
+        "--address",
+        metavar="ADDR",
+        help="address to listen on (default: Streamlit's, every interface); 127.0.0.1 for this "
+        "machine only",
+    )
+
+    p = sub.add_parser(
+        "serve",
+        help="serve a class or a site: several app workers behind HAProxy, with failover",
+        description="Start N app workers on loopback ports behind HAProxy (Debian package "
+        "'haproxy'): each browser stays on one worker by cookie, static and layer files are "
+        "gzipped and cacheable, dead workers are taken out by health checks and restarted. "
+        "Workers on other machines are added with --backend. Ctrl-C or SIGTERM stops every "
+        "process it started. See docs/deploy.md.",
+    )
+    p.add_argument(
+        "--workers",
+        type=_workers_arg,
+        metavar="N",
+        help=f"local app workers (default: the number of cores, {os.cpu_count() or 1}; "
+        "0 with --backend)",
+    )
+    p.add_argument("--port", type=_port_arg, default=8501, help="proxy port (default 8501)")
+    p.add_argument(
+        "--address",
+        default="0.0.0.0",
+        metavar="ADDR",
+        help="proxy address (default 0.0.0.0: every interface, for the students' machines)",
+    )
+    p.add_argument(
+        "--backend",
+        type=_backend_arg,
+        action="append",
+        default=[],
+        metavar="HOST:PORT",
+        help="an app worker on another machine (python -m explorer app there); repeatable",
+    )
+    p.add_argument("--data", type=_dir_arg, help=data_help)
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="print the proxy's configuration, check it with 'haproxy -c' and exit",
+    )
     return parser
 
 
@@ -490,11 +552,64 @@ def _cmd_app(args: argparse.Namespace) -> int:
         sys.executable, "-m", "streamlit", "run", str(config.ROOT / "explorer" / "app.py"),
         "--server.port", str(args.port), *config.server_options(),
     ]  # fmt: skip
+    if args.address:
+        cmd += ["--server.address", args.address]
     sys.stdout.flush()
     sys.stderr.flush()
     os.chdir(config.ROOT)
     os.execv(sys.executable, cmd)
     return EXIT_OK  # not reached: execv only returns by raising OSError
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from explorer import serve  # local: only this command runs processes
+
+    prog = "python -m explorer serve"
+    n_local = (
+        args.workers if args.workers is not None else (0 if args.backend else os.cpu_count() or 1)
+    )
+    if n_local == 0 and not args.backend:
+        print(f"{prog}: error: nothing to serve: give --workers 1 or more, or --backend "
+              "(see --help)", file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+    names = [b.name for b in args.backend]
+    if len(set(names)) != len(names):
+        print(f"{prog}: error: a backend is given twice (see --help)", file=sys.stderr)
+        return EXIT_USAGE
+    haproxy = serve.find_haproxy()
+    if haproxy is None:
+        print(f"{prog}: error: HAProxy not found; install it with: {serve.INSTALL_HINT}",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+    local = serve.local_backends(n_local)
+    if args.check:
+        from explorer.web.site import cache_root
+
+        with tempfile.TemporaryDirectory(prefix="bfe-serve-check-") as tmp:
+            text = serve_config.haproxy_config(
+                [*local, *args.backend],
+                port=args.port,
+                address=args.address,
+                static=serve.static_files(Path(tmp), cache_root()),
+            )
+            print(text, end="")
+            valid, output = serve.check_config(haproxy, text)
+        print(output, file=sys.stderr)
+        return EXIT_OK if valid else EXIT_INVALID
+    problem = serve.port_problem(args.address, args.port)
+    if problem:
+        print(f"{prog}: error: {problem} (see --help)", file=sys.stderr)
+        return EXIT_USAGE
+    env = serve.worker_env(os.environ, data_dir=args.data)
+    supervisor = serve.Supervisor(
+        haproxy,
+        local=local,
+        remote=args.backend,
+        port=args.port,
+        address=args.address,
+        env=env,
+    )
+    return supervisor.run()
 
 
 COMMANDS = {
@@ -505,6 +620,7 @@ COMMANDS = {
     "export": _cmd_export,
     "handout": _cmd_handout,
     "app": _cmd_app,
+    "serve": _cmd_serve,
 }
 
 

@@ -25,7 +25,12 @@ MODES = ("explore", "present")
 MAX_VALUE_LEN = 400
 
 #: Every key a permalink may hold; any other key is reported as ignored.
-KEYS = ("layers", "date", "lat", "lon", "zoom", "segment", "lang", "mode", "chapter")
+KEYS = ("layers", "date", "lat", "lon", "zoom", "segment", "lang", "mode", "chapter", "overlay")
+
+#: The value of ``overlay`` in a link made while an uploaded overlay was on the map. The overlay
+#: itself never travels in a link (it lives in one server process's session); the marker lets a
+#: session started from the link (another worker after a restart, or another browser) say so.
+OVERLAY_MARK = "1"
 
 #: English text of every notice, by translation key (``geodata/i18n/ui.csv`` holds the same
 #: English and the Polish; a test keeps the two in step). ``{key}={value}`` is the ignored pair.
@@ -103,6 +108,8 @@ class State:
         ``explore`` or ``present`` (:data:`MODES`).
     chapter : int
         The story chapter shown in ``present`` mode (1..N).
+    overlay : bool
+        Whether an uploaded overlay was on the map when the link was made (``overlay=1``).
     notices : tuple of Notice
         Why values of a parsed query were ignored (not part of the state's identity).
     """
@@ -116,6 +123,7 @@ class State:
     lang: str = "en"
     mode: str = "explore"
     chapter: int = 1
+    overlay: bool = False
     notices: tuple[Notice, ...] = field(default=(), compare=False)
 
 
@@ -279,6 +287,11 @@ def parse_query(
                 state = replace(state, chapter=int(raw))
             else:
                 note(key, raw, "link.bad_chapter", n=chapters)
+        elif key == "overlay":
+            if raw == OVERLAY_MARK:
+                state = replace(state, overlay=True)
+            else:
+                note(key, raw, "link.bad_choice", options=OVERLAY_MARK)
     return replace(state, notices=tuple(notices))
 
 
@@ -297,6 +310,8 @@ def to_query(state: State) -> dict[str, str]:
     'none'
     >>> to_query(replace(d, mode="present", chapter=3))
     {'mode': 'present', 'chapter': '3', 'lang': 'en'}
+    >>> to_query(replace(d, overlay=True))["overlay"], "overlay" in to_query(d)
+    ('1', False)
     """
     if state.mode == "present":
         return {"mode": "present", "chapter": str(state.chapter), "lang": state.lang}
@@ -310,4 +325,6 @@ def to_query(state: State) -> dict[str, str]:
     }
     if state.segment:
         query["segment"] = state.segment
+    if state.overlay:
+        query["overlay"] = OVERLAY_MARK
     return query

@@ -10,4 +10,12 @@ if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
     echo "NOTE: Chromium not found: browser tests will be SKIPPED. Install it with: sudo apt-get install -y chromium" >&2
   fi
 fi
+# `python -m explorer serve` runs HAProxy (tests/test_serve.py, tests/browser/test_serve_browser.py).
+if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ] && [ -z "${BFE_HAPROXY:-}" ]; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "ERROR: HAProxy is missing under CI; the serve tests will fail. Install: apt-get install -y haproxy" >&2
+  else
+    echo "NOTE: HAProxy not found: the serve tests will be SKIPPED. Install it with: sudo apt-get install -y haproxy" >&2
+  fi
+fi
 exec .venv/bin/python -m pytest "$@"

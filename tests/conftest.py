@@ -22,3 +22,19 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "geodata"
     shutil.copytree(config.GEODATA_DIR, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def haproxy_path() -> str:
+    """Path of HAProxy (for ``serve``); fail in CI (``CI=true``), skip elsewhere, if missing."""
+    import os
+
+    from explorer import serve
+
+    path = serve.find_haproxy()
+    if path is None:
+        message = f"HAProxy not found: {serve.INSTALL_HINT}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path

@@ -105,7 +105,7 @@ def test_map_does_not_rerun_on_pan_and_sends_only_state(default_app):
     assert len(map_component(default_app).proto.json_args) < 50_000
     assert set(args) == {
         "layers", "date", "lang", "view", "window", "height", "keyboard", "overlay",
-        "attribution", "panes", "decor", "labels", "key", "default",
+        "attribution", "panes", "decor", "labels", "session", "key", "default",
     }  # fmt: skip
 
 

@@ -9,6 +9,7 @@ a date change is therefore a message of about a kilobyte, and the map is never r
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -112,6 +113,24 @@ def _static_args(lang: str) -> dict:
     }
 
 
+#: Session-state key of :func:`session_token`.
+_SESSION_TOKEN = "_bfe_session_token"
+
+
+def session_token() -> str:
+    """Return a random id of this server session (the same on every run of the session).
+
+    The map tells by it that its page now talks to another session than the one that drew it:
+    the worker died and ``serve``'s proxy sent the page to another (issue 13). The page then
+    reloads, and the new session starts cleanly from the link in the address bar; without the
+    reload it would rerun with the old page's widgets, half restored.
+    """
+    token = st.session_state.get(_SESSION_TOKEN)
+    if not token:
+        token = st.session_state[_SESSION_TOKEN] = secrets.token_hex(8)
+    return str(token)
+
+
 def show_map(
     the_site: site.Site,
     *,
@@ -165,5 +184,6 @@ def show_map(
         "height": int(height),
         "keyboard": bool(keyboard),
         "overlay": None if overlay is None else _overlay_payload(overlay.digest, lang, overlay),
+        "session": session_token(),
     }
     _component(str(the_site.path))(**args, key=key, default=None)

@@ -17,6 +17,7 @@ import streamlit as st
 from explorer import config, overlay_features, style
 from explorer.i18n import t
 from explorer.overlay import FORMATS, Overlay, OverlayError, read_overlay
+from explorer.ui.state import OVERLAY_LOST
 from explorer.ui.text import md_escape
 
 #: Session-state keys.
@@ -54,6 +55,18 @@ def accept(data: bytes, filename: str) -> None:
         return
     st.session_state[OVERLAY] = overlay
     st.session_state[ERROR] = None
+    st.session_state[OVERLAY_LOST] = False
+
+
+def lost_notice(lang: str = "en") -> str | None:
+    """Return the notice for a link that had an overlay this session does not hold (plain text).
+
+    An overlay lives in one server process's session: when that worker dies (or the link is
+    opened in another browser) the view comes back from the link, the overlay does not.
+    """
+    if not st.session_state.get(OVERLAY_LOST) or current() is not None:
+        return None
+    return t("overlay.panel.lost", lang)
 
 
 def _on_upload(key: str) -> None:
@@ -68,6 +81,7 @@ def remove() -> None:
     """Forget the overlay and any error."""
     st.session_state[OVERLAY] = None
     st.session_state[ERROR] = None
+    st.session_state[OVERLAY_LOST] = False
 
 
 def show(lang: str = "en") -> Overlay | None:

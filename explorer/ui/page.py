@@ -145,7 +145,9 @@ def main() -> None:
     copy_link.copy_link_control(lang)
     presenter.present_button(data_dir, lang)
 
-    current = state.current(layer_ids)
+    # The link marks an uploaded overlay (``overlay=1``), so a session restarted elsewhere can
+    # say it is gone (the overlay itself stays in its session only; issue 13).
+    current = state.current(layer_ids, overlay=overlay_panel.current() is not None)
     state.write_query(current)
     overlay = overlay_panel.show(current.lang)  # the analyst's own data (sidebar, session only)
 
@@ -153,6 +155,9 @@ def main() -> None:
     data_errors.show_broken_files(ds)
     for message in state.link_notices(lang, "app.link_notice"):
         st.info(md_escape(message))
+    lost = overlay_panel.lost_notice(lang)
+    if lost:
+        st.warning(md_escape(lost))
     day = current.date
     if day < dt.date(1997, 9, 18):
         st.info(md_escape(t("app.before_treaty", lang)))

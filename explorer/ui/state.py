@@ -20,6 +20,9 @@ _NOTICE_ITEMS = "_permalink_notice_items"
 #: Session-state keys of the app's mode (``explore`` or ``present``) and the story chapter.
 MODE = "mode"
 CHAPTER = "chapter"
+#: Session-state key: the link said an uploaded overlay was on the map, and this session has none
+#: (it was lost with its server process, or the link was opened elsewhere).
+OVERLAY_LOST = "_overlay_lost"
 #: Key of the text summary's expander (open: the summary is made; closed: it costs nothing).
 SUMMARY_OPEN = "summary_open"
 #: Keys of the export panel's and the "About the data" expanders: their content (seven download
@@ -69,11 +72,13 @@ def init_from_query(
     st.session_state[NOTICES] = notice_texts(state.lang)
     st.session_state[MODE] = state.mode
     st.session_state[CHAPTER] = state.chapter
+    # A new session never holds an overlay: one named by the link is gone (issue 13).
+    st.session_state[OVERLAY_LOST] = state.overlay
     st.session_state[_LOADED] = True
 
 
-def current(layer_ids: Sequence[str]) -> State:
-    """Return the state the widgets hold now."""
+def current(layer_ids: Sequence[str], *, overlay: bool = False) -> State:
+    """Return the state the widgets hold now (``overlay``: an uploaded overlay is on the map)."""
     lat, lon, zoom = st.session_state["view"]
     return State(
         layers=tuple(i for i in layer_ids if st.session_state.get(layer_key(i))),
@@ -83,6 +88,7 @@ def current(layer_ids: Sequence[str]) -> State:
         zoom=zoom,
         segment=st.session_state.get("segment") or None,
         lang=st.session_state.get("lang", "en"),
+        overlay=overlay,
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from serve_runner import start_serve  # tests/ is on sys.path, as for cli_runner
 
 from .helpers import CHROMIUM_ARGS, PageLog, find_chromium, is_local_url, start_streamlit
 
@@ -72,4 +73,16 @@ def page(browser: Browser, page_log: PageLog) -> Iterator[Page]:
 def server():
     """The explorer app on a free port, one per test module (fresh caches and sessions)."""
     with start_streamlit("explorer/app.py") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def served(haproxy_path: str, tmp_path_factory: pytest.TempPathFactory):
+    """``python -m explorer serve --workers 2`` on a free port, one per test module.
+
+    Has the ``url`` of the proxy, like :func:`server`, so a test written for one runs through
+    the other (see ``test_serve_browser.py``).
+    """
+    cache = tmp_path_factory.mktemp("serve-cache")
+    with start_serve(2, env={"BFE_CACHE_DIR": str(cache)}, name="serve-browser") as running:
         yield running

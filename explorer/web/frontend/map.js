@@ -194,6 +194,25 @@
     try { P.history.replaceState(P.history.state, "", withView(P.location.href)); } catch (e) { }
   }
 
+  // --- Failover (python -m explorer serve) -------------------------------------------------------
+  // The proxy keeps each browser on one worker with the cookie BFE_WORKER (serve_config.py). When
+  // that worker dies, Streamlit reconnects through the proxy to a live one, which rewrites the
+  // cookie, but the page does not rerun: it would sit on a session that no longer exists. So when
+  // the cookie changes under the page, reload it: the new session starts from the link in the
+  // address bar, which this file keeps on the live view.
+  var AFFINITY_RE = /(?:^|;\s*)BFE_WORKER=([^;]*)/;
+  function affinity() {
+    try { var m = document.cookie.match(AFFINITY_RE); return m ? m[1] : null; } catch (e) { return null; }
+  }
+  if (P) {
+    var startWorker = affinity();
+    window.setInterval(function () {
+      var now = affinity();
+      if (startWorker === null) { startWorker = now; return; }
+      if (now !== null && now !== startWorker) { startWorker = now; P.location.reload(); }
+    }, 250);  // a string compare 4 times a second: nothing
+  }
+
   // --- Layers -------------------------------------------------------------------------------
   function load(url) {
     if (!loading[url]) {
@@ -410,6 +429,13 @@
 
   // --- One render: state only ------------------------------------------------------------------
   function render(a) {
+    // Another server session under this page: its worker died and the proxy sent the page to a
+    // live one (python -m explorer serve). Reload, so the new session starts cleanly from the
+    // link in the address bar (kept on the live view), instead of from the old page's widgets.
+    if (P && a.session) {
+      if (P.__bfeSession && P.__bfeSession !== a.session) { P.location.reload(); return; }
+      P.__bfeSession = a.session;
+    }
     var first = map === null;
     args = a;
     if (a.height !== frameHeight) { frameHeight = a.height; send("streamlit:setFrameHeight", { height: a.height }); }

@@ -1,0 +1,517 @@
+"""``python -m explorer serve``: several app workers behind HAProxy, supervised, stopped together.
+
+One Streamlit process runs every session under one GIL; a class or a site needs several. This
+module starts ``N`` local workers (``python -m explorer app`` on loopback ports), writes the proxy's
+configuration (:mod:`explorer.serve_config`) into a temporary folder and runs HAProxy in the
+foreground as a child. It then watches: a worker that dies is started again (with a growing delay
+if it keeps dying), and on Ctrl-C or SIGTERM every process it started is stopped and the folder
+removed. Workers on other machines (``--backend host:port``) are only health-checked by the proxy:
+systemd or Kubernetes supervises them there.
+
+Every local worker gets the same ``STREAMLIT_SERVER_COOKIE_SECRET`` (Streamlit refuses it as a
+command-line flag), the same cache folder (layer files are named by a hash of their bytes, so every
+worker serves the same names) and the same data folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Final, TextIO
+
+from explorer import config, serve_config, serve_static
+from explorer.serve_config import Backend
+
+__all__ = [
+    "INSTALL_HINT",
+    "Supervisor",
+    "check_config",
+    "find_haproxy",
+    "local_backends",
+    "port_problem",
+    "worker_env",
+]
+
+#: The one line that installs the proxy (Debian and Ubuntu).
+INSTALL_HINT: Final[str] = "sudo apt-get install -y haproxy"
+#: Environment variable naming the HAProxy executable (default: ``PATH``, then ``/usr/sbin``).
+HAPROXY_ENV: Final[str] = "BFE_HAPROXY"
+COOKIE_SECRET_ENV: Final[str] = "STREAMLIT_SERVER_COOKIE_SECRET"
+_HAPROXY_PLACES: Final[tuple[str, ...]] = ("/usr/sbin/haproxy", "/usr/local/sbin/haproxy")
+
+#: How long a worker may take to answer its health check after a start.
+START_TIMEOUT_S: Final[float] = 120.0
+#: Delay before restarting a worker that died; doubled while it keeps dying young, up to the max.
+RESTART_DELAY_S: Final[float] = 0.5
+RESTART_DELAY_MAX_S: Final[float] = 30.0
+#: A worker that ran this long before dying is restarted after the first delay again.
+STABLE_AFTER_S: Final[float] = 60.0
+#: How long children get to stop after SIGTERM before SIGKILL.
+STOP_GRACE_S: Final[float] = 10.0
+_POLL_S: Final[float] = 0.2
+_PR_SET_PDEATHSIG: Final[int] = 1
+
+
+def find_haproxy() -> str | None:
+    """Return the HAProxy executable: ``$BFE_HAPROXY``, on ``PATH``, or in ``/usr/sbin``.
+
+    ``/usr/sbin`` is not on an ordinary user's ``PATH`` on Debian, where the package puts it.
+
+    Examples
+    --------
+    >>> find_haproxy() is None or find_haproxy().endswith("haproxy")
+    True
+    """
+    override = os.environ.get(HAPROXY_ENV, "").strip()
+    if override:
+        return override if os.access(override, os.X_OK) else None
+    found = shutil.which("haproxy")
+    if found:
+        return found
+    return next((p for p in _HAPROXY_PLACES if os.access(p, os.X_OK)), None)
+
+
+def port_problem(address: str, port: int) -> str | None:
+    """Return why the proxy cannot listen on ``address:port`` (None when it can).
+
+    Examples
+    --------
+    >>> with socket.socket() as s:
+    ...     s.bind(("127.0.0.1", 0)); s.listen(); taken = s.getsockname()[1]
+    ...     port_problem("127.0.0.1", taken)
+    'port ... is in use on 127.0.0.1'
+    """
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((address, port))
+        except OSError as exc:
+            if exc.errno == 98:  # EADDRINUSE
+                return f"port {port} is in use on {address}"
+            return f"cannot listen on {address}:{port}: {exc.strerror or exc}"
+    return None
+
+
+def _free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def local_backends(n: int) -> list[Backend]:
+    """Return ``n`` local workers ``w1..wN`` on free loopback ports (never on the network)."""
+    ports: set[int] = set()
+    while len(ports) < n:
+        ports.add(_free_loopback_port())
+    return [Backend(f"w{i}", "127.0.0.1", p) for i, p in enumerate(sorted(ports), start=1)]
+
+
+def worker_env(
+    base: Mapping[str, str], *, data_dir: Path | None = None, cache_dir: Path | None = None
+) -> dict[str, str]:
+    """Return the environment every local worker shares: one cookie secret, one cache, one data.
+
+    The secret is taken from ``base`` if set there (so workers on other machines can share it),
+    else generated once.
+
+    Examples
+    --------
+    >>> env = worker_env({}, cache_dir=Path("/tmp/c"))
+    >>> len(env["STREAMLIT_SERVER_COOKIE_SECRET"]), env["BFE_CACHE_DIR"]
+    (64, '/tmp/c')
+    >>> worker_env({"STREAMLIT_SERVER_COOKIE_SECRET": "s"})["STREAMLIT_SERVER_COOKIE_SECRET"]
+    's'
+    """
+    from explorer.web.site import CACHE_ENV, cache_root  # local: only workers need it
+
+    env = dict(base)
+    if not env.get(COOKIE_SECRET_ENV, "").strip():
+        env[COOKIE_SECRET_ENV] = secrets.token_hex(32)
+    env[CACHE_ENV] = str(cache_dir or Path(env.get(CACHE_ENV, "") or cache_root()))
+    if data_dir is not None:
+        env[config.GEODATA_DIR_ENV] = str(data_dir)
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def static_files(folder: Path, cache: Path) -> tuple[str, str] | None:
+    """Gzip Streamlit's static files once (per version, under ``cache``); write HAProxy's Lua.
+
+    Returns the Lua file and the list of files for :func:`serve_config.haproxy_config`, or None
+    when Streamlit's folder is not found (HAProxy then compresses them itself, less well).
+    """
+    import importlib.metadata  # local: only this needs it
+
+    src = serve_static.streamlit_static_dir()
+    if src is None:
+        return None
+    version = importlib.metadata.version("streamlit")
+    files = serve_static.precompress(src, cache / "static-gz" / f"streamlit-{version}")
+    lua, listing = serve_static.write_lua(folder, files)
+    return str(lua), str(listing)
+
+
+def check_config(haproxy: str, text: str) -> tuple[bool, str]:
+    """Run ``haproxy -c`` on the configuration ``text``; return (valid, HAProxy's output)."""
+    with tempfile.TemporaryDirectory(prefix="bfe-serve-") as tmp:
+        path = Path(tmp) / "haproxy.cfg"
+        path.write_text(text, encoding="utf-8")
+        result = subprocess.run(
+            [haproxy, "-c", "-f", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    return result.returncode == 0, (result.stdout + result.stderr).strip()
+
+
+def _prctl() -> Callable[..., int] | None:
+    """Return libc's ``prctl``, looked up in the parent (the child only calls it: no locks)."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _prctl() if sys.platform == "linux" else None
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Ask Linux to SIGTERM this child if the supervisor dies (even by SIGKILL)."""
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _listening(host: str, port: int) -> bool:
+    """Tell whether something accepts TCP connections on ``host:port`` (the proxy, started)."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + serve_config.HEALTH_PATH, timeout=2) as response:
+            return response.read().strip() == b"ok"
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+def _pid(child: _Child) -> int:
+    return child.process.pid if child.process is not None else -1
+
+
+@dataclass
+class _Child:
+    """A process the supervisor started, and when to start it again if it dies."""
+
+    name: str
+    command: list[str]
+    process: subprocess.Popen[bytes] | None = None
+    started_at: float = 0.0
+    delay_s: float = RESTART_DELAY_S
+    restart_at: float | None = None
+    restarts: int = 0
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class Supervisor:
+    """Local workers and the proxy: start, watch, restart, stop.
+
+    Parameters
+    ----------
+    haproxy : str
+        The HAProxy executable.
+    local : sequence of Backend
+        Workers to start here (loopback addresses).
+    remote : sequence of Backend
+        Workers elsewhere (not started; health-checked by the proxy).
+    port, address : int, str
+        Where the proxy listens.
+    env : mapping
+        Environment of the workers (see :func:`worker_env`).
+    out : text stream, default sys.stdout
+        Where progress lines go (one line per event, prefixed ``serve:``).
+    """
+
+    def __init__(
+        self,
+        haproxy: str,
+        *,
+        local: Sequence[Backend],
+        remote: Sequence[Backend] = (),
+        port: int,
+        address: str,
+        env: Mapping[str, str],
+        out: TextIO | None = None,
+    ) -> None:
+        self.haproxy = haproxy
+        self.local = list(local)
+        self.remote = list(remote)
+        self.port = port
+        self.address = address
+        self.env = dict(env)
+        self.out = out or sys.stdout
+        self.stop_signal: int | None = None
+        self.workers = [
+            _Child(
+                name=b.name,
+                command=[
+                    sys.executable,
+                    "-m",
+                    "explorer",
+                    "app",
+                    "--port",
+                    str(b.port),
+                    "--address",
+                    b.host,
+                ],
+                extra={"url": f"http://{b.address}"},
+            )
+            for b in self.local
+        ]
+        self.proxy: _Child | None = None
+        self.warmers: dict[str, subprocess.Popen[bytes]] = {}
+        self._tmp: Path | None = None
+        self._short_tmp: Path | None = None
+
+    # --- output and processes --------------------------------------------------------------
+
+    def say(self, message: str) -> None:
+        """Print one progress line."""
+        print(f"serve: {message}", file=self.out, flush=True)
+
+    def _spawn(self, child: _Child) -> None:
+        child.process = subprocess.Popen(
+            child.command,
+            cwd=config.ROOT,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C reaches the supervisor only, which stops them in order
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
+        child.started_at = time.monotonic()
+        child.restart_at = None
+
+    def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
+        self.stop_signal = signum
+
+    # --- the run -----------------------------------------------------------------------------
+
+    def run(self) -> int:
+        """Start everything, watch until a signal, stop everything; return the exit status."""
+        previous: dict[int, Callable | int | None] = {}
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            previous[signum] = signal.signal(signum, self._on_signal)
+        self._tmp = Path(tempfile.mkdtemp(prefix="bfe-serve-"))
+        try:
+            return self._run()
+        finally:
+            self.stop_all()
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            if self._short_tmp is not None:
+                shutil.rmtree(self._short_tmp, ignore_errors=True)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def _run(self) -> int:
+        assert self._tmp is not None
+        for worker in self.workers:
+            self._spawn(worker)
+            self.say(f"worker {worker.name} started: pid {_pid(worker)}, {worker.extra['url']}")
+        if not self._wait_workers_healthy():
+            return 1 if self.stop_signal is None else 0
+        for worker in self.workers:
+            self._warm(worker)
+        while self.warmers and self.stop_signal is None:
+            self._watch_warmers()
+            time.sleep(_POLL_S)
+        if self.stop_signal is not None:
+            return 0
+        if not self._start_proxy():
+            return 1 if self.stop_signal is None else 0
+        assert self.proxy is not None
+        while self.stop_signal is None:
+            code = self.proxy.process.poll() if self.proxy.process else None
+            if code is not None:
+                self.say(f"HAProxy exited with status {code}: stopping")
+                return 1
+            self._watch_workers()
+            self._watch_warmers()
+            time.sleep(_POLL_S)
+        self.say(f"{signal.Signals(self.stop_signal).name}: stopping every process")
+        return 0
+
+    def _start_proxy(self) -> bool:
+        """Write the configuration, start HAProxy, and wait until it listens (True if it does)."""
+        assert self._tmp is not None
+        from explorer.web.site import CACHE_ENV, cache_root  # local: only the cache's path
+
+        cfg = self._tmp / "haproxy.cfg"
+        cache = Path(self.env.get(CACHE_ENV) or cache_root())
+        cfg.write_text(
+            serve_config.haproxy_config(
+                [*self.local, *self.remote],
+                port=self.port,
+                address=self.address,
+                admin_socket=str(self._socket_path()),
+                static=static_files(self._tmp, cache),
+            ),
+            encoding="utf-8",
+        )
+        self.proxy = _Child(name="haproxy", command=[self.haproxy, "-db", "-f", str(cfg)])
+        self._spawn(self.proxy)
+        local = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.address, self.address)
+        deadline = time.monotonic() + 30  # announce only once the proxy listens
+        while not _listening(local, self.port):
+            code = self.proxy.process.poll() if self.proxy.process else None
+            if self.stop_signal is not None:
+                return False
+            if code is not None or time.monotonic() > deadline:
+                self.say(f"HAProxy did not start (status {code}): stopping")
+                return False
+            time.sleep(0.1)
+        shown = "localhost" if self.address in ("0.0.0.0", "::") else self.address
+        counts = f"{len(self.local)} local worker(s)" + (
+            f" and {len(self.remote)} remote backend(s)" if self.remote else ""
+        )
+        self.say(f"HAProxy pid {_pid(self.proxy)} serving http://{shown}:{self.port}/ "
+                 f"from {counts}; Ctrl-C to stop")  # fmt: skip
+        return True
+
+    def _warm(self, worker: _Child) -> None:
+        """Open a first session on ``worker`` in a child process (it retries until it listens)."""
+        command = [sys.executable, "-m", "explorer.ui.warm_up", worker.extra["url"]]
+        stale = self.warmers.pop(worker.name, None)  # the worker died while it was warming
+        if stale is not None and stale.poll() is None:
+            stale.kill()
+            stale.wait()
+        self.warmers[worker.name] = subprocess.Popen(
+            command,
+            cwd=config.ROOT,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
+
+    def _socket_path(self) -> Path:
+        """Return the HAProxy runtime socket's path (UNIX socket paths must be short)."""
+        assert self._tmp is not None
+        if len(str(self._tmp)) > 80:  # e.g. a long $TMPDIR: HAProxy takes at most 97 bytes
+            if self._short_tmp is None:
+                self._short_tmp = Path(tempfile.mkdtemp(prefix="bfe-", dir="/tmp"))
+            return self._short_tmp / "haproxy.sock"
+        return self._tmp / "haproxy.sock"
+
+    def _admin(self, command: str) -> None:
+        """Send one runtime command to HAProxy (no answer needed; nothing if it is not up)."""
+        if self._tmp is None or self.proxy is None:
+            return
+        with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX) as sock:
+            sock.settimeout(2)
+            sock.connect(str(self._socket_path()))
+            sock.sendall(command.encode() + b"\n")
+            sock.recv(4096)
+
+    def _watch_warmers(self) -> None:
+        for name, process in list(self.warmers.items()):
+            if process.poll() is None:
+                continue
+            del self.warmers[name]
+            # Only now do new students go there (warm), and those of a dead worker come back.
+            self._admin(f"set server workers/{name} state ready")
+            took = (process.stdout.read() if process.stdout else b"").decode().strip()
+            if process.stdout:
+                process.stdout.close()
+            shown = f"in {took} s" if process.returncode == 0 else "failed (it serves, cold)"
+            self.say(f"worker {name} warmed up {shown}")
+
+    def _wait_workers_healthy(self) -> bool:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        waiting = {w.name for w in self.workers}
+        while waiting and self.stop_signal is None:
+            if time.monotonic() > deadline:
+                self.say(f"worker(s) {', '.join(sorted(waiting))} not healthy in "
+                         f"{START_TIMEOUT_S:.0f} s: stopping")  # fmt: skip
+                return False
+            for worker in self.workers:
+                if worker.name not in waiting:
+                    continue
+                if worker.process is not None and worker.process.poll() is not None:
+                    code = worker.process.returncode
+                    self.say(f"worker {worker.name} exited with status {code} while starting")
+                    return False
+                if _healthy(worker.extra["url"]):
+                    waiting.discard(worker.name)
+                    self.say(f"worker {worker.name} healthy")
+            time.sleep(_POLL_S)
+        return not waiting
+
+    def _watch_workers(self) -> None:
+        now = time.monotonic()
+        for worker in self.workers:
+            process = worker.process
+            if worker.restart_at is not None:
+                if now >= worker.restart_at:
+                    self._spawn(worker)
+                    worker.restarts += 1
+                    self.say(f"worker {worker.name} restarted: pid {_pid(worker)} "
+                             f"(restart {worker.restarts})")  # fmt: skip
+                    self._warm(worker)
+                continue
+            if process is None or process.poll() is None:
+                continue
+            code = process.returncode
+            how = f"signal {signal.Signals(-code).name}" if code < 0 else f"status {code}"
+            lived = now - worker.started_at
+            if lived >= STABLE_AFTER_S or worker.restarts == 0:
+                worker.delay_s = RESTART_DELAY_S
+            else:  # dying young again: wait longer each time (a broken data folder, a full disk)
+                worker.delay_s = min(worker.delay_s * 2, RESTART_DELAY_MAX_S)
+            worker.restart_at = now + worker.delay_s
+            # At once, not after two failed checks; and until it is warm again (_watch_warmers).
+            self._admin(f"set server workers/{worker.name} state maint")
+            self.say(f"worker {worker.name} (pid {process.pid}) exited with {how}; "
+                     f"restarting in {worker.delay_s:g} s")  # fmt: skip
+
+    def stop_all(self) -> None:
+        """SIGTERM every child's process group, SIGKILL what is left after a grace period."""
+        children = [c for c in [self.proxy, *self.workers] if c and c.process is not None]
+        alive = [c.process for c in children if c.process and c.process.poll() is None]
+        alive += [p for p in self.warmers.values() if p.poll() is None]
+        for process in alive:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_S
+        for process in alive:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        for process in alive:
+            if process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        if alive:
+            self.say(f"stopped {len(alive)} process(es)")
