@@ -60,7 +60,7 @@ def test_fortifications_follow_the_date(dataset):
         found = gdf.loc[gdf["id"] == "lv-ru-fence", "state"]
         return found.iloc[0] if len(found) else None
 
-    assert state(dt.date(2015, 12, 31)) is None
+    assert state(dt.date(2014, 12, 31)) is None  # begun in 2015
     assert state(dt.date(2020, 1, 1)) == "under-construction"
     assert state(dt.date(2025, 12, 1)) == "complete"
 
@@ -386,6 +386,7 @@ def cli_main(capsys, *args: str) -> tuple[int, str, str]:
 def test_exports_carry_each_works_length_status_date_and_audit_date(dataset):
     forts = dataset.fortifications.copy()
     forts.loc[forts["id"] == "lv-ru-fence", "verified"] = dt.date(2026, 12, 6)
+    forts.loc[forts["id"] == "lv-by-fence", "verified"] = None  # as if not yet audited
     ds = dataclasses.replace(dataset, fortifications=forts)
     gdf = export.features_in_view(ds, layers=["border-fence"], date=AS_OF, bbox=None)
     rows = gdf.set_index("id")

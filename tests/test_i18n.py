@@ -494,7 +494,7 @@ _DATA_TEXT = {
     "Poland signs the Mine Ban Treaty":
         "Polska podpisuje konwencję o zakazie min przeciwpiechotnych",
     "Much of it is river border": "W dużej części to granica rzeczna",
-    "about USD 84 m": "około 84 mln USD",  # a drawn work's budget (pl-ru-electronic-barrier)
+    "over PLN 373 m contracted": "ponad 373 mln zł w umowie",  # budget of pl-ru-electronic-barrier
     ": work starts": ": początek prac",
     "contributors (ODbL)": "współtwórcy",
 }  # fmt: skip
