@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import weakref
 from typing import TYPE_CHECKING, Any, Final, TypedDict
 
 import geopandas as gpd
@@ -65,9 +66,24 @@ def _number(value: object) -> float | None:
     return None if math.isnan(number) else number
 
 
+#: Label points per segments table (checked by weak reference): they do not depend on the date,
+#: and projecting them cost ~30 ms on every new date a class asked for.
+_POINTS: dict[int, tuple[weakref.ref, dict[str, tuple[float, float]]]] = {}
+
+
 def _label_points(segments: gpd.GeoDataFrame, ids: set[str]) -> dict[str, tuple[float, float]]:
     """Return the point halfway along each segment's line (measured in metres) as (lon, lat)."""
-    chosen = segments[segments["id"].isin(ids) & segments.geometry.notna()]
+    hit = _POINTS.get(id(segments))
+    if hit is None or hit[0]() is not segments:
+        for stale in [k for k, (ref, _) in _POINTS.items() if ref() is None]:
+            del _POINTS[stale]
+        hit = (weakref.ref(segments), _midpoints(segments))
+        _POINTS[id(segments)] = hit
+    return {sid: point for sid, point in hit[1].items() if sid in ids}
+
+
+def _midpoints(segments: gpd.GeoDataFrame) -> dict[str, tuple[float, float]]:
+    chosen = segments[segments.geometry.notna()]
     if chosen.empty:
         return {}
     metric = chosen.to_crs(METRIC_CRS)
