@@ -100,9 +100,9 @@ def fortified_km(forts: object, segment_id: str, state_on: dict[str, str | None]
 
     Parameters
     ----------
-    forts : pandas.DataFrame
+    forts : pandas.DataFrame or list of dict
         Fortifications with ``id``, ``name_en``, ``element``, ``derive_segments``,
-        ``length_km``, ``sources``.
+        ``length_km``, ``sources`` (or their records, when asked for many segments).
     segment_id : str
         Border segment id.
     state_on : dict
@@ -113,8 +113,9 @@ def fortified_km(forts: object, segment_id: str, state_on: dict[str, str | None]
     list of dict
         ``id``, ``name``, ``element``, ``km``, ``state``, ``sources`` per work.
     """
+    records = forts if isinstance(forts, list) else forts.to_dict("records")  # type: ignore[attr-defined]
     rows = []
-    for rec in forts.to_dict("records"):  # type: ignore[attr-defined]
+    for rec in records:
         segs = rec.get("derive_segments") or []
         km = rec.get("length_km")
         if rec.get("element") not in LINEAR_ELEMENTS or list(segs) != [segment_id]:

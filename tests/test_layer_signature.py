@@ -63,3 +63,23 @@ def test_treaty_signature_on_poland_withdrawal(dataset):
 def test_unknown_layer_is_refused(dataset):
     with pytest.raises(ValueError, match="unknown data layer"):
         features.layer_signature(dataset, "basemap", date=dt.date(2026, 1, 1))
+
+
+def test_legend_categories_are_what_the_collections_draw(dataset):
+    """The legend's categories (from the intervals) match the drawn features on random days."""
+    from explorer import intervals
+    from explorer.ui import map_view
+
+    rng = random.Random(12)
+    days = [dt.date(1997, 1, 1) + dt.timedelta(days=rng.randint(0, 11_600)) for _ in range(25)]
+    for day in days:
+        for layer in ("treaty", *style.PROGRAMME_COLOURS):
+            shown, _ = map_view._categories(
+                "test", layer, intervals.signature(dataset, (layer,), day), dataset, day
+            )
+            fc = features.layer_collections(dataset, date=day, visible=[layer])[layer]
+            expected = style.shown_categories({layer: fc}).get(layer, set())
+            # Works only marked add their states; the drawn features' categories are all there.
+            assert expected <= shown.get(layer, set()), (layer, day)
+            if layer == "treaty":
+                assert shown.get(layer, set()) == expected, day

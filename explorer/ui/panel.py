@@ -79,12 +79,14 @@ def lengths_table(
     """Rows for the lengths panel: official and measured km, difference, fenced km on ``day``."""
     states = fortification_states(ds, day)
     segs = ds.segments.set_index("id")
+    records = ds.fortifications.to_dict("records")  # once, not once per segment
+    names = {str(r["id"]): str(r[f"name_{lang}"]) for r in records}
     rows = []
     for seg_id in segment_ids:
         seg = segs.loc[seg_id]
-        works = lengths.fortified_km(ds.fortifications, seg_id, states)
+        works = lengths.fortified_km(records, seg_id, states)
         fenced = "; ".join(
-            f"{number(w['km'], 0, lang)} ({_fort_name(ds, w['id'], lang)}, "
+            f"{number(w['km'], 0, lang)} ({names.get(str(w['id']), w['id'])}, "
             f"{style.state_label(w['state'], lang)})"
             for w in works
         )
