@@ -10,6 +10,7 @@ from unittest import mock
 
 import pytest
 from app_runner import (
+    APP,
     drawn_layers,
     layer_files,
     make_app,
@@ -91,21 +92,26 @@ def test_map_assets_are_all_local(default_app):
 
 
 def test_map_does_not_rerun_on_pan_and_sends_only_state(default_app):
-    # The component never reports a value back, so panning never reruns the script ...
+    # The component reports a value once at most (its first drawing, when the page asks for it:
+    # explorer/ui/first_paint.py), never on a pan, so panning never reruns the script ...
     script = (site_dir() / "map.js").read_text(encoding="utf-8")
     boot = (site_dir() / "boot.js").read_text(encoding="utf-8")
     sent = set(re.findall(r'send\("(streamlit:[A-Za-z]+)"', script))
     sent |= set(re.findall(r'type: "(streamlit:[A-Za-z]+)"', boot))
-    assert sent == {"streamlit:componentReady", "streamlit:setFrameHeight"}, sent
-    assert "setComponentValue" not in script + boot
+    assert sent == {
+        "streamlit:componentReady", "streamlit:setFrameHeight", "streamlit:setComponentValue"
+    }, sent  # fmt: skip
+    assert script.count("setComponentValue") == 1 and "setComponentValue" not in boot
+    assert re.search(r"if \(asked && !reported\) \{\s*reported = true;", script)
     args = map_args(default_app)
+    assert args["report"] is False  # not a browser: the whole page at once, nothing to report
     # ... and every run sends only state: no data-layer geometry, well under 50 kB.
     assert args["overlay"] is None
     assert "coordinates" not in json.dumps(args)
     assert len(map_component(default_app).proto.json_args) < 50_000
     assert set(args) == {
         "layers", "date", "lang", "view", "window", "height", "keyboard", "overlay",
-        "attribution", "panes", "decor", "labels", "session", "key", "default",
+        "attribution", "panes", "decor", "labels", "session", "report", "key", "default",
     }  # fmt: skip
 
 
@@ -451,3 +457,29 @@ def test_the_legend_lists_only_what_is_drawn_on_the_date():
     assert "Withdrawn" in legend and "East Shield" in legend
     # works only marked on their border (sections not public): the mark is explained
     assert "sections not public" in legend
+
+
+def test_a_browsers_first_run_draws_the_map_first_and_the_rest_when_it_is_drawn():
+    """First paint: a browser's first run holds the map, titles and legend, nothing else."""
+    from explorer.ui import first_paint
+
+    with mock.patch("explorer.ui.first_paint._is_browser", return_value=True):
+        at = AppTest.from_file(APP, default_timeout=90)
+        at.query_params["date"] = "2026-02-20"
+        at.run()
+        assert not at.exception, at.exception
+        args = map_args(at)
+        assert args["report"] is True and args["date"] == "2026-02-20"
+        assert not at.sidebar.checkbox and not at.sidebar.selectbox  # no widgets yet
+        assert not tables(at) and not at.main.expander  # no panels yet
+        assert any("bfe-legend" in h.proto.body for h in at.main.get("html"))  # the legend is
+        # The map reports its first drawing (its value): the whole page, the same map.
+        at.session_state[first_paint.MAP_KEY] = first_paint.DRAWN
+        at.run()
+        assert not at.exception, at.exception
+        assert len(at.sidebar.checkbox) == len(style.LAYER_IDS)
+        assert tables(at) and at.main.expander
+        assert map_args(at)["report"] is False and map_args(at)["date"] == "2026-02-20"
+        # ... and stays whole on every later run of the page.
+        at.checkbox(key="layer_treaty").uncheck().run()
+        assert len(at.sidebar.checkbox) == len(style.LAYER_IDS)

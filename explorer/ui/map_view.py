@@ -160,7 +160,8 @@ def show_map(
     keyboard: bool = True,
     overlay: Overlay | None = None,
     key: str = "map",
-) -> None:
+    report_drawn: bool = False,
+) -> Any:
     """Draw the map component with ``layers`` on ``date`` (only state travels).
 
     Parameters
@@ -187,6 +188,14 @@ def show_map(
         The session's own data; it travels only in this session's messages.
     key : str, default "map"
         Streamlit key: one map per key, never re-mounted.
+    report_drawn : bool, default False
+        Ask the map to report (its value becomes 1) once its layers are drawn: the page's
+        first run in a browser draws the rest then (:mod:`explorer.ui.first_paint`).
+
+    Returns
+    -------
+    object
+        The component's value: None, or 1 once the map reported being drawn.
     """
     lang = lang if lang in LANGUAGES else "en"
     files = the_site.files
@@ -202,5 +211,6 @@ def show_map(
         "keyboard": bool(keyboard),
         "overlay": None if overlay is None else _overlay_payload(overlay.digest, lang, overlay),
         "session": session_token(),
+        "report": bool(report_drawn),
     }
-    _component(str(the_site.path))(**args, key=key, default=None)
+    return _component(str(the_site.path))(**args, key=key, default=None)

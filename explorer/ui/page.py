@@ -18,6 +18,7 @@ from explorer.ui import (
     copy_link,
     data_errors,
     export_panel,
+    first_paint,
     map_view,
     overlay_panel,
     panel,
@@ -135,21 +136,24 @@ def main() -> None:
     # The language picker's state is current before the script reruns: read it first, so every
     # label on this run (the sidebar title included) is in the chosen language.
     lang = st.session_state.get(sidebar.LANG_KEY, "en")
+    light = first_paint.map_only()  # a browser's first run of the page: the map before the rest
     st.sidebar.title(t("app.title", lang))
     st.sidebar.caption(t("app.caption", lang))
-    sidebar.language_picker()
-    sidebar.time_controls(get_key_events(data_dir), lang)
-    sidebar.layer_toggles(style.layers(lang), lang)
-    names = dict(zip(ds.segments["id"], ds.segments[f"name_{lang}"], strict=True))
-    sidebar.segment_picker(names, get_segment_views(data_dir), lang)
-    copy_link.copy_link_control(lang)
-    presenter.present_button(data_dir, lang)
+    if not light:
+        sidebar.language_picker()
+        sidebar.time_controls(get_key_events(data_dir), lang)
+        sidebar.layer_toggles(style.layers(lang), lang)
+        names = dict(zip(ds.segments["id"], ds.segments[f"name_{lang}"], strict=True))
+        sidebar.segment_picker(names, get_segment_views(data_dir), lang)
+        copy_link.copy_link_control(lang)
+        presenter.present_button(data_dir, lang)
 
     # The link marks an uploaded overlay (``overlay=1``), so a session restarted elsewhere can
     # say it is gone (the overlay itself stays in its session only; issue 13).
     current = state.current(layer_ids, overlay=overlay_panel.current() is not None)
     state.write_query(current)
-    overlay = overlay_panel.show(current.lang)  # the analyst's own data (sidebar, session only)
+    # The analyst's own data (sidebar, session only); a page's first run has none yet.
+    overlay = None if light else overlay_panel.show(current.lang)
 
     st.title(t("app.title", lang))
     data_errors.show_broken_files(ds)
@@ -169,7 +173,7 @@ def main() -> None:
     legend_col, map_col = st.columns([1, 3.2])
     with map_col:
         # Only state travels: the layer files reach the browser once (explorer/ui/map_view.py).
-        map_view.show_map(
+        drawn_reported = map_view.show_map(
             get_site(data_dir),
             layers=drawn,
             date=day,
@@ -178,6 +182,7 @@ def main() -> None:
             view_version=st.session_state.get("view_version", 0),
             height=620,
             overlay=overlay,
+            report_drawn=light,
         )
         caption = t("app.map_caption", lang, date=day.isoformat(), as_of=config.DATA_AS_OF)
         st.caption(md_escape(caption))
@@ -191,6 +196,10 @@ def main() -> None:
             st.html(legend)
         else:
             st.caption(md_escape(t("legend.empty", lang)))
+
+    if light:
+        first_paint.complete_later(drawn_reported)  # the rest once the map is drawn
+        return
 
     live_lat, live_lon, live_zoom = state.live_view()
     # The same view in words, for screen readers and anyone who cannot see the map.

@@ -29,6 +29,9 @@ SUMMARY_OPEN = "summary_open"
 #: buttons; tens of kB of change log) is sent only while they are open, so a page load does not
 #: make the browser lay it out, hidden, before the map appears.
 EXPORT_OPEN = "export_open"
+#: Key of the flag "this page has been drawn whole" (a browser's first run draws only the map:
+#: :mod:`explorer.ui.first_paint`).
+PAGE_FULL = "page_full"
 ABOUT_OPEN = "about_data_open"
 
 

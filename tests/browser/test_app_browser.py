@@ -159,3 +159,46 @@ def test_export_panel_downloads_the_live_view(server, page: Page, page_log: Page
     assert "border-fence" not in csv_text.split("\n", 1)[1].split(",")[0]
     page.screenshot(path=ARTIFACTS_DIR / "app_export_panel.png")
     assert page_log.problems() == []
+
+
+_ORDER_JS = """
+(() => {
+  if (window !== window.top) { return; }
+  window.__order = {};
+  const stamp = (k) => {
+    if (window.__order[k] === undefined) { window.__order[k] = performance.now(); }
+  };
+  setInterval(() => {
+    if (document.querySelector('[data-testid="stSidebar"] [data-testid="stCheckbox"]')) {
+      stamp("controls");
+    }
+    for (const f of document.querySelectorAll("iframe")) {
+      try {
+        if (f.contentDocument && f.contentDocument.body &&
+            f.contentDocument.body.getAttribute("data-bfe-ready")) { stamp("map"); }
+      } catch (e) { }
+    }
+  }, 5);
+})();
+"""
+_FIND_MAP = "Object.values(window).find(v => v && v._leaflet_id && v.getCenter)"
+
+
+def test_the_map_comes_first_and_the_controls_follow_without_a_remount(
+    server, page: Page, page_log: PageLog
+):
+    """First paint: the map is drawn before the sidebar's widgets exist; the rest follows."""
+    page.add_init_script(script=_ORDER_JS)
+    page.goto(server.url + "?date=2026-02-20")
+    frame = map_frame(page, min_paths=20)
+    frame.evaluate(f"() => {{ window.__probe = {_FIND_MAP}; }}")  # a re-mount would lose it
+    checkboxes = page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]')
+    checkboxes.first.wait_for(timeout=TIMEOUT_MS)  # the controls arrive once the map is drawn
+    wait_idle(page)
+    order = page.evaluate("() => window.__order")
+    assert order["map"] < order["controls"], order
+    assert checkboxes.count() == 8
+    assert page.get_by_text("Border lengths").first.is_visible()
+    assert frame.evaluate(f"() => window.__probe !== undefined && {_FIND_MAP} === window.__probe")
+    assert "date=2026-02-20" in page.url
+    assert page_log.problems() == []

@@ -19,6 +19,7 @@
   var overlayGroup = null;
   var frameHeight = null;
   var basemapOn = true;
+  var reported = false;  // the first drawing was reported (args.report)
 
   // --- Streamlit component protocol (v1) -------------------------------------------------------
   function send(type, data) {
@@ -386,10 +387,17 @@
     });
     basemapOn = args.layers.some(function (pair) { return pair[0] === "basemap"; });
     map.getContainer().style.background = basemapOn ? args.decor.sea : args.decor.blank;
+    var asked = args.report;
     Promise.all(pending).then(function () {
       setRuler(args.lang || "en");
       document.body.setAttribute("data-bfe-ready", args.date + "|" + wanted.join(","));
       map.fire("bfe:drawn");
+      // The page's first run drew only the map: say it is drawn, and the page draws the rest
+      // (one rerun; explorer/ui/first_paint.py). Once per page.
+      if (asked && !reported) {
+        reported = true;
+        send("streamlit:setComponentValue", { value: 1, dataType: "json" });
+      }
     });
   }
   function show(entry) {
