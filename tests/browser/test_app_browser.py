@@ -202,3 +202,17 @@ def test_the_map_comes_first_and_the_controls_follow_without_a_remount(
     assert frame.evaluate(f"() => window.__probe !== undefined && {_FIND_MAP} === window.__probe")
     assert "date=2026-02-20" in page.url
     assert page_log.problems() == []
+
+
+def test_a_map_that_never_reports_still_gets_the_whole_page(server, page: Page):
+    """The map's script blocked: a timer draws the controls anyway (a few seconds later)."""
+    page.route("**/*bfe_map/map.js", lambda route: route.abort())
+    requests: list[str] = []
+    page.on("requestfailed", lambda r: requests.append(r.url))
+    page.goto(server.url)
+    checkboxes = page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]')
+    checkboxes.first.wait_for(timeout=TIMEOUT_MS)
+    wait_idle(page)
+    assert checkboxes.count() == 8
+    assert page.get_by_text("Border lengths").first.is_visible()
+    assert any(u.endswith("bfe_map/map.js") for u in requests), requests  # it was blocked
