@@ -8,6 +8,7 @@ once, and a run costs only what it draws.
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import streamlit as st
 
@@ -139,7 +140,10 @@ def main() -> None:
     light = first_paint.map_only()  # a browser's first run of the page: the map before the rest
     st.sidebar.title(t("app.title", lang))
     st.sidebar.caption(t("app.caption", lang))
-    if not light:
+    if light:  # said in the sidebar (and a marker the browser tests wait on)
+        loading = html.escape(t("app.loading_controls", lang))
+        st.sidebar.html(f'<p class="bfe-loading" role="status">{loading}</p>')
+    else:
         sidebar.language_picker()
         sidebar.time_controls(get_key_events(data_dir), lang)
         sidebar.layer_toggles(style.layers(lang), lang)

@@ -303,9 +303,30 @@ def map_frame(page: Page, *, min_paths: int | None = 0, timeout_ms: int = TIMEOU
     return frame
 
 
+#: The script run is over and the page is whole: no status widget, no "loading the controls"
+#: (a browser's first run draws only the map), and on the explorer its sidebar widgets drawn
+#: (their code loads lazily, after the run that sent them has finished).
+WHOLE_PAGE_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+  && !document.querySelector('.bfe-loading')
+  && (location.search.includes('mode=present')
+      || !document.querySelector('iframe[title="explorer.ui.map_view.bfe_map"]')
+      || !!document.querySelector('[data-testid="stSidebar"] [data-testid="stCheckbox"]'))"""
+
+
 def wait_idle(page: Page, *, timeout_ms: int = TIMEOUT_MS) -> None:
     """Wait until the script run is over (Streamlit shows a status widget while it runs)."""
     page.wait_for_timeout(300)
+    # A page's first run in a browser draws only the map and says the controls are loading
+    # (explorer/ui/first_paint.py): idle means the whole page is there.
+    # Elements appear as their code arrives, after the run: also wait for the page's DOM to be
+    # quiet (no node added or removed for 250 ms).
+    page.evaluate(
+        """() => { if (window.__bfeQuiet) { return; }
+                   window.__bfeQuiet = {t: performance.now()};
+                   new MutationObserver(() => { window.__bfeQuiet.t = performance.now(); })
+                     .observe(document.body, {childList: true, subtree: true}); }"""
+    )
     page.wait_for_function(
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
+        f"() => ({WHOLE_PAGE_JS})() && performance.now() - window.__bfeQuiet.t > 250",
+        timeout=timeout_ms,
     )
