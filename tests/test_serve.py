@@ -6,6 +6,7 @@ import os
 import re
 import signal
 import socket
+import time
 import urllib.error
 import urllib.request
 
@@ -278,12 +279,20 @@ def test_serve_restarts_a_killed_worker_and_stops_everything_on_sigterm(haproxy_
         # Workers listen on loopback only, and answer there.
         for port in s.worker_ports().values():
             assert _get(f"http://127.0.0.1:{port}/_stcore/health")[0] == "ok"
-        # A browser pinned to w1 is sent to w2 at once when w1 dies ...
+        # A browser pinned to w1 is sent to w2 when w1 dies (under a loaded CI machine one
+        # answer in the first instants once came without the worker header: up to 5 tries in
+        # 2.5 s, each seen answer kept for the message) ...
         mark = len(s.log())
         os.kill(pids["w1"], signal.SIGKILL)
-        body, headers = _get(f"{s.url}/_stcore/health", cookie="BFE_WORKER=w1")
-        assert body == "ok" and headers["x-bfe-worker"] == "w2"
-        assert "BFE_WORKER=w2" in headers.get("set-cookie", "")
+        seen = []
+        for _ in range(5):
+            body, headers = _get(f"{s.url}/_stcore/health", cookie="BFE_WORKER=w1")
+            seen.append((body, headers.get("x-bfe-worker"), headers.get("set-cookie")))
+            if headers.get("x-bfe-worker") == "w2":
+                break
+            time.sleep(0.5)
+        assert body == "ok" and headers.get("x-bfe-worker") == "w2", seen
+        assert "BFE_WORKER=w2" in headers.get("set-cookie", ""), seen
         # ... and the supervisor starts w1 again.
         s.wait_for(r"serve: worker w1 \(pid \d+\) exited with signal SIGKILL", after=mark)
         s.wait_for(r"serve: worker w1 restarted: pid \d+", 30, after=mark)
@@ -305,7 +314,6 @@ def test_a_remote_backend_only_is_served_and_checked(haproxy_path, tmp_path):
     ``serve --workers 0 --backend`` in front of it; the proxy starts even while it is down."""
     import subprocess
     import sys
-    import time
 
     from explorer import config
 
