@@ -1,7 +1,12 @@
-"""Constants: paths, coordinate reference systems, fixed dates and limits."""
+"""The explorer's vocabulary and constants: paths, CRSs, treaties, languages, dates, limits.
+
+Each of these is defined here once; everything else imports it (``tests/test_architecture.py``
+looks for copies).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Final
 
@@ -31,8 +36,14 @@ DATA_AS_OF: Final[str] = "2026-12-06"
 #: Separator for multi-valued cells in CSV files (e.g. ``sources``).
 LIST_SEPARATOR: Final[str] = ";"
 
-#: Treaties covered by ``treaty_events.csv``.
+#: Treaties covered by ``treaty_events.csv`` (the first is the one maps shade by default); their
+#: names are translated (keys ``treaty.<id>.short`` / ``treaty.<id>.long``).
 TREATIES: Final[tuple[str, ...]] = ("APMBC", "CCM")
+DEFAULT_TREATY: Final[str] = TREATIES[0]
+
+#: Earliest and latest day the explorer shows (the time control, links, exports, the story).
+DATE_MIN: Final[dt.date] = dt.date(1997, 1, 1)
+DATE_MAX: Final[dt.date] = dt.date(2028, 12, 31)
 
 #: Languages of the interface and the map's content (translation tables in ``geodata/i18n/``).
 LANGUAGES: Final[tuple[str, ...]] = ("en", "pl")

@@ -8,16 +8,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-#: Earliest and latest date the time control offers.
-DATE_MIN = dt.date(1997, 1, 1)
-DATE_MAX = dt.date(2028, 12, 31)
+from explorer.config import DATE_MAX, DATE_MIN, LANGUAGES
 
 #: Default view: the whole eastern flank, Norway–Russia in the north to Poland–Ukraine in the south.
 DEFAULT_LAT = 60.0
 DEFAULT_LON = 25.0
 DEFAULT_ZOOM = 4
 ZOOM_MIN, ZOOM_MAX = 3, 12
-LANGUAGES = ("en", "pl")
 #: ``explore``: the map with every control; ``present``: the story's chapters, full screen.
 MODES = ("explore", "present")
 

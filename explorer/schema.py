@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
+from explorer import config
+
 FieldKind = Literal["str", "int", "float", "signed", "bool", "date", "partial_date", "list", "enum"]
 
 # --- Allowed values --------------------------------------------------------------------------
@@ -115,7 +117,8 @@ LINE_BASIS: Final[frozenset[str]] = frozenset({"osm-land", "ne-gap-fill"})
 #: Whether a segment is one of the three the product must show, or one it should show.
 SEGMENT_PRIORITY: Final[frozenset[str]] = frozenset({"required", "expected"})
 
-TREATIES: Final[frozenset[str]] = frozenset({"APMBC", "CCM"})
+#: Treaties a ``treaty_events.csv`` row may name (:data:`explorer.config.TREATIES`).
+TREATIES: Final[frozenset[str]] = frozenset(config.TREATIES)
 
 
 # --- Specs -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urlencode
 
-from explorer import permalink, schema, style, validate, view
+from explorer import config, permalink, schema, style, validate, view
 from explorer.config import GEODATA_DIR
 from explorer.validate import DataError
 
@@ -67,7 +67,7 @@ class Chapter:
 
 def _chapter(rec: dict) -> Chapter:
     wanted = set(rec["layers"])
-    langs = permalink.LANGUAGES
+    langs = config.LANGUAGES
     return Chapter(
         number=rec["chapter"],
         id=rec["id"],

@@ -21,7 +21,7 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, box
 from shapely.geometry.base import BaseGeometry
 
-from explorer import geometry, permalink, style, timeline
+from explorer import config, geometry, permalink, style, timeline
 from explorer.config import DATA_AS_OF, DISPLAY_CRS, GEODATA_DIR
 from explorer.i18n import number
 
@@ -98,7 +98,7 @@ LIST_JOIN: Final[str] = "; "
 #: Separator of full references in ``source_refs`` (titles may hold semicolons).
 REFS_JOIN: Final[str] = " | "
 
-_LANGS: Final[tuple[str, ...]] = permalink.LANGUAGES
+_LANGS: Final[tuple[str, ...]] = config.LANGUAGES
 
 
 # --- Boxes ---------------------------------------------------------------------------------------
@@ -291,7 +291,7 @@ def default_date(today: dt.date | None = None) -> dt.date:
     datetime.date(1997, 1, 1)
     """
     day = today or dt.date.today()
-    return min(max(day, permalink.DATE_MIN), permalink.DATE_MAX)
+    return min(max(day, config.DATE_MIN), config.DATE_MAX)
 
 
 def permalink_url(

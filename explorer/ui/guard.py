@@ -8,7 +8,7 @@ from collections.abc import Callable
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
-from explorer import permalink
+from explorer import config
 from explorer.i18n import t
 from explorer.ui.text import md_escape
 
@@ -36,5 +36,5 @@ def run_guarded(main: Callable[[], None]) -> None:
     except Exception:
         _log.exception("Unexpected error while drawing the page")
         lang = st.session_state.get("lang")
-        lang = lang if lang in permalink.LANGUAGES else "en"
+        lang = lang if lang in config.LANGUAGES else "en"
         st.error(md_escape(t("app.unexpected_error", lang)))

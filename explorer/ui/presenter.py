@@ -17,7 +17,7 @@ from typing import Final
 
 import streamlit as st
 
-from explorer import handout, maps, permalink, story, style, view
+from explorer import config, handout, maps, permalink, story, style, view
 from explorer.data import Dataset
 from explorer.i18n import t
 from explorer.ui import map_view, offload, state
@@ -215,7 +215,7 @@ def show(
     # The sidebar's language picker is not drawn here, so Streamlit would forget its value at
     # the end of this run: writing it back keeps the language for this page and for "Exit".
     lang = st.session_state.get(LANG_KEY, "en")
-    lang = lang if lang in permalink.LANGUAGES else "en"
+    lang = lang if lang in config.LANGUAGES else "en"
     st.session_state[LANG_KEY] = lang
     st.html(_CSS)
     chapters = chapters_for(data_dir)
@@ -270,7 +270,7 @@ def show(
 
 def _navigation(chapter: story.Chapter, number: int, total: int, lang: str) -> None:
     """Previous, progress, Next, the other language and Exit, in one row."""
-    other = next(x for x in permalink.LANGUAGES if x != lang)
+    other = next(x for x in config.LANGUAGES if x != lang)
     prev_col, progress_col, next_col, lang_col, exit_col = st.columns([1.3, 2.2, 1.3, 1, 1.6])
     prev_col.button(
         t("presenter.previous", lang),

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from explorer import permalink
+from explorer import config
 from explorer.i18n import t
 from explorer.ui import state
 
@@ -35,12 +35,12 @@ def language_picker() -> None:
     sidebar before presenter mode) can never contradict it.
     """
     lang = current_lang()
-    label = " / ".join(t("language.label", x) for x in permalink.LANGUAGES)
+    label = " / ".join(t("language.label", x) for x in config.LANGUAGES)
     _synced_selectbox(
         LANG_KEY,
         lang,
         label,
-        list(permalink.LANGUAGES),
+        list(config.LANGUAGES),
         format_func=lambda x: t("language.name", x),
     )
 
@@ -48,7 +48,7 @@ def language_picker() -> None:
 def current_lang() -> str:
     """Return the session's interface language (``en`` unless a known language is set)."""
     lang = st.session_state.get(LANG_KEY)
-    return lang if lang in permalink.LANGUAGES else "en"
+    return lang if lang in config.LANGUAGES else "en"
 
 
 def widget_key(name: str, lang: str) -> str:
@@ -131,7 +131,7 @@ def _date_from_input() -> None:
     """Move the date (the slider) to the day typed into the date input."""
     day = st.session_state.get(DATE_INPUT_KEY)
     if isinstance(day, dt.date):
-        st.session_state[DATE_KEY] = min(max(day, permalink.DATE_MIN), permalink.DATE_MAX)
+        st.session_state[DATE_KEY] = min(max(day, config.DATE_MIN), config.DATE_MAX)
 
 
 def time_controls(events: pd.DataFrame, lang: str = "en") -> None:
@@ -153,16 +153,16 @@ def time_controls(events: pd.DataFrame, lang: str = "en") -> None:
         st.session_state[DATE_INPUT_KEY] = day
     st.sidebar.slider(
         t("sidebar.show_on", lang),
-        min_value=permalink.DATE_MIN,
-        max_value=permalink.DATE_MAX,
+        min_value=config.DATE_MIN,
+        max_value=config.DATE_MAX,
         key=DATE_KEY,
         format="YYYY-MM-DD",
         help=t("sidebar.date_help", lang),
     )
     st.sidebar.date_input(
         t("sidebar.date_input", lang),
-        min_value=permalink.DATE_MIN,
-        max_value=permalink.DATE_MAX,
+        min_value=config.DATE_MIN,
+        max_value=config.DATE_MAX,
         key=DATE_INPUT_KEY,
         format="YYYY-MM-DD",
         on_change=_date_from_input,

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 
 import streamlit as st
 
-from explorer import permalink, view
+from explorer import config, permalink, view
 from explorer.i18n import t
 from explorer.permalink import Notice, State
 
@@ -121,7 +121,7 @@ def live_view() -> tuple[float, float, int]:
     and this function parses lat/lon/zoom from it (every value validated; bad ones ignored).
     """
     lat, lon, zoom = st.session_state["view"]
-    fallback = State(layers=(), date=permalink.DATE_MIN, lat=lat, lon=lon, zoom=zoom)
+    fallback = State(layers=(), date=config.DATE_MIN, lat=lat, lon=lon, zoom=zoom)
     reported = str(st.session_state.get(LIVE_VIEW_KEY) or "")[: permalink.MAX_VALUE_LEN]
     live = parse_qs(reported.lstrip("?"), max_num_fields=50)
     params = {key: live[key][-1] for key in ("lat", "lon", "zoom") if live.get(key)}
