@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from explorer.config import DATE_MAX, DATE_MIN, LANGUAGES
+from explorer.text import Message
 
 #: Default view: the whole eastern flank, Norway–Russia in the north to Poland–Ukraine in the south.
 DEFAULT_LAT = 60.0
@@ -28,56 +29,6 @@ KEYS = ("layers", "date", "lat", "lon", "zoom", "segment", "lang", "mode", "chap
 #: itself never travels in a link (it lives in one server process's session); the marker lets a
 #: session started from the link (another worker after a restart, or another browser) say so.
 OVERLAY_MARK = "1"
-
-#: English text of every notice, by translation key (``geodata/i18n/ui.csv`` holds the same
-#: English and the Polish; a test keeps the two in step). ``{key}={value}`` is the ignored pair.
-NOTICE_TEXTS: dict[str, str] = {
-    "link.expected_text": "Ignored {key}={value}: expected text.",
-    "link.repeated": "Ignored {key}={value}: given {n} times with different values.",
-    "link.too_long": "Ignored {key}={value}: too long.",
-    "link.no_layer": "Ignored {key}={value}: no layer named (a link with every layer off says"
-    " 'none').",
-    "link.unknown_layers": "Ignored {key}={value}: unknown layer(s) {layers}.",
-    "link.bad_date": "Ignored {key}={value}: expected a date YYYY-MM-DD.",
-    "link.date_outside": "Ignored {key}={value}: outside {first}–{last}, showing {nearest}.",
-    "link.bad_number": "Ignored {key}={value}: expected a number between -{limit} and {limit}.",
-    "link.bad_zoom": "Ignored {key}={value}: expected a whole number {min}–{max}.",
-    "link.bad_segment": "Ignored {key}={value}: unknown border segment.",
-    "link.bad_choice": "Ignored {key}={value}: expected one of {options}.",
-    "link.bad_chapter": "Ignored {key}={value}: expected a chapter number 1–{n}.",
-    "link.unknown_keys": "Ignored unknown parameter(s) {names}.",
-    "link.unknown_keys_more": "Ignored unknown parameter(s) {names} and {n} more.",
-}
-
-
-class Notice(str):
-    """Why a value of a link was ignored: its English text, a translation key and the values.
-
-    A ``str`` (the English text), so it prints and compares like one; ``key`` and ``values``
-    let the interface show it in any language with ``i18n.t(notice.key, lang, **notice.values)``.
-
-    Examples
-    --------
-    >>> n = Notice("link.too_long", key="zoom", value="'9999'")
-    >>> n, n.key, n.values
-    ("Ignored zoom='9999': too long.", 'link.too_long', {'key': 'zoom', 'value': "'9999'"})
-    """
-
-    key: str
-    values: dict[str, str]
-
-    def __new__(cls, key: str, /, **values: object) -> Notice:
-        """Make the notice ``key`` (:data:`NOTICE_TEXTS`) with its ``{fields}`` filled."""
-        texts = {name: str(v) for name, v in values.items()}
-        obj = super().__new__(cls, NOTICE_TEXTS[key].format(**texts))
-        obj.key = key
-        obj.values = texts
-        return obj
-
-    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, str]]:
-        """Arguments that re-create the notice (for pickle and copy)."""
-        return (self.key,), dict(self.values)
-
 
 #: A plain decimal number in ASCII (``float`` alone would also take "١٢", "1_0" or " 12 ").
 _NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
@@ -107,7 +58,7 @@ class State:
         The story chapter shown in ``present`` mode (1..N).
     overlay : bool
         Whether an uploaded overlay was on the map when the link was made (``overlay=1``).
-    notices : tuple of Notice
+    notices : tuple of Message
         Why values of a parsed query were ignored (not part of the state's identity).
     """
 
@@ -121,7 +72,7 @@ class State:
     mode: str = "explore"
     chapter: int = 1
     overlay: bool = False
-    notices: tuple[Notice, ...] = field(default=(), compare=False)
+    notices: tuple[Message, ...] = field(default=(), compare=False)
 
 
 def default_state(default_layers: Sequence[str], today: dt.date) -> State:
@@ -134,7 +85,7 @@ def _one(
 ) -> tuple[str | None, tuple[str, dict[str, object]] | None]:
     """Return ``(value, why not)`` for ``key``: its one string value, or why there is none.
 
-    ``why not`` is a notice key (:data:`NOTICE_TEXTS`) and its values.
+    ``why not`` is a notice key (a translation key, ``link.*``) and its values.
 
     A key given several times with different values is ambiguous (which one did the sender
     mean?) and is ignored; repeats of the same value are harmless.
@@ -190,21 +141,21 @@ def parse_query(
     >>> s.mode, s.chapter, s.notices
     ('present', 1, ("Ignored chapter='12': expected a chapter number 1–9.",))
     """
-    notices: list[Notice] = []
+    notices: list[Message] = []
     state = default
 
     def note(key: str, raw: str, why: str, **values: object) -> None:
         shown = repr(raw if len(raw) <= 40 else raw[:40] + "…")
         shown = shown if len(shown) <= 80 else shown[:80] + "…"  # escapes can be long
-        notices.append(Notice(why, key=key, value=shown, **values))
+        notices.append(Message(why, key=key, value=shown, **values))
 
     unknown_keys = [str(k) for k in params if k not in KEYS]
     if unknown_keys:
         names = ", ".join(repr(k[:20]) for k in unknown_keys[:5])
         if len(unknown_keys) > 5:
-            notices.append(Notice("link.unknown_keys_more", names=names, n=len(unknown_keys) - 5))
+            notices.append(Message("link.unknown_keys_more", names=names, n=len(unknown_keys) - 5))
         else:
-            notices.append(Notice("link.unknown_keys", names=names))
+            notices.append(Message("link.unknown_keys", names=names))
     for key in KEYS:
         raw, why_not = _one(params, key)
         if why_not is not None:

@@ -1,4 +1,4 @@
-"""Map styling as data: layer registry, colours, dash patterns, Leaflet path styles, the legend.
+"""Map styling as data: layer titles, colours, dash patterns, Leaflet path styles, the legend.
 
 Nothing here draws; :mod:`explorer.maps` turns these dicts into folium layers and the app renders
 the legend. Colours come from colour-vision-deficiency-safe palettes: programme lines from
@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import Any, Final, Literal, NotRequired, TypedDict
 
 from explorer.i18n import t
+from explorer.layers import DATA_LAYERS, DEFAULT_LAYERS, LAYER_IDS
 from explorer.schema import PRECISION, PROGRAMMES, TREATY_STATUSES
 
 __all__ = [
@@ -50,33 +51,13 @@ __all__ = [
     "treaty_style",
 ]
 
-# --- Layer registry ----------------------------------------------------------------------------
-
-#: Layer ids in drawing/legend order. The programme ids are :data:`explorer.schema.PROGRAMMES`;
-#: ``basemap`` (land, lakes, sea) is drawn by the base map and is listed so the legend can explain
-#: it. Titles are translated: key ``layer.<id>`` in ``geodata/i18n/ui.csv`` (see :func:`layers`).
-LAYER_IDS: Final[tuple[str, ...]] = (
-    "borders",
-    "east-shield",
-    "pl-by-barrier",
-    "pl-ru-barrier",
-    "baltic-defence-line",
-    "border-fence",
-    "treaty",
-    "basemap",
-)
+# --- Layers (the registry is :mod:`explorer.layers`) ----------------------------------------
 
 #: Every map layer in order as ``(layer_id, English title)``; :func:`layers` gives other languages.
 LAYERS: Final[tuple[tuple[str, str], ...]] = tuple((i, t(f"layer.{i}", "en")) for i in LAYER_IDS)
 
 #: Layer id -> English title.
 LAYER_TITLES: Final[dict[str, str]] = dict(LAYERS)
-
-#: Layers drawn from the dataset (one FeatureGroup each); ``basemap`` is part of the base map.
-DATA_LAYERS: Final[tuple[str, ...]] = tuple(i for i in LAYER_IDS if i != "basemap")
-
-#: Layers shown when the app opens: all of them.
-DEFAULT_LAYERS: Final[frozenset[str]] = frozenset(LAYER_IDS)
 
 # --- Colours -----------------------------------------------------------------------------------
 

@@ -10,7 +10,8 @@ import streamlit as st
 
 from explorer import config, permalink, view
 from explorer.i18n import t
-from explorer.permalink import Notice, State
+from explorer.permalink import State
+from explorer.text import Message
 
 _LOADED = "_permalink_loaded"
 _WRITTEN = "_permalink_written"
@@ -137,7 +138,7 @@ def go_to(lat: float, lon: float, zoom: int) -> None:
 
 def notice_text(notice: str, lang: str) -> str:
     """Return a permalink notice in ``lang`` (plain text; any other text passes through)."""
-    if isinstance(notice, Notice):
+    if isinstance(notice, Message):
         return t(notice.key, lang, **notice.values)
     return str(notice)
 
