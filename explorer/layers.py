@@ -15,7 +15,8 @@ A layer's *family* says how it is derived and drawn; every consumer dispatches o
 
 The drawing order (:data:`DRAW_ORDER`) is shared by the browser's Leaflet panes
 (:data:`PANES`) and the printed map's z-order (:data:`PRINT_Z`): the two renderers stack the
-same parts the same way. Titles are translated (keys ``layer.<id>``, :func:`explorer.style.layer_title`).
+same parts the same way. Titles are translated (keys ``layer.<id>``,
+:func:`explorer.style.layer_title`).
 """
 
 from __future__ import annotations

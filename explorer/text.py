@@ -126,8 +126,10 @@ class Message(str):
     Examples
     --------
     >>> m = Message("link.too_long", key="zoom", value="'9999'")
-    >>> m, m.key, m.text("pl")
-    ("Ignored zoom='9999': too long.", 'link.too_long', "Pominięto zoom='9999': wartość jest za długa.")
+    >>> m, m.key
+    ("Ignored zoom='9999': too long.", 'link.too_long')
+    >>> m.text("pl")
+    "Pominięto zoom='9999': wartość jest za długa."
     """
 
     key: str
@@ -232,12 +234,12 @@ def source_refs(ds: Dataset, source_ids: Iterable[str]) -> list[SourceRef]:
 
 
 def refs_text(refs: Iterable[SourceRef]) -> list[str]:
-    """Plain-text references: ``publisher: title (date) URL``."""
+    """Return plain-text references: ``publisher: title (date) URL``."""
     return [f"{r.label} {r.url}" if r.url else r.label for r in refs]
 
 
 def refs_markdown(refs: Iterable[SourceRef], escape: object = None) -> str:
-    """Markdown links ``[publisher: title (date)](url)`` joined with ``; ``.
+    """Return markdown links ``[publisher: title (date)](url)`` joined with ``; ``.
 
     ``escape`` is the markdown escaper of the caller (the UI's), applied to the labels.
     """
@@ -252,7 +254,7 @@ def refs_markdown(refs: Iterable[SourceRef], escape: object = None) -> str:
 
 
 def refs_html(refs: Iterable[SourceRef], lang: str = "en") -> str:
-    """An HTML list of sources under a "Sources" heading, linked where the URL is http(s)."""
+    """Return an HTML list of sources under a "Sources" heading, linked where the URL is http(s)."""
     items = []
     for ref in refs:
         if ref.publisher is None:
