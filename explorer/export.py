@@ -5,7 +5,7 @@ Every export describes one view (visible layers, date, bounding box, language):
 * ``png``, ``svg``, ``pdf``: the print map of :func:`explorer.render.render_static`;
 * ``html``: the interactive map as one offline file (Leaflet, data, legend and popups inlined);
 * ``geojson``, ``gpkg``, ``csv``: the features in the view on that date
-  (:func:`explorer.view.features_in_view`) with their source ids, full references and the data
+  (:func:`explorer.table.features_in_view`) with their source ids, full references and the data
   attribution.
 
 For the app, :func:`export_bytes` returns the file's bytes (for ``st.download_button``, with
@@ -31,11 +31,12 @@ import pyogrio
 import shapely
 from shapely.geometry import mapping
 
-from explorer import features, overlay_features, render, style, view
+from explorer import features, overlay_features, render, style, table, text, view
 from explorer.config import DATA_AS_OF
 from explorer.files import write_atomic
 from explorer.i18n import t
-from explorer.view import DEFAULT_BBOX, features_in_view
+from explorer.table import features_in_view
+from explorer.view import DEFAULT_BBOX
 
 if TYPE_CHECKING:
     from explorer.data import Dataset
@@ -257,7 +258,7 @@ def to_geojson_bytes(
         "title": title or t("export.default_title", lang),
         "date": _json_value(day),
         "data_as_of": DATA_AS_OF,
-        "attribution": view.ATTRIBUTION_TEXT,
+        "attribution": text.attribution_text(),
         "sources_note": "source ids resolve to geodata/sources.csv; source_refs has them in full",
         "features": features,
     }
@@ -280,7 +281,7 @@ def to_gpkg_bytes(gdf: gpd.GeoDataFrame, *, ds: Dataset | None = None) -> bytes:
     with tempfile.TemporaryDirectory(prefix="bfe-gpkg-") as folder:
         path = Path(folder) / "export.gpkg"
         description = f"Border Fortification Explorer, data as of {DATA_AS_OF}. "
-        description += view.ATTRIBUTION_TEXT
+        description += text.attribution_text()
         gdf.to_file(
             path,
             layer="features",
@@ -289,9 +290,9 @@ def to_gpkg_bytes(gdf: gpd.GeoDataFrame, *, ds: Dataset | None = None) -> bytes:
             layer_options={"DESCRIPTION": description},
         )
         if ds is not None:
-            table = _sources_table(ds, view.sources_of(gdf))
-            if len(table):  # a plain attribute table (no geometry column)
-                pyogrio.write_dataframe(table, path, layer="sources", driver="GPKG")
+            refs = _sources_table(ds, table.sources_of(gdf))
+            if len(refs):  # a plain attribute table (no geometry column)
+                pyogrio.write_dataframe(refs, path, layer="sources", driver="GPKG")
         return path.read_bytes()
 
 
@@ -384,7 +385,7 @@ def _header_html(title: str, date: dt.date, permalink_url: str, lang: str = "en"
         f"<div>{esc(map_on)} "
         f'<a href="{esc(permalink_url, quote=True)}" target="_blank" rel="noopener">'
         f"{esc(t('export.open_in_app', lang))}</a></div>"
-        f'<div style="font-size:11px;color:#555">{esc(view.ATTRIBUTION_TEXT)} · '
+        f'<div style="font-size:11px;color:#555">{esc(text.attribution_text())} · '
         f"{esc(t('export.click_feature', lang))}</div></div>"
     )
 

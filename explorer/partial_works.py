@@ -13,19 +13,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 import weakref
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, TypedDict
 
 import geopandas as gpd
 from pyproj import Transformer
 
-from explorer import timeline
+from explorer import text, timeline
 from explorer.config import DISPLAY_CRS, METRIC_CRS
 from explorer.i18n import t
 
 if TYPE_CHECKING:
     from explorer.data import Dataset
 
-__all__ = ["NOT_DRAWN", "PartialWork", "format_km", "partial_label", "partial_works"]
+__all__ = ["NOT_DRAWN", "PartialWork", "mark_label", "partial_label", "partial_works"]
 
 #: The ``derive_method`` of a work drawn as a figure instead of a line.
 NOT_DRAWN: Final[str] = "not-drawn"
@@ -169,18 +170,31 @@ def partial_works(ds: Dataset, date: dt.date) -> list[PartialWork]:
     return rows
 
 
-def format_km(value: float, lang: str = "en") -> str:
-    r"""Format a number of km for a label: whole when it is whole, else one decimal.
+def mark_label(rec: Mapping[str, Any], lang: str = "en") -> str:
+    """Word the mark of a work not drawn from its scene row (:mod:`explorer.scene`).
 
-    Examples
-    --------
-    >>> format_km(1340), format_km(1340, "pl"), format_km(338.6), format_km(338.6, "pl")
-    ('1,340', '1\xa0340', '338.6', '338,6')
+    The row's ``length_km`` is the work's figure, ``official_km`` its segment's official
+    length and ``segment_ids`` every segment the work lies along.
     """
-    text = f"{value:,.1f}".removesuffix(".0")
-    if lang == "pl":
-        return text.replace(",", "\u00a0").replace(".", ",")
-    return text
+
+    def number_or_none(value: object) -> float | None:
+        return None if text.is_missing(value) else float(value)  # type: ignore[arg-type]
+
+    row = PartialWork(
+        id=str(rec["record"]),
+        layer=str(rec["layer"]),
+        segment=str(rec["id"]).partition("@")[2],
+        n_segments=len(rec["segment_ids"]),
+        lon=0.0,
+        lat=0.0,
+        length_km=number_or_none(rec["length_km"]),
+        segment_km=number_or_none(rec["official_km"]),
+        state=str(rec["state"]),
+        sources=list(rec["sources"]),
+        name_en=str(rec["name_en"]),
+        name_pl=str(rec["name_pl"]),
+    )
+    return partial_label(row, lang)
 
 
 def partial_label(row: PartialWork, lang: str = "en") -> str:
@@ -203,7 +217,15 @@ def partial_label(row: PartialWork, lang: str = "en") -> str:
     if km is None:
         return t("partial.unknown", lang, name=name)
     if row["n_segments"] > 1:
-        return t("partial.borders", lang, name=name, km=format_km(km, lang), n=row["n_segments"])
+        return t(
+            "partial.borders", lang, name=name, km=text.fmt_km_short(km, lang), n=row["n_segments"]
+        )
     if total is None:
-        return t("partial.no_total", lang, name=name, km=format_km(km, lang))
-    return t("partial.of", lang, name=name, km=format_km(km, lang), total=format_km(total, lang))
+        return t("partial.no_total", lang, name=name, km=text.fmt_km_short(km, lang))
+    return t(
+        "partial.of",
+        lang,
+        name=name,
+        km=text.fmt_km_short(km, lang),
+        total=text.fmt_km_short(total, lang),
+    )

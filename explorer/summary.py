@@ -2,60 +2,42 @@
 
 It says in words what the map shows: the date, which layers are on, how many features of each
 layer are in view, the official and measured length of each border segment in view, and every
-tracked country's treaty status on the date. Pure: no Streamlit, no folium.
+tracked country's treaty status on the date, all read from the view's scene
+(:mod:`explorer.scene`). Pure: no Streamlit, no folium.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from explorer import style, timeline, view
+from explorer import layers, scene, style, timeline, view
 from explorer.config import DATA_AS_OF
 from explorer.i18n import t
-from explorer.partial_works import partial_label, partial_works
+from explorer.partial_works import mark_label
+from explorer.text import fmt_km
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
     from explorer.data import Dataset
 
-__all__ = ["summary_lines", "view_summary"]
-
-
-def _km(value: object, lang: str) -> str:
-    """Format km with the language's separators (ISO 31-0 style for Polish: 1 340,0 km)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return t("summary.not_recorded", lang)
-    text = f"{float(value):,.1f} km"
-    if lang == "pl":
-        text = text.replace(",", "\u00a0").replace(".", ",")
-    return text
+__all__ = ["scene_lines", "summary_lines", "view_summary"]
 
 
 def _count_line(layer: str, rows: pd.DataFrame, lang: str) -> str:
     title = style.layer_title(layer, lang)
-    if layer == "borders":
-        return t("summary.count_borders", lang, layer=title, n=rows["segment_ids"].nunique())
-    if layer == "treaty":
-        return t("summary.count_countries", lang, layer=title, n=rows["country"].nunique())
-    return t("summary.count_features", lang, layer=title, n=rows["id"].nunique())
-
-
-def _partial_in_view(ds: Dataset, date: dt.date, bbox: tuple | None) -> dict[str, list]:
-    """Works not drawn whose mark (on their border) is in ``bbox``, per layer."""
-    out: dict[str, list] = {}
-    for row in partial_works(ds, date):
-        inside = bbox is None or (
-            bbox[0] <= row["lon"] <= bbox[2] and bbox[1] <= row["lat"] <= bbox[3]
-        )
-        if inside:
-            out.setdefault(row["layer"], []).append(row)
-    return out
+    match layers.family(layer):
+        case "border":
+            n = len({s for ids in rows["segment_ids"] for s in ids})
+            return t("summary.count_borders", lang, layer=title, n=n)
+        case "treaty":
+            return t("summary.count_countries", lang, layer=title, n=rows["record"].nunique())
+        case _:
+            return t("summary.count_features", lang, layer=title, n=rows["id"].nunique())
 
 
 def summary_lines(
@@ -74,11 +56,11 @@ def summary_lines(
     ds : Dataset
         The loaded data.
     layers : iterable of str
-        Visible layer ids (:data:`explorer.style.LAYER_IDS`).
+        Visible layer ids (:data:`explorer.layers.LAYER_IDS`).
     date : datetime.date
         The day shown.
     bbox : (west, south, east, north) or geometry or None, default the app's default view
-        What is "in view" (see :func:`explorer.view.features_in_view`); None: everything.
+        What is "in view" (:func:`explorer.scene.make_scene`); None: everything.
     lang : {"en", "pl"}, default "en"
         Language of the text.
     treaty : {"APMBC", "CCM"}, default "APMBC"
@@ -90,45 +72,41 @@ def summary_lines(
         The date line; the layers shown; features in view per data layer; border lengths
         (official / measured) of the segments in view when the border layer is on; a heading
         and one line per tracked country with its treaty status on ``date`` and the event it
-        follows from. Lines listing
-        items start with ``"- "``.
+        follows from. Lines listing items start with ``"- "``.
 
     Raises
     ------
-    ValueError
-        For an unknown layer, language or treaty, or a malformed bbox.
+    explorer.view.ViewError
+        (a ``ValueError``) for an unknown layer, language or treaty, or a malformed bbox.
     """
-    shown = [i for i in style.LAYER_IDS if i in set(layers)]
-    unknown = set(layers) - set(style.LAYER_IDS)
-    if unknown:
-        raise ValueError(f"unknown layer(s) {sorted(unknown)}; expected {list(style.LAYER_IDS)}")
-    if treaty not in ("APMBC", "CCM"):
-        raise ValueError(f"unknown treaty {treaty!r}; expected 'APMBC' or 'CCM'")
+    the_view = view.View(layers=tuple(layers), date=date, bbox=bbox, lang=lang, treaty=treaty)
+    return scene_lines(ds, scene.make_scene(ds, the_view))
+
+
+def scene_lines(ds: Dataset, sc: scene.Scene) -> list[str]:
+    """Return :func:`summary_lines` for a scene already derived."""
+    v = sc.view
+    lang, date = v.lang, v.date
     lines = [t("summary.date", lang, date=date.isoformat(), as_of=DATA_AS_OF)]
-    if shown:
-        titles = ", ".join(style.layer_title(i, lang) for i in shown)
+    if v.layers:
+        titles = ", ".join(style.layer_title(i, lang) for i in v.layers)
         lines.append(t("summary.layers", lang, layers=titles))
     else:
         lines.append(t("summary.no_layers", lang))
 
-    data_layers = [i for i in shown if i in style.DATA_LAYERS]
-    if data_layers:
-        gdf = view.features_in_view(
-            ds, layers=data_layers, date=date, bbox=bbox, lang=lang, treaty=treaty
-        )
+    if sc.frames:
         lines.append(t("summary.counts_title", lang))
-        marks = _partial_in_view(ds, date, bbox)
-        for layer in data_layers:
-            rows = gdf[gdf["layer"] == layer]
-            line = "- " + _count_line(layer, rows, lang)
-            for label in marks.get(layer, []):  # works not drawn: their figures, in words
-                line += "; " + t("summary.not_drawn", lang, label=partial_label(label, lang))
+        for layer, frame in sc:
+            partial = frame["partial"].astype(bool)
+            line = "- " + _count_line(layer, frame[~partial], lang)
+            for rec in frame[partial].to_dict("records"):  # works not drawn: figures, in words
+                line += "; " + t("summary.not_drawn", lang, label=mark_label(rec, lang))
             lines.append(line)
-        borders = gdf[gdf["layer"] == "borders"]
-        if len(borders):
+        borders = sc.frames.get("borders")
+        if borders is not None and len(borders):
             lines.append(t("summary.borders_title", lang))
             segments = ds.segments.set_index("id")
-            for seg_id in sorted(set(borders["segment_ids"])):
+            for seg_id in sorted({s for ids in borders["segment_ids"] for s in ids}):
                 seg = segments.loc[seg_id]
                 lines.append(
                     "- "
@@ -136,23 +114,20 @@ def summary_lines(
                         "summary.border",
                         lang,
                         name=seg[f"name_{lang}"],
-                        official=_km(seg["official_km"], lang),
-                        measured=_km(seg["measured_km"], lang),
+                        official=fmt_km(seg["official_km"], lang),
+                        measured=fmt_km(seg["measured_km"], lang),
                     )
                 )
 
-    table = timeline.statuses_on(ds.treaty_events, list(ds.countries.index), treaty, date)
-    treaty_name = t(f"treaty.{treaty}.short", lang)
+    statuses = scene.treaty_statuses(ds, date, v.treaty)
+    treaty_name = t(f"treaty.{v.treaty}.short", lang)
     lines.append(t("summary.treaty_title", lang, treaty=treaty_name, date=date.isoformat()))
-    for rec in table.to_dict("records"):
+    for rec in statuses.to_dict("records"):
         country = ds.countries.loc[rec["country"], f"name_{lang}"]
         status = style.status_label(rec["status"], lang)
-        since = rec["since"]
-        if isinstance(since, dt.date):
-            since = since.isoformat()
-        event = timeline.status_on(ds.treaty_events, rec["country"], treaty, date).event_id
-        label = timeline.event_label(ds.treaty_events, event, lang)
-        if isinstance(since, str) and since and label:
+        since = rec["since"].isoformat() if isinstance(rec["since"], dt.date) else ""
+        label = timeline.event_label(ds.treaty_events, rec["event"], lang)
+        if since and label:
             line = t(
                 "summary.treaty_row_event",
                 lang,
@@ -161,7 +136,7 @@ def summary_lines(
                 since=since,
                 event=label,
             )
-        elif isinstance(since, str) and since:
+        elif since:
             line = t("summary.treaty_row_since", lang, country=country, status=status, since=since)
         else:
             line = t("summary.treaty_row", lang, country=country, status=status)

@@ -1,8 +1,9 @@
-"""What a map view shows: its bounding box, the features visible in it on a date, their sources.
+"""A view of the map: the validated :class:`View`, boxes, the data window and permalinks.
 
-Shared by the static renderer (:mod:`explorer.render`) and the exports (:mod:`explorer.export`), so
-a PNG's "Sources" line and a GeoPackage's ``sources`` column always describe the same features.
-Pure: no folium, no matplotlib, no Streamlit.
+A :class:`View` (layers, date, box, language, treaty) is what the CLI, a link, a story chapter
+and the export panel all build; :func:`explorer.scene.make_scene` derives what it shows. Boxes
+are checked and converted here (to and from a centre and zoom). Pure: no folium, no
+matplotlib, no Streamlit.
 """
 
 from __future__ import annotations
@@ -12,37 +13,30 @@ import functools
 import json
 import math
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Final
+from dataclasses import dataclass
+from typing import Final
 from urllib.parse import urlencode
 
-import geopandas as gpd
-import pandas as pd
-import shapely
-from shapely.geometry import LineString, MultiLineString, box
 from shapely.geometry.base import BaseGeometry
 
-from explorer import config, geometry, permalink, style, timeline
-from explorer.config import DATA_AS_OF, DISPLAY_CRS, GEODATA_DIR
+from explorer import config, permalink
+from explorer.config import GEODATA_DIR
 from explorer.i18n import number
-
-if TYPE_CHECKING:
-    from explorer.data import Dataset
+from explorer.layers import LAYER_IDS
+from explorer.text import Message
 
 __all__ = [
     "APP_URL",
-    "ATTRIBUTION_TEXT",
-    "COLUMNS",
     "DEFAULT_BBOX",
     "Bbox",
+    "View",
+    "ViewError",
     "bbox_data_coverage",
     "data_window",
     "data_window_text",
     "default_date",
-    "features_in_view",
     "parse_bbox",
     "permalink_url",
-    "source_refs",
-    "sources_of",
     "validate_bbox",
     "view_bbox",
     "view_centre_zoom",
@@ -50,9 +44,6 @@ __all__ = [
 
 #: ``(west, south, east, north)`` in degrees (EPSG:4326).
 Bbox = tuple[float, float, float, float]
-
-#: Plain-text attribution of the map data (the HTML version with links is ``maps.ATTRIBUTION``).
-ATTRIBUTION_TEXT: Final[str] = "© OpenStreetMap contributors (ODbL) · Natural Earth (public domain)"
 
 #: The app's default view as a box: centred on the permalink default (60°N 25°E), tall enough for
 #: Norway–Russia in the north (69.8°N) and Poland–Ukraine in the south (49.0°N) with a margin.
@@ -65,40 +56,96 @@ APP_URL: Final[str] = "http://localhost:8501/"
 #: Size of the app's map in CSS pixels, to turn a centre and zoom into a box and back.
 _MAP_PX: Final[tuple[int, int]] = (900, 620)
 
-#: Columns of :func:`features_in_view`, in order (``geometry`` last).
-COLUMNS: Final[tuple[str, ...]] = (
-    "layer",
-    "id",
-    "name",
-    "element",
-    "country",
-    "segment_ids",
-    "priority",
-    "state",
-    "since",
-    "status",
-    "precision",
-    "confidence",
-    "official_km",
-    "measured_km",
-    "length_km",
-    "status_as_of",
-    "status_source",
-    "verified",
-    "date",
-    "data_as_of",
-    "sources",
-    "source_refs",
-    "attribution",
-    "geometry",
-)
 
-#: Separator of list values in one cell (``sources``, ``segment_ids``, ``country``).
-LIST_JOIN: Final[str] = "; "
-#: Separator of full references in ``source_refs`` (titles may hold semicolons).
-REFS_JOIN: Final[str] = " | "
+# --- The view ----------------------------------------------------------------------------------
 
-_LANGS: Final[tuple[str, ...]] = config.LANGUAGES
+
+class ViewError(ValueError):
+    """A view that cannot be shown; ``problems`` lists every reason (one :class:`Message` each)."""
+
+    def __init__(self, problems: Sequence[Message]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = tuple(problems)
+
+
+@dataclass(frozen=True)
+class View:
+    """One view of the map: which layers, on which day, in which box, language and treaty.
+
+    Built from the CLI, a link, a story chapter or the export panel, and checked once here:
+    every problem is collected and raised together (:class:`ViewError`). ``layers`` is kept in
+    registry order (:data:`explorer.layers.LAYER_IDS`), ``bbox`` as floats.
+
+    Attributes
+    ----------
+    layers : tuple of str
+        Visible layer ids.
+    date : datetime.date
+        The day shown, within :data:`explorer.config.DATE_MIN` .. ``DATE_MAX``.
+    bbox : (west, south, east, north) or shapely geometry or None, default :data:`DEFAULT_BBOX`
+        What is "in view" (lon/lat); None: everything.
+    lang : {"en", "pl"}, default "en"
+        Language of what is rendered from the view.
+    treaty : {"APMBC", "CCM"}, default "APMBC"
+        The treaty the ``treaty`` layer shades.
+
+    Examples
+    --------
+    >>> View(layers=["treaty", "borders"], date=dt.date(2026, 1, 1)).layers
+    ('borders', 'treaty')
+    >>> try:
+    ...     View(layers=["roads"], date=dt.date(1990, 1, 1), lang="de")
+    ... except ViewError as err:
+    ...     [p.key for p in err.problems]
+    ['view.unknown_layers', 'view.date_outside', 'view.bad_lang']
+    """
+
+    layers: tuple[str, ...]
+    date: dt.date
+    bbox: Bbox | BaseGeometry | None = DEFAULT_BBOX
+    lang: str = "en"
+    treaty: str = config.DEFAULT_TREATY
+
+    def __post_init__(self) -> None:
+        """Check every field; normalise ``layers`` and ``bbox``."""
+        problems: list[Message] = []
+        wanted = (
+            [str(i) for i in self.layers] if not isinstance(self.layers, str) else [self.layers]
+        )
+        unknown = sorted(set(wanted) - set(LAYER_IDS))
+        if unknown:
+            problems.append(
+                Message(
+                    "view.unknown_layers", layers=", ".join(unknown), expected=", ".join(LAYER_IDS)
+                )
+            )
+        object.__setattr__(self, "layers", tuple(i for i in LAYER_IDS if i in set(wanted)))
+        if not isinstance(self.date, dt.date) or isinstance(self.date, dt.datetime):
+            problems.append(Message("view.bad_date", value=self.date))
+        elif not config.DATE_MIN <= self.date <= config.DATE_MAX:
+            problems.append(
+                Message(
+                    "view.date_outside",
+                    value=self.date.isoformat(),
+                    first=config.DATE_MIN.isoformat(),
+                    last=config.DATE_MAX.isoformat(),
+                )
+            )
+        if self.bbox is not None and not isinstance(self.bbox, BaseGeometry):
+            try:
+                object.__setattr__(self, "bbox", validate_bbox(self.bbox))
+            except (TypeError, ValueError) as exc:
+                problems.append(Message("view.bad_bbox", why=exc))
+        if self.lang not in config.LANGUAGES:
+            problems.append(
+                Message("view.bad_lang", value=self.lang, options=", ".join(config.LANGUAGES))
+            )
+        if self.treaty not in config.TREATIES:
+            problems.append(
+                Message("view.bad_treaty", value=self.treaty, options=", ".join(config.TREATIES))
+            )
+        if problems:
+            raise ViewError(problems)
 
 
 # --- Boxes ---------------------------------------------------------------------------------------
@@ -312,7 +359,7 @@ def permalink_url(
     lat, lon, zoom = view_centre_zoom(bbox)
     wanted = set(layers)
     state = permalink.State(
-        layers=tuple(i for i in style.LAYER_IDS if i in wanted),
+        layers=tuple(i for i in LAYER_IDS if i in wanted),
         date=date,
         lat=lat,
         lon=lon,
@@ -320,263 +367,3 @@ def permalink_url(
         lang=lang,
     )
     return f"{base_url}?{urlencode(permalink.to_query(state), safe=',')}"
-
-
-# --- Features in a view ------------------------------------------------------------------------
-
-
-def _join(values: Iterable[object]) -> str:
-    return LIST_JOIN.join(dict.fromkeys(str(v) for v in values if v is not None and v != ""))
-
-
-def _is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _round_km(value: object) -> float | None:
-    return None if _is_missing(value) else round(float(value), 2)  # type: ignore[arg-type]
-
-
-def _check(layers: Iterable[str], lang: str) -> set[str]:
-    wanted = set(layers)
-    unknown = wanted - set(style.LAYER_IDS)
-    if unknown:
-        raise ValueError(f"unknown layer(s) {sorted(unknown)}; expected {list(style.LAYER_IDS)}")
-    if lang not in _LANGS:
-        raise ValueError(f"unsupported language {lang!r}; expected one of {list(_LANGS)}")
-    return wanted
-
-
-def _border_rows(ds: Dataset, lang: str) -> list[dict]:
-    segments = ds.segments.set_index("id")
-    lengths = ds.border_lengths
-    preferred = lengths[lengths["preferred"].astype(bool)].set_index("segment_id")
-    rows = []
-    for piece in ds.border_lines.to_dict("records"):
-        seg = segments.loc[piece["segment_id"]]
-        confidence = (
-            preferred.loc[piece["segment_id"], "confidence"]
-            if piece["segment_id"] in preferred.index
-            else None
-        )
-        rows.append(
-            {
-                "layer": "borders",
-                "id": piece["id"],
-                "name": seg[f"name_{lang}"],
-                "element": "border",
-                "country": _join(seg["countries"]),
-                "segment_ids": piece["segment_id"],
-                "priority": seg["priority"],
-                "precision": piece["precision"],
-                "confidence": confidence,
-                "official_km": _round_km(seg["official_km"]),
-                "measured_km": _round_km(piece["measured_km"]),
-                "sources": [*piece["sources"], *seg["official_sources"]],
-                "geometry": piece["geometry"],
-            }
-        )
-    return rows
-
-
-def _fort_measured_km(segment_km: pd.Series, rec: dict) -> float | None:
-    """Geodesic length along the followed border segments, or of the drawn line; None for areas."""
-    if rec["derive_method"] in ("segment", "corridor") and rec["derive_segments"]:
-        return float(sum(segment_km.get(s, 0.0) for s in rec["derive_segments"]))
-    geom = rec["geometry"]
-    if isinstance(geom, LineString | MultiLineString):
-        return geometry.geodesic_length_m(geom) / 1000.0
-    return None
-
-
-def _fort_rows(ds: Dataset, programme: str, date: dt.date, lang: str) -> list[dict]:
-    forts = ds.fortifications[ds.fortifications["programme"] == programme]
-    segment_km = ds.segments.set_index("id")["measured_km"]
-    rows = []
-    for rec in forts.to_dict("records"):
-        state = timeline.fortification_state(
-            rec["announced_date"], rec["start_date"], rec["completed_date"], date
-        )
-        if state is None or rec["geometry"] is None or rec["geometry"].is_empty:
-            continue
-        rows.append(
-            {
-                "layer": programme,
-                "id": rec["id"],
-                "name": rec[f"name_{lang}"],
-                "element": rec["element"],
-                "country": rec["country"],
-                "segment_ids": _join(rec["derive_segments"] or []),
-                "state": state,
-                "status": rec["status"],
-                "precision": rec["precision"],
-                "confidence": rec["confidence"],
-                "official_km": _round_km(rec["length_km"]),
-                "measured_km": _round_km(_fort_measured_km(segment_km, rec)),
-                # The work's sourced length, its status date and source, and audit date (issue 14).
-                "length_km": _round_km(rec["length_km"]),
-                "status_as_of": rec["status_as_of"],
-                "status_source": rec["status_source"],
-                "verified": rec["verified"] or "",
-                "sources": list(rec["sources"]),
-                "geometry": rec["geometry"],
-            }
-        )
-    return rows
-
-
-def _treaty_rows(ds: Dataset, date: dt.date, lang: str, treaty: str) -> list[dict]:
-    events = ds.treaty_events.set_index("id")
-    rows = []
-    for rec in ds.country_shapes.to_dict("records"):
-        iso3 = rec["iso3"]
-        status = timeline.status_on(ds.treaty_events, iso3, treaty, date)
-        confidence = (
-            events.loc[status.event_id, "confidence"] if status.event_id in events.index else None
-        )
-        name = ds.countries.loc[iso3, f"name_{lang}"] if iso3 in ds.countries.index else iso3
-        rows.append(
-            {
-                "layer": "treaty",
-                "id": f"{treaty}-{iso3}",
-                "name": name,
-                "element": "country",
-                "country": iso3,
-                "state": status.status,
-                "since": status.since.isoformat() if status.since else None,
-                "confidence": confidence,
-                "sources": [*status.sources, *rec["sources"]],
-                "geometry": rec["geometry"],
-            }
-        )
-    return rows
-
-
-def _area(bbox: Sequence[float] | BaseGeometry | None) -> BaseGeometry | None:
-    if bbox is None or isinstance(bbox, BaseGeometry):
-        return bbox
-    return box(*validate_bbox(bbox))
-
-
-def source_refs(ds: Dataset, source_ids: Iterable[str]) -> list[str]:
-    """Return one short full reference per source id: ``publisher: title (date) URL``.
-
-    Examples
-    --------
-    >>> from explorer.data import load_dataset
-    >>> source_refs(load_dataset(), ["ne-world-atlas-2.0.2", "nope"])[1]
-    'nope'
-    """
-    refs = []
-    for sid in source_ids:
-        if sid not in ds.sources.index:
-            refs.append(sid)
-            continue
-        src = ds.sources.loc[sid]
-        ref = f"{src['publisher']}: {src['title']}"
-        if isinstance(src["date"], str) and src["date"]:
-            ref += f" ({src['date']})"
-        if isinstance(src["url"], str) and src["url"]:
-            ref += f" {src['url']}"
-        refs.append(ref)
-    return refs
-
-
-def sources_of(frame: pd.DataFrame) -> list[str]:
-    """Return the distinct source ids of a :func:`features_in_view` frame, sorted.
-
-    Examples
-    --------
-    >>> sources_of(pd.DataFrame({"sources": ["b; a", "a", ""]}))
-    ['a', 'b']
-    """
-    ids = {s.strip() for cell in frame["sources"] for s in str(cell).split(LIST_JOIN.strip())}
-    return sorted(ids - {""})
-
-
-def features_in_view(
-    ds: Dataset,
-    *,
-    layers: Iterable[str],
-    date: dt.date,
-    bbox: Sequence[float] | BaseGeometry | None = DEFAULT_BBOX,
-    lang: str = "en",
-    treaty: str = "APMBC",
-) -> gpd.GeoDataFrame:
-    """Return every feature the visible layers show on ``date`` that touches ``bbox``.
-
-    Border pieces (one row per piece, with its segment's official length), fortifications that
-    exist on the date (announced, under construction or complete, see
-    :func:`explorer.timeline.fortification_state`) and the tracked countries with their treaty
-    status on the date. Geometries are the stored (full-resolution) ones, whole, not clipped.
-
-    Parameters
-    ----------
-    ds : Dataset
-        The loaded data.
-    layers : iterable of str
-        Layer ids from :data:`explorer.style.LAYER_IDS` (``basemap`` has no features).
-    date : datetime.date
-        The day shown.
-    bbox : (west, south, east, north) or shapely geometry or None, default :data:`DEFAULT_BBOX`
-        Keep features intersecting it (lon/lat); None keeps everything.
-    lang : {"en", "pl"}, default "en"
-        Language of ``name``.
-    treaty : {"APMBC", "CCM"}, default "APMBC"
-        Treaty whose status the ``treaty`` rows give.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        EPSG:4326, columns :data:`COLUMNS`: ``state`` is the build state on ``date`` (or treaty
-        status), ``status`` the build status as of ``data_as_of``; ``sources`` are ids joined with
-        ``"; "`` (see ``geodata/sources.csv``), ``source_refs`` the full references joined with
-        ``" | "``, ``attribution`` the map data's attribution. List cells are plain strings, so the
-        frame writes to any format.
-
-    Raises
-    ------
-    ValueError
-        For an unknown layer, language or a malformed bbox.
-
-    Examples
-    --------
-    >>> from explorer.data import load_dataset
-    >>> ds = load_dataset()
-    >>> gdf = features_in_view(ds, layers=["pl-by-barrier"], date=dt.date(2021, 1, 1))
-    >>> len(gdf)  # nothing was built yet
-    0
-    >>> gdf = features_in_view(ds, layers=["borders"], date=dt.date(2026, 1, 1),
-    ...                        bbox=(22, 53, 24.5, 54))
-    >>> sorted(set(gdf["segment_ids"]))
-    ['LTU-BLR', 'POL-BLR', 'POL-LTU']
-    """
-    wanted = _check(layers, lang)
-    if treaty not in ("APMBC", "CCM"):
-        raise ValueError(f"unknown treaty {treaty!r}; expected 'APMBC' or 'CCM'")
-    area = _area(bbox)
-    rows: list[dict] = []
-    for layer in style.DATA_LAYERS:
-        if layer not in wanted:
-            continue
-        if layer == "borders":
-            rows += _border_rows(ds, lang)
-        elif layer == "treaty":
-            rows += _treaty_rows(ds, date, lang, treaty)
-        else:
-            rows += _fort_rows(ds, layer, date, lang)
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    gdf = gpd.GeoDataFrame(frame, geometry="geometry", crs=DISPLAY_CRS)
-    if area is not None and len(gdf):
-        gdf = gdf[shapely.intersects(gdf.geometry.values, area)]
-    gdf = gdf.reset_index(drop=True)
-    gdf["source_refs"] = [REFS_JOIN.join(source_refs(ds, dict.fromkeys(s))) for s in gdf["sources"]]
-    gdf["sources"] = [_join(s) for s in gdf["sources"]]
-    gdf["date"] = date.isoformat()
-    gdf["data_as_of"] = DATA_AS_OF
-    gdf["attribution"] = ATTRIBUTION_TEXT
-    for column in ("official_km", "measured_km", "length_km"):
-        gdf[column] = gdf[column].astype(float)
-    for column in ("status_as_of", "status_source", "verified"):
-        gdf[column] = gdf[column].fillna("").astype(str)
-    return gdf

@@ -17,7 +17,7 @@ import pytest
 import shapely
 from PIL import Image
 
-from explorer import cli, config, export, files, map_assets, render, style, timeline, view
+from explorer import cli, config, export, files, map_assets, render, style, table, text, timeline, view
 
 AS_OF = dt.date.fromisoformat(config.DATA_AS_OF)
 SOURCE_COLUMNS = ("sources", "source_refs", "attribution")
@@ -36,7 +36,7 @@ def _ids(gdf: pd.DataFrame) -> set[str]:
 
 
 def test_every_feature_has_sources_that_resolve(dataset, in_view):
-    assert set(view.COLUMNS) == set(in_view.columns)
+    assert set(table.COLUMNS) == set(in_view.columns)
     assert in_view.crs == "EPSG:4326"
     forts = dataset.fortifications
     drawn = set(forts.loc[forts["derive_method"] != "not-drawn", "programme"])
@@ -50,7 +50,7 @@ def test_every_feature_has_sources_that_resolve(dataset, in_view):
         ids = row.sources.split("; ")
         assert ids and set(ids) <= known, row.id
         assert row.source_refs.count(" | ") == len(ids) - 1
-        assert row.attribution == view.ATTRIBUTION_TEXT
+        assert row.attribution == text.attribution_text()
         assert row.date == AS_OF.isoformat() and row.data_as_of == config.DATA_AS_OF
 
 
@@ -102,7 +102,7 @@ def test_names_follow_the_language(dataset):
 def test_geojson_round_trips_with_source_columns(in_view):
     data = export.to_geojson_bytes(in_view, title="T", date=AS_OF)
     raw = json.loads(data)
-    assert raw["attribution"] == view.ATTRIBUTION_TEXT and raw["date"] == AS_OF.isoformat()
+    assert raw["attribution"] == text.attribution_text() and raw["date"] == AS_OF.isoformat()
     back = gpd.read_file(io.BytesIO(data))
     assert len(back) == len(in_view)
     for column in SOURCE_COLUMNS:
@@ -120,7 +120,7 @@ def test_geopackage_round_trips_with_source_columns_and_a_sources_table(dataset,
     for column in SOURCE_COLUMNS:
         assert back[column].tolist() == in_view[column].tolist()
     sources = pyogrio.read_dataframe(path, layer="sources")
-    assert set(sources["id"]) == set(view.sources_of(in_view))
+    assert set(sources["id"]) == set(table.sources_of(in_view))
     assert {"publisher", "title", "url", "date", "accessed"} <= set(sources.columns)
 
 
