@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from cli_runner import run
 
-from explorer import config, data, features, schema, style
+from explorer import config, data, schema, style
+from explorer.web import popups
 
 PROGRAMME_LAYERS = sorted(schema.PROGRAMMES)
 
@@ -76,7 +77,7 @@ def test_typo_in_fortifications_turns_off_only_the_programme_layers(data_copy):
     # Nothing from the broken file is shown; everything else is whole.
     assert ds.fortifications.empty and "programme" in ds.fortifications.columns
     assert len(ds.treaty_events) > 50 and len(ds.country_shapes) > 5
-    got = features.layer_collections(
+    got = popups.layer_collections(
         ds, date=dt.date(2026, 2, 20), visible=["borders", "treaty"], lang="en"
     )
     assert got["borders"]["features"] and got["treaty"]["features"]
@@ -89,7 +90,7 @@ def test_unknown_event_in_treaty_events_turns_off_only_the_treaty_layer(data_cop
     assert ds.broken_tables == {"treaty_events"}
     assert [(p.record, p.field) for p in ds.problems] == [("POL-APMBC-signature", "event")]
     assert ds.treaty_events.empty
-    got = features.layer_collections(
+    got = popups.layer_collections(
         ds, date=dt.date(2025, 6, 1), visible=PROGRAMME_LAYERS, lang="en"
     )
     # pl-by-barrier's works are not drawn (sections not public): pl-ru-barrier is drawn.
@@ -105,7 +106,7 @@ def test_truncated_country_shapes_turns_off_treaty_and_corridor_programmes(data_
     assert set(ds.unavailable_layers) == {"treaty", *corridor}
     assert ds.unavailable_layers["treaty"] == ("country_shapes.geojson",)
     # Programmes drawn along the border line itself still work.
-    got = features.layer_collections(
+    got = popups.layer_collections(
         ds, date=dt.date(2025, 6, 1), visible=["pl-ru-barrier", "border-fence", "borders"]
     )
     assert all(got[layer]["features"] for layer in got)

@@ -17,7 +17,19 @@ import pytest
 import shapely
 from PIL import Image
 
-from explorer import cli, config, export, files, map_assets, render, style, table, text, timeline, view
+from explorer import (
+    cli,
+    config,
+    export,
+    files,
+    map_assets,
+    render,
+    style,
+    table,
+    text,
+    timeline,
+    view,
+)
 
 AS_OF = dt.date.fromisoformat(config.DATA_AS_OF)
 SOURCE_COLUMNS = ("sources", "source_refs", "attribution")
@@ -394,8 +406,8 @@ def test_exports_carry_each_works_length_status_date_and_audit_date(dataset):
     assert rows.loc["lv-by-fence", "verified"] == ""  # not verified: empty, never a guess
     frame = pd.read_csv(io.BytesIO(export.to_csv_bytes(gdf)), keep_default_na=False)
     back = gpd.read_file(io.BytesIO(export.to_geojson_bytes(gdf, title="T", date=AS_OF)))
-    for table in (frame, back):  # GeoJSON readers may parse the dates: compare their text
-        got = table.loc[table["id"] == "lv-ru-fence"].iloc[0]
+    for read in (frame, back):  # GeoJSON readers may parse the dates: compare their text
+        got = read.loc[read["id"] == "lv-ru-fence"].iloc[0]
         assert float(got["length_km"]) == 280.0
         assert str(got["status_as_of"])[:10] == "2025-12-30"
         assert str(got["verified"])[:10] == "2026-12-06"

@@ -8,13 +8,14 @@ import pytest
 import shapely
 from shapely.geometry import LineString, MultiLineString, shape
 
-from explorer import config, features, style
+from explorer import config, display, style, text
+from explorer.web import popups
 
 AS_OF = dt.date.fromisoformat(config.DATA_AS_OF)
 
 
 def test_collections_follow_the_visible_layers(dataset):
-    fcs = features.layer_collections(dataset, date=AS_OF, visible=["treaty", "borders", "basemap"])
+    fcs = popups.layer_collections(dataset, date=AS_OF, visible=["treaty", "borders", "basemap"])
     assert list(fcs) == ["borders", "treaty"]
     for layer, fc in fcs.items():
         assert fc["type"] == "FeatureCollection" and fc["features"]
@@ -24,19 +25,19 @@ def test_collections_follow_the_visible_layers(dataset):
 
 def test_collections_refuse_unknown_values(dataset):
     with pytest.raises(ValueError, match="roads"):
-        features.layer_collections(dataset, date=AS_OF, visible={"roads"})
+        popups.layer_collections(dataset, date=AS_OF, visible={"roads"})
     with pytest.raises(ValueError, match="language"):
-        features.layer_collections(dataset, date=AS_OF, visible={"borders"}, lang="de")
+        popups.layer_collections(dataset, date=AS_OF, visible={"borders"}, lang="de")
     with pytest.raises(ValueError, match="treaty"):
-        features.treaty_features(dataset, date=AS_OF, treaty="NPT")
-    with pytest.raises(ValueError, match="programme"):
-        features.fortification_features(dataset, "moat", date=AS_OF)
+        popups.layer_collections(dataset, date=AS_OF, visible=["treaty"], treaty="NPT")["treaty"]
+    with pytest.raises(ValueError, match="moat"):
+        popups.layer_collections(dataset, date=AS_OF, visible=["moat"])["moat"]
 
 
 def test_display_geometry_is_rounded(dataset):
-    fcs = features.layer_collections(dataset, date=AS_OF, visible=style.DATA_LAYERS)
+    fcs = popups.layer_collections(dataset, date=AS_OF, visible=style.DATA_LAYERS)
     for layer, fc in fcs.items():
-        decimals = features.SHADING_DECIMALS if layer == "treaty" else features.DISPLAY_DECIMALS
+        decimals = display.SHADING_DECIMALS if layer == "treaty" else display.DISPLAY_DECIMALS
         for feat in fc["features"]:
             coords = shapely.get_coordinates(shape(feat["geometry"]))
             assert (abs(coords * 10**decimals - (coords * 10**decimals).round()) < 1e-6).all()
@@ -45,7 +46,7 @@ def test_display_geometry_is_rounded(dataset):
 def test_fortification_bands_are_continuous(dataset):
     # The OSM land border comes in dozens of pieces; a dashed band drawn over them would restart
     # its dash on every piece and vanish, so display lines are chained across small gaps.
-    fc = features.fortification_features(dataset, "pl-by-barrier", date=AS_OF)
+    fc = popups.layer_collections(dataset, date=AS_OF, visible=["pl-by-barrier"])["pl-by-barrier"]
     for feat in fc["features"]:
         parts = shapely.get_parts(shape(feat["geometry"]))
         assert len(parts) <= 3, (feat["id"], len(parts))
@@ -56,16 +57,16 @@ def test_chain_lines_bridges_small_gaps_only():
     line = MultiLineString(
         [[(20, 54), (20.5, 54)], [(20.5 + gap, 54), (21, 54)], [(22, 54), (23, 54)]]
     )
-    chained = features._chain_lines(line, max_gap_m=2000, min_part_m=300)
+    chained = display._chain_lines(line, max_gap_m=2000, min_part_m=300)
     assert len(shapely.get_parts(chained)) == 2  # the 1 km gap is bridged, the 65 km one is not
     single = LineString([(0, 0), (1, 0)])
-    assert features._chain_lines(single, max_gap_m=2000, min_part_m=300).equals(single)
+    assert display._chain_lines(single, max_gap_m=2000, min_part_m=300).equals(single)
 
 
 def test_fortification_state_on_a_date(dataset):
     # announced 2024-05-18, works started 2024-10-31 (fortifications.geojson)
     def state(date):
-        fc = features.fortification_features(dataset, "east-shield", date=date)
+        fc = popups.layer_collections(dataset, date=date, visible=["east-shield"])["east-shield"]
         return {f["id"]: f["properties"]["state"] for f in fc["features"]}.get("pl-east-shield")
 
     assert state(dt.date(2024, 5, 17)) is None
@@ -74,7 +75,7 @@ def test_fortification_state_on_a_date(dataset):
 
 
 def test_border_popups_explain_official_and_measured_lengths(dataset):
-    fc = features.border_features(dataset)
+    fc = popups.layer_collections(dataset, date=dt.date(2026, 1, 1), visible=["borders"])["borders"]
     by_id = {f["id"]: f for f in fc["features"]}
     popup = by_id["POL-BLR-osm-land"]["properties"]["popup"]
     assert "418.0 km" in popup  # official, preferred figure
@@ -90,18 +91,18 @@ def test_border_popups_explain_official_and_measured_lengths(dataset):
 
 
 def test_fortification_popup_has_dates_lengths_precision_and_sources(dataset):
-    fc = features.fortification_features(dataset, "border-fence", date=AS_OF)
+    fc = popups.layer_collections(dataset, date=AS_OF, visible=["border-fence"])["border-fence"]
     feature = next(f for f in fc["features"] if f["id"] == "lv-ru-fence")
     popup = feature["properties"]["popup"]
-    for text in ("Programme", "Type", "Completed", "Official length", "Measured length",
+    for word in ("Programme", "Type", "Completed", "Official length", "Measured length",
                  "Precision", "Confidence", "Sources", "approximate"):  # fmt: skip
-        assert text in popup, text
+        assert word in popup, word
     assert feature["properties"]["state"] == "complete"
     assert "Status as of 2025-12-30 (menafn-1110538889)" in popup
 
 
 def test_dates_and_treaty_sources_in_treaty_popup(dataset):
-    fc = features.treaty_features(dataset, date=dt.date(2026, 2, 20))
+    fc = popups.layer_collections(dataset, date=dt.date(2026, 2, 20), visible=["treaty"])["treaty"]
     pol = next(f for f in fc["features"] if f["properties"]["iso3"] == "POL")
     assert "2026-02-20" in pol["properties"]["popup"]
     assert "withdrawn" in pol["properties"]["tooltip"]
@@ -109,11 +110,13 @@ def test_dates_and_treaty_sources_in_treaty_popup(dataset):
 
 
 def test_polish_names(dataset):
-    fc = features.border_features(dataset, lang="pl")
+    fc = popups.layer_collections(
+        dataset, date=dt.date(2026, 1, 1), visible=["borders"], lang="pl"
+    )["borders"]
     assert any("Polska–Białoruś" in f["properties"]["tooltip"] for f in fc["features"])
 
 
 def test_only_http_links(dataset):
-    assert features.safe_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
+    assert text.safe_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
     for bad in ("javascript:alert(1)", "data:text/html,x", "//evil.example", "", None, 3.0):
-        assert features.safe_url(bad) is None
+        assert text.safe_url(bad) is None

@@ -12,6 +12,7 @@ import pytest
 import shapely
 
 from explorer import config, lengths
+from explorer.web import popups
 
 MANIFEST = json.loads((config.GEODATA_DIR / "manifest.json").read_text(encoding="utf-8"))
 
@@ -161,9 +162,7 @@ def test_country_shapes_file_has_no_overlaps_and_crimea_once(dataset):
 
 
 def test_treaty_shading_as_shipped_to_the_browser_shares_borders(dataset):
-    from explorer import features
-
-    fc = features.treaty_features(dataset, date=dt.date(2026, 2, 20))
+    fc = popups.layer_collections(dataset, date=dt.date(2026, 2, 20), visible=["treaty"])["treaty"]
     gdf = gpd.GeoDataFrame.from_features(fc["features"], crs=config.DISPLAY_CRS)
     assert len(gdf) >= 10
     _assert_no_overlap(_overlaps(gdf["iso3"], gdf.geometry, gdf.crs))
@@ -175,11 +174,14 @@ def test_treaty_shading_as_shipped_to_the_browser_shares_borders(dataset):
 
 
 def test_treaty_shading_as_printed_shares_borders(dataset):
-    from explorer import features, render
+    from explorer import render
 
     bbox = (20.0, 44.0, 40.0, 62.0)
     crs = render.map_crs(bbox)  # equal-area: areas in m²
-    frame = render._frame(features.treaty_features(dataset, date=dt.date(2026, 2, 20)), crs)
+    frame = render._frame(
+        popups.layer_collections(dataset, date=dt.date(2026, 2, 20), visible=["treaty"])["treaty"],
+        crs,
+    )
     overlaps = {
         (a, b): ga.intersection(gb).area / 1e6
         for (a, ga), (b, gb) in itertools.combinations(

@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from explorer import cli, config, export, features, i18n, permalink, schema, style, timeline
+from explorer import cli, config, export, i18n, permalink, schema, style, timeline
+from explorer.web import popups
 
 ROOT = Path(__file__).resolve().parent.parent
 POLISH_LETTERS = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
@@ -215,7 +216,9 @@ def test_description_pl_is_required_by_the_schema():
 def test_polish_popups_use_polish_labels_names_and_descriptions(dataset):
     # A drawn work that is complete on DAY (the Poland–Belarus works are not drawn since the
     # audit of issue 14: their sections are not public).
-    fc = features.fortification_features(dataset, "border-fence", date=DAY, lang="pl")
+    fc = popups.layer_collections(dataset, date=DAY, visible=["border-fence"], lang="pl")[
+        "border-fence"
+    ]
     fence = next(f for f in fc["features"] if f["id"] == "lv-by-fence")
     popup = fence["properties"]["popup"]
     rec = dataset.fortifications.set_index("id").loc["lv-by-fence"]
@@ -224,17 +227,21 @@ def test_polish_popups_use_polish_labels_names_and_descriptions(dataset):
     for label in ("Dokładność", "Wiarygodność", "Państwo", "Źródła", "ukończone"):
         assert label in popup, label
     assert "Precision" not in popup and "Sources" not in popup
-    en = features.fortification_features(dataset, "border-fence", date=DAY, lang="en")
+    en = popups.layer_collections(dataset, date=DAY, visible=["border-fence"], lang="en")[
+        "border-fence"
+    ]
     assert "Precision" in en["features"][0]["properties"]["popup"]
 
 
 def test_polish_treaty_and_border_popups(dataset):
-    treaty = features.treaty_features(dataset, date=DAY, lang="pl")
+    treaty = popups.layer_collections(dataset, date=DAY, visible=["treaty"], lang="pl")["treaty"]
     poland = next(f for f in treaty["features"] if f["properties"]["iso3"] == "POL")
     assert "Polska" in poland["properties"]["popup"]
     assert "wystąpiło" in poland["properties"]["popup"]
     assert "konwencja ottawska" in poland["properties"]["popup"]
-    borders = features.border_features(dataset, lang="pl")
+    borders = popups.layer_collections(
+        dataset, date=dt.date(2026, 1, 1), visible=["borders"], lang="pl"
+    )["borders"]
     popup = borders["features"][0]["properties"]["popup"]
     assert "Długość oficjalna" in popup and "Skąd ta różnica." in popup
     assert "Official length" not in popup
@@ -377,7 +384,7 @@ def _event_of(dataset, iso3: str, day: dt.date = DAY) -> pd.Series:
 def test_a_polish_treaty_popup_cites_the_polish_label_of_its_event(dataset, iso3):
     event = _event_of(dataset, iso3)
     for lang, shown, hidden in (("pl", "label_pl", "label_en"), ("en", "label_en", "label_pl")):
-        fc = features.treaty_features(dataset, date=DAY, lang=lang)
+        fc = popups.layer_collections(dataset, date=DAY, visible=["treaty"], lang=lang)["treaty"]
         popup = next(f for f in fc["features"] if f["properties"]["iso3"] == iso3)["properties"]
         assert html.escape(event[shown]) in popup["popup"], (iso3, lang)
         assert html.escape(event[hidden]) not in popup["popup"], (iso3, lang)
@@ -385,8 +392,12 @@ def test_a_polish_treaty_popup_cites_the_polish_label_of_its_event(dataset, iso3
 
 def test_polish_border_popup_has_the_polish_note_and_decimal_commas(dataset):
     seg = dataset.segments.set_index("id").loc["POL-BLR"]
-    pl = features.border_features(dataset, lang="pl")
-    en = features.border_features(dataset, lang="en")
+    pl = popups.layer_collections(
+        dataset, date=dt.date(2026, 1, 1), visible=["borders"], lang="pl"
+    )["borders"]
+    en = popups.layer_collections(
+        dataset, date=dt.date(2026, 1, 1), visible=["borders"], lang="en"
+    )["borders"]
     popup_pl = next(f for f in pl["features"] if f["id"].startswith("POL-BLR"))
     popup_en = next(f for f in en["features"] if f["id"].startswith("POL-BLR"))
     text_pl, text_en = popup_pl["properties"]["popup"], popup_en["properties"]["popup"]
@@ -399,7 +410,9 @@ def test_polish_border_popup_has_the_polish_note_and_decimal_commas(dataset):
 
 def test_polish_fortification_popup_has_polish_length_note_and_budget(dataset):
     rec = dataset.fortifications.set_index("id").loc["lv-by-fence"]  # drawn, with both texts
-    fc = features.fortification_features(dataset, "border-fence", date=DAY, lang="pl")
+    fc = popups.layer_collections(dataset, date=DAY, visible=["border-fence"], lang="pl")[
+        "border-fence"
+    ]
     popup = next(f for f in fc["features"] if f["id"] == "lv-by-fence")["properties"]
     text = popup["popup"]
     assert html.escape(rec["budget_pl"]) in text and html.escape(rec["budget"]) not in text

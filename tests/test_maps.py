@@ -14,8 +14,9 @@ import re
 import folium
 import pytest
 
-from explorer import config, features, maps, style
+from explorer import config, maps, style
 from explorer.map_assets import find_external_assets
+from explorer.web import popups
 
 AS_OF = dt.date.fromisoformat(config.DATA_AS_OF)
 CENTER = (55.0, 24.5)
@@ -124,14 +125,14 @@ def test_layer_groups_refuse_unknown_values(dataset):
     [(dt.date(2023, 1, 1), False), (dt.date(2025, 1, 1), True)],
 )
 def test_east_shield_appears_after_its_announcement(dataset, base_map, date, present):
-    fc = features.fortification_features(dataset, "east-shield", date=date)
+    fc = popups.layer_collections(dataset, date=date, visible=["east-shield"])["east-shield"]
     assert bool(fc["features"]) is present
     groups = maps.layer_groups(dataset, date=date, visible={"east-shield", "borders"})
     assert ("east-shield" in _layers_drawn(_render(base_map, groups))) is present
 
 
 def _treaty_colour(dataset, date, iso3="POL") -> str:
-    fc = features.treaty_features(dataset, date=date)
+    fc = popups.layer_collections(dataset, date=date, visible=["treaty"])["treaty"]
     (feature,) = [f for f in fc["features"] if f["properties"]["iso3"] == iso3]
     return style.treaty_style(feature["properties"]["status"])["fillColor"]
 

@@ -18,6 +18,7 @@ from PIL import Image
 from pyproj import CRS, Proj
 
 from explorer import config, render, style, view
+from explorer.web import popups
 
 AS_OF = dt.date.fromisoformat(config.DATA_AS_OF)
 TITLE = "Eastern flank & <borders> test"
@@ -288,13 +289,11 @@ def test_country_labels_are_not_struck_through_by_lines(dataset, lang):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from shapely.geometry import box
 
-    from explorer import features
-
     fig = render.render_static(dataset, lang=lang, **README_VIEW)
     renderer = FigureCanvasAgg(fig).get_renderer()
     ax = fig.axes[0]
     crs = render.map_crs(README_VIEW["bbox"])
-    collections = features.layer_collections(
+    collections = popups.layer_collections(
         dataset, date=README_VIEW["date"], visible=README_VIEW["layers"], lang=lang
     )
     geoms = [g for fc in collections.values() for g in render._frame(fc, crs).geometry]

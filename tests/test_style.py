@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from explorer import schema, style
+from explorer.web import popups
 
 HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -200,10 +201,9 @@ def test_legend_refuses_unknown_layers():
 
 def test_legend_lists_only_what_is_drawn_on_the_date(dataset):
     """``legend_items(shown=shown_categories(...))``: the web map's and the exports' legend."""
-    from explorer import features
 
     def legend(day: dt.date) -> list[str]:
-        collections = features.layer_collections(dataset, date=day, visible=style.LAYER_IDS)
+        collections = popups.layer_collections(dataset, date=day, visible=style.LAYER_IDS)
         shown = style.shown_categories(collections)
         return [i["label"] for i in style.legend_items(style.LAYER_IDS, shown=shown)]
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from explorer import features, maps, style
-from explorer.web import bundle, site
+from explorer import maps, style
+from explorer.web import bundle, popups, site
 
 FIRST, LAST = dt.date(1997, 1, 1), dt.date(2028, 12, 31)
 #: The layer files of one language's default view, sent once per data version (measured
@@ -105,10 +105,10 @@ def _dates(dataset, layer: str) -> list[dt.date]:
 def test_a_date_lookup_reproduces_layer_collections(dataset, documents, layer, lang):
     doc = documents[layer, lang]
     for day in _dates(dataset, layer):
-        fc = features.layer_collections(dataset, date=day, visible=[layer], lang=lang)[layer]
+        fc = popups.layer_collections(dataset, date=day, visible=[layer], lang=lang)[layer]
         expected = {str(f["id"]): f for f in fc["features"]}
         if layer in style.PROGRAMME_COLOURS:  # works not drawn: their marks
-            marks = features.partial_features(dataset, layer, date=day, lang=lang)
+            marks = popups.partial_features(dataset, layer, date=day, lang=lang)
             expected.update({str(f["id"]): f for f in marks["features"]})
         got = look_up(doc, day)
         assert set(got) == set(expected), (layer, day)
@@ -121,8 +121,8 @@ def test_a_date_lookup_reproduces_layer_collections(dataset, documents, layer, l
 def test_treaty_document_shades_poland_by_date(documents):
     doc = documents["treaty", "en"]
     colour = style.TREATY_STATUS_COLOURS
-    before = look_up(doc, dt.date(2026, 2, 19))["treaty-POL"]["style"]["fillColor"]
-    after = look_up(doc, dt.date(2026, 2, 20))["treaty-POL"]["style"]["fillColor"]
+    before = look_up(doc, dt.date(2026, 2, 19))["APMBC-POL"]["style"]["fillColor"]
+    after = look_up(doc, dt.date(2026, 2, 20))["APMBC-POL"]["style"]["fillColor"]
     assert (before, after) == (colour["withdrawal-pending"], colour["withdrawn"])
 
 

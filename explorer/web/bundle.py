@@ -2,8 +2,8 @@
 
 One document per data layer and language (plus one for the basemap) holds each feature's display
 geometry, its ``[from, to)`` intervals (:mod:`explorer.intervals`) and, per interval, a *look*:
-the Leaflet path style, the tooltip and the popup (escaped HTML, from
-:mod:`explorer.features`). The browser downloads a document once per data version and, for any
+the Leaflet path style, the tooltip and the popup (escaped HTML, the scene rendered by
+:mod:`explorer.web.popups`). The browser downloads a document once per data version and, for any
 date, picks the interval that holds it: no rule of the timeline is written twice.
 
 Documents are plain JSON-able dicts, written byte-deterministically (sorted keys, no spaces) so
@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from shapely.geometry import mapping
 
-from explorer import features, intervals, style
-from explorer.web import decor
+from explorer import intervals, layers, scene, style
+from explorer.web import decor, popups
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -30,17 +30,9 @@ if TYPE_CHECKING:
 
 __all__ = ["PANES", "basemap_document", "dumps", "layer_document", "version_of"]
 
-#: Leaflet panes (z-index) so drawing order never depends on the order layers arrive in:
-#: land < treaty shading < lakes < corridors < fortification lines < borders < sites < overlay.
-PANES: Final[dict[str, int]] = {
-    "bfe-land": 210,
-    "bfe-shading": 300,
-    "bfe-lakes": 350,
-    "bfe-corridors": 390,
-    "bfe-forts": 410,
-    "bfe-borders": 450,
-    "bfe-points": 500,
-}
+#: Leaflet panes (z-index), from the one drawing order (:data:`explorer.layers.DRAW_ORDER`):
+#: land < treaty shading < lakes < corridors < fortification lines < borders < sites.
+PANES: Final[dict[str, int]] = layers.PANES
 
 #: A day before every event (the "since always" state is looked up on it).
 _EARLIEST: Final[dt.date] = dt.date(1900, 1, 1)
@@ -88,12 +80,13 @@ def _kind(feat: Mapping[str, Any]) -> str:
 
 
 def _look(layer: str, feat: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the style, tooltip and popup of one feature as :mod:`explorer.features` made it."""
+    """Return the style, tooltip and popup of one feature as :mod:`explorer.web.popups` made it."""
     props = feat["properties"]
     kind = _kind(feat)
-    if layer == "borders":
+    family = layers.family(layer)
+    if family == "border":
         path = _with_class(style.border_style(props["priority"], props["precision"]), layer)
-    elif layer == "treaty":
+    elif family == "treaty":
         path = _with_class(style.treaty_style(props["status"]), layer)
         hatch = decor.treaty_class(props["status"])  # greyscale: a pattern besides the colour
         path["className"] = f"{path['className']} {hatch}".strip()
@@ -120,11 +113,13 @@ def _look(layer: str, feat: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _pane(layer: str, kind: str) -> str:
-    if layer == "borders":
-        return "bfe-borders"
-    if layer == "treaty":
-        return "bfe-shading"
-    return {"point": "bfe-points", "area": "bfe-corridors"}.get(kind, "bfe-forts")
+    return f"bfe-{layers.draw_part(layer, kind)}"
+
+
+def _record(feat: Mapping[str, Any]) -> str:
+    """Return the data record a feature draws: the country (treaty), the work (works and marks)."""
+    props = feat["properties"]
+    return str(props.get("iso3") or props.get("work") or feat["id"])
 
 
 def layer_document(
@@ -177,27 +172,23 @@ def layer_document(
                 out[fid]["properties"]["partial"] = True
         out[fid]["properties"]["iv"].append([_iso(start), _iso(end), look_index[blob]])
 
-    if layer == "borders":
-        for feat in features.border_features(ds, lang=lang)["features"]:
+    if layers.family(layer) == "border":
+        frame = scene.layer_frame(ds, layer, _EARLIEST)
+        for feat in popups.collection(ds, frame, lang)["features"]:
             add(feat, None, None)
     else:
         timelines = intervals.layer_intervals(ds, layer, treaty=treaty)
-        by_day: dict[dt.date, dict[str, dict]] = {}
+        by_day: dict[dt.date, dict[str, list[dict]]] = {}
         for fid, runs in timelines.items():
             for run in runs:
                 day = run.start or _EARLIEST
-                if day not in by_day:
-                    fc = features.layer_collections(
-                        ds, date=day, visible=[layer], lang=lang, treaty=treaty
-                    )[layer]
-                    by_day[day] = {str(f["id"]): [f] for f in fc["features"]}
-                    if layer != "treaty":  # works not drawn: marks with their figures
-                        marks = features.partial_features(ds, layer, date=day, lang=lang)
-                        for f in marks["features"]:
-                            by_day[day].setdefault(f["properties"]["work"], []).append(f)
-                key = f"treaty-{fid}" if layer == "treaty" else fid
+                if day not in by_day:  # the scene on the run's first day, drawn marks included
+                    frame = scene.layer_frame(ds, layer, day, treaty)
+                    by_day[day] = {}
+                    for f in popups.collection(ds, frame, lang, treaty)["features"]:
+                        by_day[day].setdefault(_record(f), []).append(f)
                 # none: no display geometry (e.g. all simplified away)
-                for feat in by_day[day].get(key, []):
+                for feat in by_day[day].get(fid, []):
                     add(feat, run.start, run.end, run.state)
     # Insertion order is the features' own (required border segments last: drawn on top).
     return {"layer": layer, "looks": looks, "features": list(out.values())}

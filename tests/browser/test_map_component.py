@@ -91,8 +91,8 @@ def test_the_browser_shows_the_states_timeline_py_gives(server, page: Page, page
                 continue
             expected = intervals.state_at(ds, layer, day)
             for fid, state in states.items():
-                # treaty-POL is POL; a work not drawn is marked per border: work@segment
-                key = fid.removeprefix("treaty-") if layer == "treaty" else fid.split("@")[0]
+                # APMBC-POL is POL; a work not drawn is marked per border: work@segment
+                key = fid.split("-", 1)[1] if layer == "treaty" else fid.split("@")[0]
                 want = expected[key]
                 assert (None if state is None else tuple(state)) == want, (layer, fid, day)
                 checked += 1
