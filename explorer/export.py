@@ -31,10 +31,11 @@ import pyogrio
 import shapely
 from shapely.geometry import mapping
 
-from explorer import features, overlay_features, render, style, view
+from explorer import features, render, style, view
 from explorer.config import DATA_AS_OF
 from explorer.files import write_atomic
 from explorer.i18n import t
+from explorer.overlay import KINDS, display, popups
 from explorer.view import DEFAULT_BBOX, features_in_view
 
 if TYPE_CHECKING:
@@ -333,7 +334,7 @@ def with_overlay_rows(
     area = shapely.box(*bbox)
     src = overlay.gdf
     columns = [c for c in src.columns if c != src.geometry.name]
-    label = overlay_features.label_column(columns)
+    label = popups.label_column(columns)
     records = src[columns].to_dict("records")
     rows = [
         {**rec, "properties": None, "geometry": geom}
@@ -353,7 +354,7 @@ def with_overlay_rows(
                 "layer": "overlay",
                 "id": f"overlay-{n}",
                 "name": None if label is None else _json_value(rec[label]),
-                "element": overlay_features.KINDS[geom.geom_type],
+                "element": KINDS[geom.geom_type],
                 "sources": "",
                 "source_refs": "",
                 "attribution": attribution,
@@ -438,8 +439,8 @@ def to_html_bytes(
     )  # cached by the map layer too; here only to list what is drawn
     legend = style.legend_items(visible, lang, shown=style.shown_categories(collections))
     if overlay is not None:
-        maps.overlay_group(overlay_features.overlay_collection(overlay, lang)).add_to(m)
-        legend += overlay_features.legend_items(overlay, lang)
+        maps.overlay_group(display.overlay_collection(overlay, lang)).add_to(m)
+        legend += display.legend_items(overlay, lang)
     maps.legend_control(legend).add_to(m)
     m.fit_bounds([[south, west], [north, east]])
     title = title or t("export.default_title", lang)
