@@ -31,10 +31,13 @@ import pyogrio
 import shapely
 from shapely.geometry import mapping
 
-from explorer import features, overlay_features, render, style, table, text, view
+from explorer import features, render, style, table, text, view
 from explorer.config import DATA_AS_OF
 from explorer.files import write_atomic
 from explorer.i18n import t
+from explorer.overlay import KINDS
+from explorer.overlay import display as overlay_display
+from explorer.overlay import popups as overlay_popups
 from explorer.table import features_in_view
 from explorer.view import DEFAULT_BBOX
 
@@ -334,7 +337,7 @@ def with_overlay_rows(
     area = shapely.box(*bbox)
     src = overlay.gdf
     columns = [c for c in src.columns if c != src.geometry.name]
-    label = overlay_features.label_column(columns)
+    label = overlay_popups.label_column(columns)
     records = src[columns].to_dict("records")
     rows = [
         {**rec, "properties": None, "geometry": geom}
@@ -354,7 +357,7 @@ def with_overlay_rows(
                 "layer": "overlay",
                 "id": f"overlay-{n}",
                 "name": None if label is None else _json_value(rec[label]),
-                "element": overlay_features.KINDS[geom.geom_type],
+                "element": KINDS[geom.geom_type],
                 "sources": "",
                 "source_refs": "",
                 "attribution": attribution,
@@ -439,8 +442,8 @@ def to_html_bytes(
     )  # cached by the map layer too; here only to list what is drawn
     legend = style.legend_items(visible, lang, shown=style.shown_categories(collections))
     if overlay is not None:
-        maps.overlay_group(overlay_features.overlay_collection(overlay, lang)).add_to(m)
-        legend += overlay_features.legend_items(overlay, lang)
+        maps.overlay_group(overlay_display.overlay_collection(overlay, lang)).add_to(m)
+        legend += overlay_display.legend_items(overlay, lang)
     maps.legend_control(legend).add_to(m)
     m.fit_bounds([[south, west], [north, east]])
     title = title or t("export.default_title", lang)

@@ -520,7 +520,7 @@ CANVAS_JS: Final[Path] = Path(__file__).resolve().parent / "static" / "overlay_c
 class _CanvasOverlay(MacroElement):
     """Many points, lines or polygons on one canvas (``benchmarks/large_overlay_app.py``'s way).
 
-    The data (:func:`explorer.overlay_features.canvas_data`) arrives once, coordinates as base64
+    The data (:func:`explorer.overlay.display.canvas_data`) arrives once, coordinates as base64
     float32; :data:`CANVAS_JS` redraws what is in view into one ``<canvas>`` on every ``moveend``
     and opens a popup (escaped HTML from the data) for the feature clicked.
     """
@@ -549,14 +549,14 @@ class _CanvasOverlay(MacroElement):
 def overlay_group(collection: Mapping[str, Any], name: str = "overlay") -> folium.FeatureGroup:
     """Return an analyst's overlay as its own FeatureGroup (for ``feature_group_to_add``).
 
-    Polygons, lines and points get their own style (:func:`explorer.overlay_features.path_style`)
+    Polygons, lines and points get their own style (:func:`explorer.overlay.display.path_style`)
     and escaped tooltips and popups; a kind with many features is drawn on one canvas per kind
-    (``canvas``: compact typed arrays, see :func:`explorer.overlay_features.canvas_data`).
+    (``canvas``: compact typed arrays, see :func:`explorer.overlay.display.canvas_data`).
 
     Parameters
     ----------
     collection : mapping
-        From :func:`explorer.overlay_features.overlay_collection`.
+        From :func:`explorer.overlay.display.overlay_collection`.
     name : str, default "overlay"
         The group's layer name.
 
@@ -565,7 +565,7 @@ def overlay_group(collection: Mapping[str, Any], name: str = "overlay") -> foliu
     folium.FeatureGroup
         Build a new one on every run (``st_folium`` mutates it); keep the collection instead.
     """
-    from explorer import overlay_features  # local: reads overlays with geopandas
+    from explorer.overlay import display  # local: reads overlays with geopandas
 
     group = folium.FeatureGroup(name=name, control=False)
     panes = {"polygon": "bfe-forts", "line": "bfe-borders", "point": "bfe-points"}
@@ -573,7 +573,7 @@ def overlay_group(collection: Mapping[str, Any], name: str = "overlay") -> foliu
         fc = collection.get(kind)
         if not fc:
             continue
-        s = overlay_features.path_style(kind)
+        s = display.path_style(kind)
         styles = {f["id"]: s for f in fc["features"]}
         marker = None
         if kind == "point":

@@ -1187,17 +1187,17 @@ def _plain(text: str) -> str:
 
 
 def _overlay_legend(overlay: Overlay, lang: str) -> list[style.LegendItem]:
-    from explorer import overlay_features  # local: only exports with an overlay need it
+    from explorer.overlay import display  # local: only exports with an overlay need it
 
-    items = overlay_features.legend_items(overlay, lang)
+    items = display.legend_items(overlay, lang)
     return [style.LegendItem(**{**i, "group": _plain(i["group"])}) for i in items]  # type: ignore[typeddict-item]
 
 
 def _draw_overlay(ax: Axes, overlay: Overlay, crs: CRS) -> None:
     """Draw an analyst's overlay over the data layers: polygons, lines, then points."""
-    from explorer import overlay_features  # local: only exports with an overlay need it
+    from explorer.overlay import display  # local: only exports with an overlay need it
 
-    colour = overlay_features.OVERLAY_COLOUR
+    colour = display.OVERLAY_COLOUR
     with warnings.catch_warnings():
         # pyproj warns (NumPy deprecation) when a single point is transformed
         warnings.simplefilter("ignore", DeprecationWarning)

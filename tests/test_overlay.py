@@ -20,11 +20,12 @@ from pyproj import Transformer
 from shapely.geometry import LineString, Point, Polygon
 from streamlit.testing.v1 import AppTest
 
-from explorer import config, i18n, maps, overlay_features
+from explorer import config, i18n, maps
 from explorer.overlay import (
     Overlay,
     OverlayError,
     OverlayLimits,
+    display,
     read_overlay,
     read_overlay_file,
 )
@@ -506,11 +507,11 @@ def test_messages_are_translated_and_every_key_exists():
         read_overlay(b"[1]", "x.geojson")
     assert info.value.text("pl").startswith("Oczekiwano obiektu GeoJSON")
     table = i18n.load()
-    source = "".join(
-        Path(f"explorer/{m}").read_text(encoding="utf-8")
-        for m in ("overlay.py", "overlay_features.py", "render.py", "export.py",
-                  "ui/overlay_panel.py")
-    )  # fmt: skip
+    files = [
+        *sorted(Path("explorer/overlay").glob("*.py")),
+        *(Path(f"explorer/{m}") for m in ("render.py", "export.py", "ui/overlay_panel.py")),
+    ]
+    source = "".join(path.read_text(encoding="utf-8") for path in files)
     keys = set(re.findall(r'"(overlay\.[a-z_.]+)"', source))
     keys |= {f"overlay.kind.{k}.{n}" for k in ("point", "line", "polygon") for n in ("one", "many")}
     keys |= {f"overlay.legend.{k}" for k in ("point", "line", "polygon")}
@@ -536,7 +537,7 @@ def assert_escaped(text: str) -> None:
 
 def test_popups_and_tooltips_escape_property_names_and_values():
     ov = hostile()
-    collection = overlay_features.overlay_collection(ov)
+    collection = display.overlay_collection(ov)
     texts = [
         f["properties"][key]
         for kind in ("point", "line", "polygon")
@@ -557,9 +558,9 @@ def test_popups_and_tooltips_escape_property_names_and_values():
 
 
 def test_canvas_labels_for_large_point_sets_are_escaped():
-    n = overlay_features.CANVAS_MIN_FEATURES
+    n = display.CANVAS_MIN_FEATURES
     data = fc(*[feat(pt(20 + i / n, 52), name=SCRIPT) for i in range(n)])
-    collection = overlay_features.overlay_collection(read_overlay(data, "many.geojson"))
+    collection = display.overlay_collection(read_overlay(data, "many.geojson"))
     canvas = collection["canvas"]["point"]
     assert "point" not in collection and canvas["count"] == n
     assert set(canvas["labels"].split("|")) == {"&lt;script&gt;window.__xss=1&lt;/script&gt;"}
@@ -576,13 +577,13 @@ def _render_group(group) -> str:
 
 def test_folium_layer_and_legend_escape_the_overlay():
     ov = hostile()
-    html_ = _render_group(maps.overlay_group(overlay_features.overlay_collection(ov)))
+    html_ = _render_group(maps.overlay_group(display.overlay_collection(ov)))
     assert "<img src=x" not in html_ and "<script>window" not in html_
     assert "\\u0026lt;img src=x" in html_  # escaped HTML, inside JSON
-    legend = maps.legend_html(overlay_features.legend_items(ov))
+    legend = maps.legend_html(display.legend_items(ov))
     assert_escaped(legend)
     assert "Your overlay: &lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;.geojson" in legend
-    assert [i["label"] for i in overlay_features.legend_items(ov)] == [
+    assert [i["label"] for i in display.legend_items(ov)] == [
         "Points (1)", "Lines (1)", "Polygons (1)",
     ]  # fmt: skip
 

@@ -14,8 +14,8 @@ from shapely.geometry import LineString, MultiLineString, MultiPoint, Point, Pol
 from streamlit.testing.v1 import AppTest
 
 from benchmarks import large_data
-from explorer import maps, overlay_features
-from explorer.overlay import read_overlay
+from explorer import maps
+from explorer.overlay import display, read_overlay
 
 APP = str(Path(__file__).resolve().parent.parent / "explorer" / "app.py")
 FRONTEND = Path(__file__).resolve().parent.parent / "explorer" / "web" / "frontend"
@@ -43,7 +43,7 @@ def test_points_round_trip_including_multipoints():
         [Point(14.123456, 48.5), MultiPoint([(20.5, 52.25), (21.75, 53.125)]), Point(31.9, 60.9)],
         dtype=object,
     )
-    d = overlay_features.canvas_data(geoms, "point")
+    d = display.canvas_data(geoms, "point")
     xy = decode(d["coords"], "<f4").reshape(-1, 2)
     np.testing.assert_allclose(xy, shapely.get_coordinates(geoms), atol=5e-6)  # float32: < 1 m
     assert d["count"] == 3 and d["parts"] == ""
@@ -52,7 +52,7 @@ def test_points_round_trip_including_multipoints():
 
 def test_single_points_send_no_per_feature_counts():
     geoms = np.array([Point(20 + i / 10, 52) for i in range(5)], dtype=object)
-    d = overlay_features.canvas_data(geoms, "point")
+    d = display.canvas_data(geoms, "point")
     assert d["groups"] == "" and len(decode(d["coords"], "<f4")) == 10
     assert d["labels"] is None and d["first"] == 1
 
@@ -60,7 +60,7 @@ def test_single_points_send_no_per_feature_counts():
 def test_lines_round_trip_with_parts_per_feature():
     a = LineString([(20, 52), (21, 52.5), (22, 52)])
     b = MultiLineString([[(23, 54), (24, 54)], [(25, 55), (25.5, 55.5), (26, 55), (27, 56)]])
-    d = overlay_features.canvas_data(np.array([a, b], dtype=object), "line")
+    d = display.canvas_data(np.array([a, b], dtype=object), "line")
     xy = decode(d["coords"], "<f4").reshape(-1, 2)
     sizes = decode(d["parts"], "<u4")
     assert sizes.tolist() == [3, 2, 4] and decode(d["groups"], "<u4").tolist() == [1, 2]
@@ -81,7 +81,7 @@ def test_polygons_round_trip_open_rings_oriented_for_nonzero_fill():
     hole = [(20.25, 52.25), (20.75, 52.25), (20.75, 52.75), (20.25, 52.75)]
     holed = Polygon(outer, [hole])
     multi = shapely.MultiPolygon([Polygon([(22, 52), (23, 52), (22.5, 53)]), Polygon(outer)])
-    d = overlay_features.canvas_data(np.array([holed, multi], dtype=object), "polygon")
+    d = display.canvas_data(np.array([holed, multi], dtype=object), "polygon")
     xy = decode(d["coords"], "<f4").reshape(-1, 2)
     sizes = decode(d["parts"], "<u4")
     assert sizes.tolist() == [4, 4, 3, 4]  # closing vertex dropped from every ring
@@ -97,33 +97,33 @@ def test_polygons_round_trip_open_rings_oriented_for_nonzero_fill():
 
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="unknown overlay kind"):
-        overlay_features.canvas_data(np.array([Point(0, 0)], dtype=object), "blob")
+        display.canvas_data(np.array([Point(0, 0)], dtype=object), "blob")
 
 
 # --- Which path, and labels --------------------------------------------------------------------
 
 
 def test_large_kinds_go_to_the_canvas_small_ones_stay_geojson():
-    n = overlay_features.CANVAS_MIN_FEATURES
+    n = display.CANVAS_MIN_FEATURES
     polys = [feat(Point(20 + i / n, 52).buffer(0.001, 3)) for i in range(n)]
     data = fc(*polys, feat(LineString([(20, 50), (21, 50)]), name="road"))
-    collection = overlay_features.overlay_collection(read_overlay(data, "mixed.geojson"))
+    collection = display.overlay_collection(read_overlay(data, "mixed.geojson"))
     assert set(collection["canvas"]) == {"polygon"} and "polygon" not in collection
     assert collection["line"]["features"][0]["properties"]["tooltip"] == "road"
     assert collection["canvas"]["polygon"]["count"] == n
 
 
 def test_many_vertices_in_few_features_also_go_to_the_canvas():
-    ring = Point(21, 52).buffer(1, quad_segs=overlay_features.CANVAS_MIN_VERTICES // 4)
-    collection = overlay_features.overlay_collection(read_overlay(fc(feat(ring)), "big.geojson"))
+    ring = Point(21, 52).buffer(1, quad_segs=display.CANVAS_MIN_VERTICES // 4)
+    collection = display.overlay_collection(read_overlay(fc(feat(ring)), "big.geojson"))
     assert "polygon" not in collection and collection["canvas"]["polygon"]["count"] == 1
 
 
 def test_canvas_labels_title_and_default_label_are_escaped():
-    n = overlay_features.CANVAS_MIN_FEATURES
+    n = display.CANVAS_MIN_FEATURES
     data = fc(*[feat(Point(20 + i / n, 52), name=SCRIPT if i % 2 else None) for i in range(n)])
     ov = read_overlay(data, f"{IMG}.geojson")
-    d = overlay_features.overlay_collection(ov, "pl")["canvas"]["point"]
+    d = display.overlay_collection(ov, "pl")["canvas"]["point"]
     labels = d["labels"].split("|")
     assert len(labels) == n and labels[1] == "&lt;script&gt;window.__xss=1&lt;/script&gt;"
     assert labels[0] == ""  # no name: "Obiekt <n>" made in the browser from prefix + number
@@ -134,11 +134,11 @@ def test_canvas_labels_title_and_default_label_are_escaped():
 
 
 def test_mixed_kinds_number_features_by_their_row():
-    n = overlay_features.CANVAS_MIN_FEATURES
+    n = display.CANVAS_MIN_FEATURES
     rows = [feat(Point(20 + i / n, 52)) for i in range(n)]
     rows.insert(3, feat(LineString([(20, 50), (21, 50)])))  # row 4 is a line: points not contiguous
     ov = read_overlay(fc(*rows), "mixed.geojson")
-    labels = overlay_features.overlay_collection(ov)["canvas"]["point"]["labels"].split("|")
+    labels = display.overlay_collection(ov)["canvas"]["point"]["labels"].split("|")
     assert labels[:5] == ["Feature 1", "Feature 2", "Feature 3", "Feature 5", "Feature 6"]
 
 
@@ -146,9 +146,9 @@ def test_canvas_script_has_no_template_syntax_and_the_map_renders_escaped():
     js = maps.CANVAS_JS.read_text()
     # folium re-reads a saved page's scripts as Jinja templates: none of its openers may appear
     assert not re.search(r"\{[{%#]", js)
-    n = overlay_features.CANVAS_MIN_FEATURES
+    n = display.CANVAS_MIN_FEATURES
     data = fc(*[feat(Point(20 + i / n, 52), name=IMG) for i in range(n)])
-    group = maps.overlay_group(overlay_features.overlay_collection(read_overlay(data, "x.geojson")))
+    group = maps.overlay_group(display.overlay_collection(read_overlay(data, "x.geojson")))
     m = maps.build_base_map(center=(52, 21), zoom=6)
     group.add_to(m)
     page = m.get_root().render()
@@ -169,9 +169,9 @@ def test_app_large_overlay_is_rendered_once_and_sent_compactly(monkeypatch):
     data = large_data.geojson_bytes("points")  # 100,000 points, an id each
     map_view._overlay_payload.clear()  # the cache is per process: start empty
     calls = []
-    real = overlay_features.overlay_collection
+    real = display.overlay_collection
     monkeypatch.setattr(
-        overlay_features, "overlay_collection", lambda *a, **k: calls.append(1) or real(*a, **k)
+        display, "overlay_collection", lambda *a, **k: calls.append(1) or real(*a, **k)
     )
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
@@ -206,5 +206,5 @@ def test_app_large_overlay_is_rendered_once_and_sent_compactly(monkeypatch):
 
 def test_labels_with_the_separator_stay_one_label_each():
     geoms = np.array([Point(20, 52), Point(21, 52), Point(22, 52)], dtype=object)
-    d = overlay_features.canvas_data(geoms, "point", labels=["a|b", None, "c"])
+    d = display.canvas_data(geoms, "point", labels=["a|b", None, "c"])
     assert d["labels"].split("|") == ["a&#124;b", "", "c"]

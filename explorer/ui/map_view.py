@@ -16,10 +16,10 @@ from typing import Any, Final
 import streamlit as st
 import streamlit.components.v1 as components
 
-from explorer import features, intervals, maps, overlay_features, style
+from explorer import features, intervals, maps, style
 from explorer.config import LANGUAGES
 from explorer.i18n import t
-from explorer.overlay import Overlay
+from explorer.overlay import Overlay, display
 from explorer.web import bundle, decor, site
 
 #: The component's name (and the iframe's title: ``explorer.ui.map_view.bfe_map``).
@@ -40,12 +40,12 @@ def _component(path: str) -> Any:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _overlay_payload(digest: str, lang: str, _overlay: Overlay) -> dict:
     """Return the overlay as the map draws it (rendered once per file and language, shared)."""
-    collection = overlay_features.overlay_collection(_overlay, lang)
+    collection = display.overlay_collection(_overlay, lang)
     kinds = {k: collection[k] for k in ("point", "line", "polygon") if k in collection}
     return {
         "token": f"{digest}:{lang}",
         "kinds": kinds,
-        "styles": {k: overlay_features.path_style(k) for k in ("point", "line", "polygon")},
+        "styles": {k: display.path_style(k) for k in ("point", "line", "polygon")},
         "canvas": collection.get("canvas", {}),
     }
 

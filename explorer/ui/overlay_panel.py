@@ -14,9 +14,9 @@ import math
 
 import streamlit as st
 
-from explorer import config, overlay_features, style
+from explorer import config, style
 from explorer.i18n import t
-from explorer.overlay import FORMATS, Overlay, OverlayError, read_overlay
+from explorer.overlay import FORMATS, Overlay, OverlayError, display, read_overlay
 from explorer.ui.state import OVERLAY_LOST
 from explorer.ui.text import md_escape
 
@@ -120,4 +120,4 @@ def show(lang: str = "en") -> Overlay | None:
 
 def legend_items(overlay: Overlay | None, lang: str = "en") -> list[style.LegendItem]:
     """Return the overlay's legend rows (none without an overlay)."""
-    return [] if overlay is None else overlay_features.legend_items(overlay, lang)
+    return [] if overlay is None else display.legend_items(overlay, lang)

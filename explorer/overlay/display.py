@@ -1,42 +1,31 @@
 """An analyst's overlay as display data: GeoJSON with escaped popups, compact points, legend rows.
 
 Pure and folium-free (like :mod:`explorer.features`), so the result can be kept in session state
-and tested as data; :func:`explorer.maps.overlay_group` turns it into a folium layer. Every
-property name and value, and the file name, comes from an untrusted file: each is passed through
-:func:`html.escape` before it becomes HTML (folium's ``GeoJsonTooltip``/``GeoJsonPopup`` and
-Leaflet's ``setContent`` insert the strings as HTML).
+and tested as data; :func:`explorer.maps.overlay_group` turns it into a folium layer. Text from
+the file becomes HTML only through :mod:`explorer.overlay.popups` (escaped).
 """
 
 from __future__ import annotations
 
 import base64
-import html
-import math
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import numpy as np
 import shapely
 from shapely.geometry import mapping
 
 from explorer import i18n, style
-from explorer.overlay import KINDS
-
-if TYPE_CHECKING:
-    from explorer.overlay import Overlay
+from explorer.overlay.model import KINDS, Overlay
+from explorer.overlay.popups import esc, label_html, popup_html, tooltip_html
 
 __all__ = [
     "CANVAS_MIN_FEATURES",
     "CANVAS_MIN_VERTICES",
-    "KINDS",
     "OVERLAY_COLOUR",
     "canvas_data",
-    "label_column",
     "legend_items",
     "overlay_collection",
     "path_style",
-    "popup_html",
-    "tooltip_html",
 ]
 
 #: The overlay's colour (Paul Tol's indigo: apart from every programme and treaty colour).
@@ -47,95 +36,8 @@ OVERLAY_COLOUR: Final[str] = "#332288"
 #: GeoJSON through folium, 100,000 points were 3.3 MB and 20,000 polygons 11.6 MB per rerun.
 CANVAS_MIN_FEATURES: Final[int] = 2000
 CANVAS_MIN_VERTICES: Final[int] = 50_000
-#: Popups list at most this many properties, each value cut to this many characters.
-POPUP_MAX_PROPERTIES: Final[int] = 25
-POPUP_MAX_CHARS: Final[int] = 200
-#: Canvas labels and tooltips are cut to this many characters.
-LABEL_MAX_CHARS: Final[int] = 60
 #: Coordinates sent to the browser keep 5 decimals (about 1 m).
 DECIMALS: Final[int] = 5
-#: Property names (lower case) that name a feature, in order of preference.
-_LABEL_NAMES: Final[tuple[str, ...]] = ("name", "title", "label", "id")
-
-
-def _esc(value: object) -> str:
-    """Return ``value`` as escaped HTML text ("" for None/NaN), braces as character references.
-
-    Examples
-    --------
-    >>> _esc("{{ 7*7 }}<b>")
-    '&#123;&#123; 7*7 &#125;&#125;&lt;b&gt;'
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    # Braces too: folium re-reads rendered scripts as Jinja templates when it writes a whole page
-    # (the HTML export), so "{{ ... }}" in text would be evaluated there (template injection).
-    return html.escape(str(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def label_column(columns: list[str]) -> str | None:
-    """Return the property that names a feature (name, title, label or id; any case), if any."""
-    lower = {str(c).lower(): c for c in reversed(columns)}
-    return next((lower[n] for n in _LABEL_NAMES if n in lower), None)
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
-
-
-def tooltip_html(props: Mapping[str, Any], n: int, lang: str = "en") -> str:
-    """Return the escaped tooltip of feature ``n`` (1-based): a name-like property or "Feature n".
-
-    Examples
-    --------
-    >>> tooltip_html({"name": "<img src=x onerror=alert(1)>"}, 1)
-    '&lt;img src=x onerror=alert(1)&gt;'
-    >>> tooltip_html({}, 3)
-    'Feature 3'
-    """
-    label = _label(props)
-    return _esc(i18n.t("overlay.popup.feature", lang, n=n)) if label is None else label
-
-
-def _label(props: Mapping[str, Any]) -> str | None:
-    """Return the escaped value of a name-like property, cut short (None when there is none)."""
-    names = {str(k).lower(): v for k, v in reversed(props.items()) if not _blank(v)}
-    label = next((names[n] for n in _LABEL_NAMES if n in names), None)
-    return None if label is None else _esc(_cut(str(label), LABEL_MAX_CHARS))
-
-
-def popup_html(props: Mapping[str, Any], n: int, name: str, lang: str = "en") -> str:
-    """Return the escaped popup of feature ``n``: the overlay's name and a table of properties.
-
-    Examples
-    --------
-    >>> html_ = popup_html({"<b>k</b>": '"><script>x()</script>'}, 1, "f.geojson")
-    >>> "<script>" in html_, "&lt;script&gt;" in html_, "&lt;b&gt;k&lt;/b&gt;" in html_
-    (False, True, True)
-    """
-    rows = []
-    items = [(k, v) for k, v in props.items() if not _blank(v)]
-    for key, value in items[:POPUP_MAX_PROPERTIES]:
-        rows.append(
-            f"<tr><th>{_esc(_cut(str(key), LABEL_MAX_CHARS))}</th>"
-            f"<td>{_esc(_cut(str(value), POPUP_MAX_CHARS))}</td></tr>"
-        )
-    extra = ""
-    if len(items) > POPUP_MAX_PROPERTIES:
-        more = i18n.t("overlay.popup.more", lang, n=len(items) - POPUP_MAX_PROPERTIES)
-        extra = f"<p>{_esc(more)}</p>"
-    if not rows:
-        extra = f"<p>{_esc(i18n.t('overlay.popup.none', lang))}</p>"
-    title = i18n.t("overlay.legend.group", lang, name=name)
-    heading = f"{_esc(title)} · {_esc(i18n.t('overlay.popup.feature', lang, n=n))}"
-    return (
-        '<div class="bfe-popup bfe-overlay-popup">'
-        f"<h4>{heading}</h4><table>{''.join(rows)}</table>{extra}</div>"
-    )
 
 
 def path_style(kind: str) -> dict[str, object]:
@@ -252,8 +154,8 @@ def canvas_data(
         "labels": None
         if labels is None or all(x is None for x in labels)
         else "|".join("" if x is None else x.replace("|", "&#124;") for x in labels),
-        "prefix": _esc(prefix),
-        "suffix": _esc(suffix),
+        "prefix": esc(prefix),
+        "suffix": esc(suffix),
         "first": first,
         "title": title,
         "colour": OVERLAY_COLOUR,
@@ -293,7 +195,7 @@ def overlay_collection(overlay: Overlay, lang: str = "en") -> dict:
     geoms = gdf.geometry.values
     kinds = gdf.geometry.geom_type.map(KINDS).to_numpy(dtype=object)
     out: dict[str, Any] = {
-        "name": _esc(i18n.t("overlay.legend.group", lang, name=overlay.name)),
+        "name": esc(i18n.t("overlay.legend.group", lang, name=overlay.name)),
         "kinds": {k: int((kinds == k).sum()) for k in ("point", "line", "polygon")},
     }
     for kind in ("point", "line", "polygon"):
@@ -301,7 +203,7 @@ def overlay_collection(overlay: Overlay, lang: str = "en") -> dict:
         if not len(rows):
             continue
         if _use_canvas(geoms[rows]):
-            labels: list[str | None] = [_label(records[i]) for i in rows]
+            labels: list[str | None] = [label_html(records[i]) for i in rows]
             contiguous = rows[-1] - rows[0] == len(rows) - 1
             if not contiguous:  # the default label's number cannot be counted from the first
                 labels = [tooltip_html(records[i], int(i) + 1, lang) for i in rows]
