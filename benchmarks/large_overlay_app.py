@@ -4,7 +4,8 @@ What an analyst gets: the generated file (:func:`benchmarks.large_data.geojson_b
 the app's own reader (:func:`explorer.overlay.read_overlay`, once per server, as an upload is once
 per file) and put in the session where the upload panel keeps it; then ``explorer/app.py`` runs
 unchanged. So the overlay goes through the product's path: compact canvas data
-(:func:`explorer.overlay.display.canvas_data`), :func:`explorer.maps.overlay_group`, the cached
+(:func:`explorer.overlay.display.canvas_data`),
+:func:`explorer.web.folium_map.overlay_group`, the cached
 script (:func:`explorer.ui.overlay_panel.overlay_script`), ``st_folium(returned_objects=[])``
 (panning never reruns), beside the app's default layers.
 

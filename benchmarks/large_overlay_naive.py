@@ -2,7 +2,7 @@
 
 Each point a ``CircleMarker`` (an SVG path), each polygon an SVG path, a tooltip on every feature,
 the GeoDataFrame built on every run (no caching), ``st_folium`` defaults (reruns on pan). Leaflet
-comes from the vendored copy (:func:`explorer.map_assets.apply_offline_assets`), as offline it must.
+comes from the vendored copy (:func:`explorer.web.assets.apply_offline_assets`), as offline it must.
 
 ``?data=points`` (default) or ``?data=polygons``
 (``?data=warm``: a title only, for a warm-up). Run from the repository root with a ``static/``
@@ -21,7 +21,7 @@ from streamlit_folium import st_folium
 sys.path.insert(0, os.getcwd())  # run from the repository root: `explorer`, `benchmarks` importable
 
 from benchmarks import large_data
-from explorer.map_assets import apply_offline_assets
+from explorer.web.assets import apply_offline_assets
 
 st.set_page_config(page_title="Large overlay (naive)", layout="wide")
 

@@ -7,7 +7,7 @@ zoom sends the view back and reruns the script.
 
 Only two departures from folium's defaults, both needed to draw anything offline: ``tiles=None``
 (tile servers are unreachable), and Leaflet/jQuery from the app's vendored copies instead of CDNs
-(:func:`explorer.map_assets.apply_offline_assets`; without it the map stays empty). The same local
+(:func:`explorer.web.assets.apply_offline_assets`; without it the map stays empty). The same local
 basemap files as the app's are drawn instead of tiles, so both maps show the same things.
 
 Run it from the repository root with its ``static/`` folder next to it (``benchmarks/run.py``
@@ -27,7 +27,7 @@ sys.path.insert(0, os.getcwd())  # run from the repository root: `explorer` is i
 
 from explorer import data, timeline
 from explorer.config import GEODATA_DIR
-from explorer.map_assets import apply_offline_assets
+from explorer.web.assets import apply_offline_assets
 
 st.set_page_config(page_title="Naive explorer", layout="wide")
 

@@ -16,11 +16,10 @@ atomically (:func:`write_atomic`).
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import math
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -31,12 +30,11 @@ import pyogrio
 import shapely
 from shapely.geometry import mapping
 
-from explorer import features, render, style, table, text, view
+from explorer import render, style, table, text, view
 from explorer.config import DATA_AS_OF
 from explorer.files import write_atomic
 from explorer.i18n import t
 from explorer.overlay import KINDS
-from explorer.overlay import display as overlay_display
 from explorer.overlay import popups as overlay_popups
 from explorer.table import features_in_view
 from explorer.view import DEFAULT_BBOX
@@ -59,7 +57,6 @@ __all__ = [
     "to_csv_bytes",
     "to_geojson_bytes",
     "to_gpkg_bytes",
-    "to_html_bytes",
     "write_atomic",
 ]
 
@@ -370,90 +367,6 @@ def with_overlay_rows(
     return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
 
 
-# --- Standalone HTML -----------------------------------------------------------------------------
-
-
-def _header_html(title: str, date: dt.date, permalink_url: str, lang: str = "en") -> str:
-    def esc(text: str, quote: bool = True) -> str:
-        # Braces as references: folium reads this element as a Jinja template ("{{ }}" runs).
-        return html.escape(text, quote=quote).replace("{", "&#123;").replace("}", "&#125;")
-
-    map_on = t("export.html_map_on", lang, date=date.isoformat(), as_of=DATA_AS_OF)
-    return (
-        '<div class="bfe-export-header" style="position:absolute;top:10px;left:50%;'
-        "transform:translateX(-50%);z-index:1000;background:rgba(255,255,255,0.92);"
-        "padding:6px 12px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,0.3);"
-        'font:13px/1.35 sans-serif;color:#222;max-width:60%;text-align:center">'
-        f'<div style="font-weight:700;font-size:15px">{esc(title)}</div>'
-        f"<div>{esc(map_on)} "
-        f'<a href="{esc(permalink_url, quote=True)}" target="_blank" rel="noopener">'
-        f"{esc(t('export.open_in_app', lang))}</a></div>"
-        f'<div style="font-size:11px;color:#555">{esc(text.attribution_text())} · '
-        f"{esc(t('export.click_feature', lang))}</div></div>"
-    )
-
-
-def to_html_bytes(
-    ds: Dataset,
-    *,
-    layers: Iterable[str],
-    date: dt.date,
-    bbox: Sequence[float] | None = None,
-    title: str | None = None,
-    lang: str = "en",
-    treaty: str = "APMBC",
-    basemap: Mapping[str, gpd.GeoDataFrame] | None = None,
-    overlay: Overlay | None = None,
-    base_url: str = view.APP_URL,
-) -> bytes:
-    """Return the interactive map of a view as one standalone HTML page that works offline.
-
-    The app's base map (:func:`explorer.maps.build_base_map`), its layers on ``date``
-    (:func:`explorer.maps.layer_groups`, with popups and sources) and its legend
-    (:func:`explorer.maps.legend_control`), fitted to ``bbox``, with Leaflet and every image
-    inlined (:func:`explorer.map_assets.standalone_html`): no outside request. An ``overlay``
-    (:func:`explorer.overlay.read_overlay`) is drawn as its own layer with escaped popups and a
-    legend entry "Your overlay: <file name>".
-
-    Raises
-    ------
-    ExportError
-        For an unknown layer.
-    """
-    # folium is imported here, not at the top: PNG/SVG/PDF exports from the command line do not
-    # need it, and it is ~0.2 s of their start-up (the export budget is 3 s, interpreter included).
-    import folium
-
-    from explorer import map_assets, maps
-
-    visible = _check_layers(layers)
-    bbox = view.validate_bbox(bbox or DEFAULT_BBOX)
-    west, south, east, north = bbox
-    lat, lon, zoom = view.view_centre_zoom(bbox)
-    if "basemap" in visible:
-        base_layers = basemap if basemap is not None else maps.load_basemap()
-    else:
-        base_layers = {}
-    m = maps.build_base_map(center=(lat, lon), zoom=zoom, basemap=base_layers, lang=lang)
-    for group in maps.layer_groups(ds, date=date, visible=visible, lang=lang, treaty=treaty):
-        group.add_to(m)
-    collections = features.layer_collections(
-        ds, date=date, visible=visible, lang=lang, treaty=treaty
-    )  # cached by the map layer too; here only to list what is drawn
-    legend = style.legend_items(visible, lang, shown=style.shown_categories(collections))
-    if overlay is not None:
-        maps.overlay_group(overlay_display.overlay_collection(overlay, lang)).add_to(m)
-        legend += overlay_display.legend_items(overlay, lang)
-    maps.legend_control(legend).add_to(m)
-    m.fit_bounds([[south, west], [north, east]])
-    title = title or t("export.default_title", lang)
-    link = view.permalink_url(layers=visible, date=date, bbox=bbox, lang=lang, base_url=base_url)
-    root = m.get_root()
-    root.title = html.escape(title)  # branca writes it into <title> as it is
-    root.html.add_child(folium.Element(_header_html(title, date, link, lang)))
-    return map_assets.standalone_html(m).encode("utf-8")
-
-
 # --- One entry point ------------------------------------------------------------------------------
 
 
@@ -531,7 +444,9 @@ def export_bytes(
         )  # fmt: skip
         return render.figure_bytes(fig, fmt, dpi=dpi)
     if fmt == "html":
-        return to_html_bytes(
+        from explorer.web import page  # local: folium only for this format
+
+        return page.to_html_bytes(
             ds, layers=visible, date=date, bbox=bbox, title=title, lang=lang, treaty=treaty,
             overlay=overlay, base_url=base_url,
         )  # fmt: skip

@@ -1,7 +1,8 @@
 """Map styling as data: layer titles, colours, dash patterns, Leaflet path styles, the legend.
 
-Nothing here draws; :mod:`explorer.maps` turns these dicts into folium layers and the app renders
-the legend. Colours come from colour-vision-deficiency-safe palettes: programme lines from
+Nothing here draws: the web map (:mod:`explorer.web`) and the printed map
+(:mod:`explorer.printmap`) turn these into drawings, and render the legend from
+:func:`legend_items`. Colours come from colour-vision-deficiency-safe palettes: programme lines from
 Okabe & Ito (2008, "Color Universal Design"), treaty fills from Paul Tol's schemes
 (https://personal.sron.nl/~pault/). What a feature *is* is never told by colour alone: precision is
 also a dash pattern, build state also an opacity, and every feature has a text popup.
@@ -10,7 +11,7 @@ also a dash pattern, build state also an opacity, and every feature has a text p
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from typing import Any, Final, Literal, NotRequired, TypedDict
+from typing import Final, Literal, NotRequired, TypedDict
 
 from explorer.i18n import t
 from explorer.layers import DATA_LAYERS, DEFAULT_LAYERS, LAYER_IDS
@@ -44,7 +45,6 @@ __all__ = [
     "layers",
     "legend_items",
     "point_style",
-    "shown_categories",
     "state_label",
     "status_label",
     "treaty_hatch",
@@ -555,7 +555,7 @@ def _reading_items(lang: str) -> list[tuple[str, LegendItem]]:
     """How precision and build state look, shown once when any programme layer is visible.
 
     Each row comes with the category it explains: a precision, ``site`` (a point) or a build
-    state (see :func:`shown_categories`).
+    state (see :func:`explorer.scene.shown_categories`).
     """
     grey = "#555555"
     group = t("legend.read_group", lang)
@@ -643,7 +643,8 @@ def legend_items(
         Language of the group titles and labels.
     shown : mapping of str to collection of str, optional
         What is actually drawn (on the date, or in view): layer id -> the categories present,
-        as :func:`shown_categories` returns them. With it, treaty rows are only the statuses
+        as :func:`explorer.scene.shown_categories` returns them. With it, treaty rows are only
+        the statuses
         present, a programme is listed only if it has features, and the how-to-read rows only
         explain the precisions and build states present. None (default): every category of
         every visible layer.
@@ -742,44 +743,3 @@ def with_partial_row(
         outline=None,
     )
     return [*items[:at], mark, *items[at:]]
-
-
-def shown_categories(collections: Mapping[str, Mapping[str, Any]]) -> dict[str, set[str]]:
-    """Return what each layer's features draw, for :func:`legend_items` ``shown``.
-
-    Parameters
-    ----------
-    collections : mapping of str to GeoJSON FeatureCollection
-        Layer id -> the features drawn, as :func:`explorer.features.layer_collections` returns
-        them for a date (the web map and the HTML export draw exactly these).
-
-    Returns
-    -------
-    dict of str to set of str
-        ``treaty``: the statuses present; a programme: the build states and precisions of its
-        features (``site`` for points); other layers: ``{"drawn"}`` when they have features.
-        Layers without features are left out.
-
-    Examples
-    --------
-    >>> fc = {"type": "FeatureCollection", "features": [
-    ...     {"properties": {"status": "party"}, "geometry": {"type": "Polygon"}}]}
-    >>> shown_categories({"treaty": fc, "east-shield": {"features": []}})
-    {'treaty': {'party'}}
-    """
-    out: dict[str, set[str]] = {}
-    for layer, fc in collections.items():
-        categories: set[str] = set()
-        for feat in fc.get("features", ()):
-            props = feat.get("properties") or {}
-            if layer == "treaty":
-                categories.add(str(props.get("status")))
-            elif layer in PROGRAMME_COLOURS:
-                geom_type = (feat.get("geometry") or {}).get("type", "")
-                categories.add(str(props.get("state")))
-                categories.add("site" if "Point" in geom_type else str(props.get("precision")))
-            else:
-                categories.add("drawn")
-        if categories:
-            out[layer] = categories
-    return out

@@ -20,7 +20,8 @@ from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 from shapely.geometry import LineString, box
 
-from explorer import config, maps, render, schema, style, summary
+from explorer import config, render, schema, style, summary
+from explorer.web import decor, legend
 
 #: Minimum CIEDE2000 distance between colours that must be told apart.
 MIN_DELTA_E = 10.0
@@ -270,16 +271,16 @@ def test_map_styles_tell_precision_by_pattern_at_one_colour(programme, state):
 
 
 def test_map_defines_the_hatch_and_the_legend_shows_the_patterns():
-    decor = maps._hatch_svg()
+    svg = decor.hatch_svg()
     for programme in schema.PROGRAMMES:
-        assert f'id="{style.hatch_pattern_id(programme)}"' in decor
+        assert f'id="{style.hatch_pattern_id(programme)}"' in svg
     reading = [i for i in style.legend_items(["east-shield"]) if i["layer"] == style.HOW_TO_READ]
     by_label = {i["label"]: i for i in reading}
     exact, approx = by_label["Exact line"], by_label["Approximate: location not public"]
     corridor = by_label["Corridor: somewhere within this strip"]
     assert exact["colour"] == approx["colour"] == corridor["colour"]
     assert exact["dash"] is None and approx["dash"] and corridor["hatch"]
-    html = maps.legend_html(reading)
+    html = legend.legend_html(reading)
     assert "stroke-dasharray" in html or "dash" in html
 
 

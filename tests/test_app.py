@@ -24,8 +24,9 @@ from app_runner import (
 )
 from streamlit.testing.v1 import AppTest
 
-from explorer import i18n, map_assets, maps, style
+from explorer import i18n, style, text
 from explorer.ui import state
+from explorer.web import assets
 
 
 def treaty_status(at: AppTest, country: str) -> str:
@@ -76,7 +77,7 @@ def test_map_assets_are_all_local(default_app):
         assert (site_dir() / url).is_file()
     # No outside URL in the arguments but the credit line's links (plain hyperlinks).
     attribution = args.pop("attribution")
-    assert map_assets.find_external_assets(attribution) == []
+    assert assets.find_external_assets(attribution) == []
     assert "https://www.openstreetmap.org/copyright" in attribution
     text = json.dumps(args)
     assert set(URL_RE.findall(text)) <= ALLOWED_URLS, URL_RE.findall(text)
@@ -84,7 +85,7 @@ def test_map_assets_are_all_local(default_app):
     # The component's page and script load nothing from another host.
     for name in ("index.html", "boot.js", "map.js", "map.css"):
         page = (site_dir() / name).read_text(encoding="utf-8")
-        assert map_assets.find_external_assets(page) == [], name
+        assert assets.find_external_assets(page) == [], name
         assert not URL_RE.findall(page), (name, URL_RE.findall(page))
     index = (site_dir() / "index.html").read_text(encoding="utf-8")
     for ref in re.findall(r'(?:src|href)="([^"]+)"', index):
@@ -129,7 +130,7 @@ def test_every_drawn_layer_file_is_the_layer_in_its_language(default_app):
         assert doc["layer"] == layer
     east = {f["id"] for f in docs["east-shield"]["features"]}
     assert "pl-east-shield" in east
-    assert map_args(default_app)["attribution"] == maps.attribution_html("en")
+    assert map_args(default_app)["attribution"] == text.attribution_html("en")
 
 
 def test_toggle_changes_layers_and_url():

@@ -10,7 +10,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "explorer"
 UI = {"app.py"}
 UI_DIRS = {"ui"}
-MAP_LAYER = {"maps.py", "map_assets.py", "export.py"}
+MAP_LAYER = {"folium_map.py", "assets.py", "export.py"}
 
 
 def _imports(path: Path) -> set[str]:

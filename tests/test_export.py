@@ -22,7 +22,6 @@ from explorer import (
     config,
     export,
     files,
-    map_assets,
     render,
     style,
     table,
@@ -30,6 +29,8 @@ from explorer import (
     timeline,
     view,
 )
+from explorer.web import assets
+from explorer.web import page as web_page
 
 AS_OF = dt.date.fromisoformat(config.DATA_AS_OF)
 SOURCE_COLUMNS = ("sources", "source_refs", "attribution")
@@ -161,11 +162,12 @@ def test_csv_has_source_columns_points_and_wkt(in_view):
 
 
 def test_html_is_standalone_with_legend_popups_and_escaped_title(dataset):
-    page = export.to_html_bytes(
+    html_page = web_page.to_html_bytes(
         dataset, layers=style.LAYER_IDS, date=AS_OF, title="<script>alert(1)</script> & map"
     ).decode("utf-8")
+    page = html_page
     assert page.startswith("<!DOCTYPE html>")
-    assert map_assets.find_external_assets(page) == []
+    assert assets.find_external_assets(page) == []
     assert "/app/static" not in page
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; map" in page

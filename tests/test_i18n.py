@@ -484,14 +484,15 @@ def test_link_notices_are_structured_and_translate_to_polish():
 
 
 def test_map_credit_line_in_polish():
-    from explorer import maps
+    from explorer import text
+    from explorer.web import folium_map
 
-    pl, en = maps.attribution_html("pl"), maps.attribution_html("en")
+    pl, en = text.attribution_html("pl"), text.attribution_html("en")
     assert "współtwórcy" in pl and "domena publiczna" in pl and "contributors" not in pl
-    assert en == maps.ATTRIBUTION and "contributors" in en and "public domain" in en
-    for text in (pl, en):
-        assert 'href="https://www.openstreetmap.org/copyright"' in text
-    page = maps.build_base_map(center=(52.0, 21.0), zoom=5, lang="pl").get_root().render()
+    assert en == text.attribution_html("en") and "contributors" in en and "public domain" in en
+    for credit in (pl, en):
+        assert 'href="https://www.openstreetmap.org/copyright"' in credit
+    page = folium_map.build_base_map(center=(52.0, 21.0), zoom=5, lang="pl").get_root().render()
     start = page.index("addAttribution(") + len("addAttribution(")
     shown = json.JSONDecoder().raw_decode(page, start)[0]  # Jinja's tojson escapes < > & '
     assert shown == pl and "contributors" not in page

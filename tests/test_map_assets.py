@@ -10,8 +10,8 @@ import folium
 import folium.plugins
 import pytest
 
-from explorer import map_assets
-from explorer.map_assets import (
+from explorer.web import assets
+from explorer.web.assets import (
     DEFAULT_BASE_URL,
     VENDOR_DIR,
     OfflineAssetError,
@@ -84,7 +84,7 @@ def test_rendered_map_links_only_vendored_files() -> None:
 def test_links_of_every_element_are_local() -> None:
     """Renderers that take js_links/css_links from each element's default_js/css see local ones."""
     m = apply_offline_assets(build_map())
-    elements = [m, *map_assets._descendants(m)]
+    elements = [m, *assets._descendants(m)]
     links = [
         url
         for element in elements
@@ -128,17 +128,17 @@ def test_class_level_lists_are_untouched() -> None:
 
 
 def test_every_vendored_file_exists_with_licence() -> None:
-    for relative in [*map_assets.VENDORED_JS.values(), *map_assets.VENDORED_CSS.values()]:
+    for relative in [*assets.VENDORED_JS.values(), *assets.VENDORED_CSS.values()]:
         path = VENDOR_DIR / relative
         assert path.is_file(), path
         assert any(path.parent.glob("LICENSE*")), f"no licence next to {path}"
     readme = (VENDOR_DIR / "README.md").read_text(encoding="utf-8")
-    for folder in {Path(r).parts[0] for r in map_assets.VENDORED_JS.values()}:
+    for folder in {Path(r).parts[0] for r in assets.VENDORED_JS.values()}:
         assert f"`{folder}/`" in readme
 
 
 def test_css_images_are_vendored() -> None:
-    for relative in map_assets.VENDORED_CSS.values():
+    for relative in assets.VENDORED_CSS.values():
         css = VENDOR_DIR / relative
         for ref in re.findall(r"url\(([^)#]+)\)", css.read_text(encoding="utf-8")):
             assert (css.parent / ref.strip("'\"")).is_file(), f"{css.name}: {ref}"
@@ -225,7 +225,7 @@ def test_inline_refuses_unknown_vendored_path() -> None:
     with pytest.raises(OfflineAssetError, match="no vendored file"):
         inline_offline_assets('<script src="/app/static/vendor/nope/nope.js"></script>')
     with pytest.raises(OfflineAssetError, match="no vendored file"):
-        inline_offline_assets('<script src="/app/static/vendor/../../map_assets.py"></script>')
+        inline_offline_assets('<script src="/app/static/vendor/../../assets.py"></script>')
 
 
 def test_standalone_html() -> None:

@@ -14,9 +14,9 @@ import re
 import folium
 import pytest
 
-from explorer import config, maps, style
-from explorer.map_assets import find_external_assets
-from explorer.web import popups
+from explorer import config, style
+from explorer.web import folium_map, legend, popups
+from explorer.web.assets import find_external_assets
 
 AS_OF = dt.date.fromisoformat(config.DATA_AS_OF)
 CENTER = (55.0, 24.5)
@@ -24,12 +24,12 @@ CENTER = (55.0, 24.5)
 
 @pytest.fixture(scope="module")
 def basemap():
-    return maps.load_basemap()
+    return basemap.load_basemap()
 
 
 @pytest.fixture
 def base_map(basemap):
-    return maps.build_base_map(center=CENTER, zoom=6, basemap=basemap)
+    return folium_map.build_base_map(center=CENTER, zoom=6, basemap=basemap)
 
 
 def _render(m: folium.Map, groups=()) -> str:
@@ -63,7 +63,7 @@ def test_basemap_files_match_their_manifest():
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
         assert len(json.loads(data)["features"]) == entry["features"]
         total += len(data)
-    assert set(manifest["files"]) == set(maps.BASEMAP_FILES.values())
+    assert set(manifest["files"]) == set(basemap.BASEMAP_FILES.values())
     assert total < 400_000
     for upstream in manifest["upstream"].values():
         assert upstream["integrity"].startswith("sha512-")
@@ -89,7 +89,7 @@ def test_base_map_is_offline_tileless_and_measures_in_km(base_map):
     assert "L.control.scale" in html
     assert "OpenStreetMap" in html and "Natural Earth" in html
     assert style.SEA_COLOUR in html
-    for pane in maps.PANES:
+    for pane in folium_map.PANES:
         assert f'createPane(\n                "{pane}")' in html or f'"{pane}"' in html
     assert base_map.location == list(CENTER)
 
@@ -103,7 +103,7 @@ def test_base_map_is_offline_tileless_and_measures_in_km(base_map):
     ids=lambda v: "+".join(sorted(v)) or "none",
 )
 def test_groups_follow_the_visible_layers(dataset, base_map, visible):
-    groups = maps.layer_groups(dataset, date=AS_OF, visible=visible)
+    groups = folium_map.layer_groups(dataset, date=AS_OF, visible=visible)
     expected = [layer for layer in style.DATA_LAYERS if layer in visible]
     assert [g.layer_name for g in groups] == [style.LAYER_TITLES[layer] for layer in expected]
     html = _render(base_map, groups)
@@ -113,11 +113,11 @@ def test_groups_follow_the_visible_layers(dataset, base_map, visible):
 
 def test_layer_groups_refuse_unknown_values(dataset):
     with pytest.raises(ValueError, match="roads"):
-        maps.layer_groups(dataset, date=AS_OF, visible={"roads"})
+        folium_map.layer_groups(dataset, date=AS_OF, visible={"roads"})
     with pytest.raises(ValueError, match="language"):
-        maps.layer_groups(dataset, date=AS_OF, visible={"borders"}, lang="de")
+        folium_map.layer_groups(dataset, date=AS_OF, visible={"borders"}, lang="de")
     with pytest.raises(ValueError, match="treaty"):
-        maps.layer_groups(dataset, date=AS_OF, visible={"treaty"}, treaty="NPT")
+        folium_map.layer_groups(dataset, date=AS_OF, visible={"treaty"}, treaty="NPT")
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,7 @@ def test_layer_groups_refuse_unknown_values(dataset):
 def test_east_shield_appears_after_its_announcement(dataset, base_map, date, present):
     fc = popups.layer_collections(dataset, date=date, visible=["east-shield"])["east-shield"]
     assert bool(fc["features"]) is present
-    groups = maps.layer_groups(dataset, date=date, visible={"east-shield", "borders"})
+    groups = folium_map.layer_groups(dataset, date=date, visible={"east-shield", "borders"})
     assert ("east-shield" in _layers_drawn(_render(base_map, groups))) is present
 
 
@@ -143,8 +143,8 @@ def test_poland_changes_colour_when_its_withdrawal_takes_effect(dataset, basemap
     assert _treaty_colour(dataset, after) == style.TREATY_STATUS_COLOURS["withdrawn"]
     rendered = {}
     for date in (before, after):
-        m = maps.build_base_map(center=CENTER, zoom=6, basemap=basemap)
-        rendered[date] = _render(m, maps.layer_groups(dataset, date=date, visible={"treaty"}))
+        m = folium_map.build_base_map(center=CENTER, zoom=6, basemap=basemap)
+        rendered[date] = _render(m, folium_map.layer_groups(dataset, date=date, visible={"treaty"}))
     # as a feature's fill (the hatch patterns' definitions name every status colour)
     pending = f'"fillColor": "{style.TREATY_STATUS_COLOURS["withdrawal-pending"]}"'
     assert pending in rendered[before]
@@ -152,7 +152,7 @@ def test_poland_changes_colour_when_its_withdrawal_takes_effect(dataset, basemap
 
 
 def test_required_segments_are_styled_heavier(dataset, base_map):
-    html = _render(base_map, maps.layer_groups(dataset, date=AS_OF, visible={"borders"}))
+    html = _render(base_map, folium_map.layer_groups(dataset, date=AS_OF, visible={"borders"}))
     required = style.border_style("required", "exact")
     expected = style.border_style("expected", "exact")
     assert f'"color": "{required["color"]}"' in html
@@ -185,7 +185,7 @@ def poisoned(dataset):
 
 
 def test_markup_in_data_is_escaped(poisoned, base_map):
-    groups = maps.layer_groups(poisoned, date=AS_OF, visible=set(style.DATA_LAYERS))
+    groups = folium_map.layer_groups(poisoned, date=AS_OF, visible=set(style.DATA_LAYERS))
     feats = _features(groups)
     texts = [f["properties"].get(k, "") for f in feats for k in ("popup", "tooltip")]
     poisoned_texts = [t for t in texts if "alert" in t]
@@ -205,7 +205,7 @@ def test_markup_in_data_is_escaped(poisoned, base_map):
     "visible", [{"borders"}, {"treaty", "pl-ru-barrier"}, set(style.LAYER_IDS)], ids=str
 )
 def test_legend_html_matches_visible_layers(visible):
-    html = maps.legend_html(style.legend_items(visible))
+    html = legend.legend_html(style.legend_items(visible))
     layers = set(re.findall(r'data-layer="([a-z-]+)"', html))
     assert layers - {"how-to-read"} == visible
     for layer in visible:
@@ -214,13 +214,13 @@ def test_legend_html_matches_visible_layers(visible):
 
 def test_legend_html_escapes_labels():
     item = style.legend_items({"borders"})[0] | {"label": INJECTED, "colour": '"><b>x'}
-    html = maps.legend_html([item])
+    html = legend.legend_html([item])
     assert "<script" not in html and "&lt;script&gt;" in html and '"><b>' not in html
-    assert maps.legend_html([]) == ""
+    assert legend.legend_html([]) == ""
 
 
 def test_legend_control_renders_offline(base_map):
-    maps.legend_control(style.legend_items({"treaty"})).add_to(base_map)
+    legend.legend_control(style.legend_items({"treaty"})).add_to(base_map)
     html = base_map.get_root().render()
     assert "bfe-legend-control" in html and "Withdrawn" in html
     assert find_external_assets(html) == []

@@ -20,7 +20,7 @@ from pyproj import Transformer
 from shapely.geometry import LineString, Point, Polygon
 from streamlit.testing.v1 import AppTest
 
-from explorer import config, i18n, maps
+from explorer import config, i18n
 from explorer.overlay import (
     Overlay,
     OverlayError,
@@ -29,6 +29,8 @@ from explorer.overlay import (
     read_overlay,
     read_overlay_file,
 )
+from explorer.web import folium_map
+from explorer.web import legend as web_legend
 
 APP = str(Path(__file__).resolve().parent.parent / "explorer" / "app.py")
 IMG = '<img src=x onerror="window.__xss=1">'
@@ -564,23 +566,23 @@ def test_canvas_labels_for_large_point_sets_are_escaped():
     canvas = collection["canvas"]["point"]
     assert "point" not in collection and canvas["count"] == n
     assert set(canvas["labels"].split("|")) == {"&lt;script&gt;window.__xss=1&lt;/script&gt;"}
-    page = _render_group(maps.overlay_group(collection))
+    page = _render_group(folium_map.overlay_group(collection))
     assert "bfe-overlay-canvas" in page
     assert "<script>window" not in page and "\\u0026lt;script\\u0026gt;window" in page
 
 
 def _render_group(group) -> str:
-    m = maps.build_base_map(center=(52, 21), zoom=6)
+    m = folium_map.build_base_map(center=(52, 21), zoom=6)
     group.add_to(m)
     return m.get_root().render()
 
 
 def test_folium_layer_and_legend_escape_the_overlay():
     ov = hostile()
-    html_ = _render_group(maps.overlay_group(display.overlay_collection(ov)))
+    html_ = _render_group(folium_map.overlay_group(display.overlay_collection(ov)))
     assert "<img src=x" not in html_ and "<script>window" not in html_
     assert "\\u0026lt;img src=x" in html_  # escaped HTML, inside JSON
-    legend = maps.legend_html(display.legend_items(ov))
+    legend = web_legend.legend_html(display.legend_items(ov))
     assert_escaped(legend)
     assert "Your overlay: &lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;.geojson" in legend
     assert [i["label"] for i in display.legend_items(ov)] == [

@@ -14,8 +14,8 @@ from shapely.geometry import LineString, MultiLineString, MultiPoint, Point, Pol
 from streamlit.testing.v1 import AppTest
 
 from benchmarks import large_data
-from explorer import maps
 from explorer.overlay import display, read_overlay
+from explorer.web import folium_map
 
 APP = str(Path(__file__).resolve().parent.parent / "explorer" / "app.py")
 FRONTEND = Path(__file__).resolve().parent.parent / "explorer" / "web" / "frontend"
@@ -143,13 +143,13 @@ def test_mixed_kinds_number_features_by_their_row():
 
 
 def test_canvas_script_has_no_template_syntax_and_the_map_renders_escaped():
-    js = maps.CANVAS_JS.read_text()
+    js = folium_map.CANVAS_JS.read_text()
     # folium re-reads a saved page's scripts as Jinja templates: none of its openers may appear
     assert not re.search(r"\{[{%#]", js)
     n = display.CANVAS_MIN_FEATURES
     data = fc(*[feat(Point(20 + i / n, 52), name=IMG) for i in range(n)])
-    group = maps.overlay_group(display.overlay_collection(read_overlay(data, "x.geojson")))
-    m = maps.build_base_map(center=(52, 21), zoom=6)
+    group = folium_map.overlay_group(display.overlay_collection(read_overlay(data, "x.geojson")))
+    m = folium_map.build_base_map(center=(52, 21), zoom=6)
     group.add_to(m)
     page = m.get_root().render()
     assert "bfeCanvasOverlay(" in page and "bfe-overlay-canvas" in page

@@ -9,9 +9,10 @@ from app_runner import drawn_layers, map_args, rerun_as_browser, served_at, side
 from app_runner import make_app as _make_app
 from streamlit.testing.v1 import AppTest
 
-from explorer import map_assets, story, style
+from explorer import story, style
 from explorer.i18n import t
 from explorer.ui import offload
+from explorer.web import assets
 
 CHAPTERS = story.load_chapters()
 N = len(CHAPTERS)
@@ -73,7 +74,7 @@ def test_map_is_the_chapters_view_offline_without_keyboard_panning():
     # Offline: the layer files are relative URLs into the component's own folder.
     assert args["layers"] and all(url.startswith("layers/") for _, url in args["layers"])
     assert all((site_dir() / url).is_file() for _, url in args["layers"])
-    assert map_assets.find_external_assets(args["attribution"]) == []
+    assert assets.find_external_assets(args["attribution"]) == []
     # The chapter's layers (East Shield, the barriers) are drawn; the treaty shading is not.
     assert "east-shield" in drawn_layers(at) and "treaty" not in drawn_layers(at)
     assert drawn_layers(at) == [i for i in style.LAYER_IDS if i in CHAPTERS[3].layers]

@@ -176,9 +176,9 @@ def test_render_does_not_import_folium_or_streamlit():
 
 
 def test_basemap_files_are_the_maps_ones():
-    from explorer import maps
+    from explorer import basemap
 
-    assert render.BASEMAP_FILES == maps.BASEMAP_FILES
+    assert render.BASEMAP_FILES == basemap.BASEMAP_FILES
 
 
 # --- Furniture geometry -------------------------------------------------------------------------

@@ -7,10 +7,11 @@ import itertools
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from explorer import schema, style
-from explorer.web import popups
+from explorer import scene, schema, style
+from explorer.view import View
 
 HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -200,11 +201,11 @@ def test_legend_refuses_unknown_layers():
 
 
 def test_legend_lists_only_what_is_drawn_on_the_date(dataset):
-    """``legend_items(shown=shown_categories(...))``: the web map's and the exports' legend."""
+    """``legend_items(shown=scene.shown_categories(...))``: every map's legend."""
 
     def legend(day: dt.date) -> list[str]:
-        collections = popups.layer_collections(dataset, date=day, visible=style.LAYER_IDS)
-        shown = style.shown_categories(collections)
+        sc = scene.make_scene(dataset, View(layers=style.LAYER_IDS, date=day, bbox=None))
+        shown = scene.shown_categories(sc.frames)
         return [i["label"] for i in style.legend_items(style.LAYER_IDS, shown=shown)]
 
     early = legend(dt.date(1998, 6, 1))
@@ -219,15 +220,18 @@ def test_legend_lists_only_what_is_drawn_on_the_date(dataset):
 
 
 def test_shown_categories_reads_states_precisions_and_sites():
-    def fc(*features: dict) -> dict:
-        return {"type": "FeatureCollection", "features": list(features)}
+    def frame(*rows: dict) -> pd.DataFrame:
+        return pd.DataFrame(list(rows), columns=["state", "kind", "precision", "partial"])
 
-    point = {"properties": {"state": "announced", "precision": "approximate"},
-             "geometry": {"type": "Point"}}  # fmt: skip
-    line = {"properties": {"state": "complete", "precision": "exact"},
-            "geometry": {"type": "LineString"}}  # fmt: skip
-    shown = style.shown_categories({"east-shield": fc(point, line), "pl-by-barrier": fc()})
+    point = {"state": "announced", "kind": "point", "precision": "approximate", "partial": False}
+    line = {"state": "complete", "kind": "line", "precision": "exact", "partial": False}
+    mark = {"state": "under-construction", "kind": "point", "precision": "exact", "partial": True}
+    shown = scene.shown_categories({"east-shield": frame(point, line), "pl-by-barrier": frame()})
     assert shown == {"east-shield": {"announced", "site", "complete", "exact"}}
+    # a mark of a work not drawn adds its state, not a line style
+    assert scene.shown_categories({"border-fence": frame(mark)}) == {
+        "border-fence": {"under-construction"}
+    }
     rows = [i["label"] for i in style.legend_items(["east-shield"], shown=shown)]
     assert rows == ["East Shield (Poland)", "Exact line", "Site (approximate point)",
                     "Complete", "Announced, not started"]  # fmt: skip

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer import maps, style
+from explorer import style
 from explorer.web import bundle, popups, site
 
 FIRST, LAST = dt.date(1997, 1, 1), dt.date(2028, 12, 31)
@@ -27,7 +27,7 @@ DEFAULT_VIEW_BUDGET_BYTES = 800_000
 
 @pytest.fixture(scope="module")
 def basemap():
-    return maps.load_basemap()
+    return basemap.load_basemap()
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,8 @@
 """An analyst's overlay as display data: GeoJSON with escaped popups, compact points, legend rows.
 
-Pure and folium-free (like :mod:`explorer.features`), so the result can be kept in session state
-and tested as data; :func:`explorer.maps.overlay_group` turns it into a folium layer. Text from
+Pure and folium-free (like :mod:`explorer.web.popups`), so the result can be kept in session state
+and tested as data; :func:`explorer.web.folium_map.overlay_group` turns it into a folium layer.
+Text from
 the file becomes HTML only through :mod:`explorer.overlay.popups` (escaped).
 """
 
@@ -236,7 +237,7 @@ def overlay_collection(overlay: Overlay, lang: str = "en") -> dict:
 def legend_items(overlay: Overlay, lang: str = "en") -> list[style.LegendItem]:
     """Return legend rows for the overlay: one per kind present, under "Your overlay: <name>".
 
-    The texts are plain (the file name as given): :func:`explorer.maps.legend_html` escapes
+    The texts are plain (the file name as given): :func:`explorer.web.legend.legend_html` escapes
     them for HTML and :mod:`explorer.render` draws them as text.
     """
     group = i18n.t("overlay.legend.group", lang, name=overlay.name)

@@ -16,9 +16,10 @@ from typing import Any, Final
 import streamlit as st
 import streamlit.components.v1 as components
 
-from explorer import features, intervals, maps, style
+from explorer import intervals, scene, style, text
 from explorer.config import LANGUAGES
 from explorer.i18n import t
+from explorer.layers import family
 from explorer.overlay import Overlay, display
 from explorer.web import bundle, decor, site
 
@@ -56,34 +57,13 @@ def _categories(
 ) -> tuple[dict[str, set[str]], bool]:
     """Return what one layer draws (for a legend) and whether it has works only marked.
 
-    Categories as :func:`explorer.style.shown_categories` gives them; cached by the layer's
-    states (``signature``), not by the date.
+    Categories from the layer's scene frame (:func:`explorer.scene.shown_categories`, the
+    frame's states are the browser's intervals); cached by the layer's states (``signature``),
+    not by the date.
     """
-    if layer == "treaty":
-        # The statuses of the countries the layer draws, from the same intervals the browser
-        # looks the date up in (building the whole collection for this cost ~50 ms a date).
-        drawn = _treaty_countries(data_dir, _ds)
-        statuses = {
-            str(state[0])
-            for iso3, state in intervals.state_at(_ds, "treaty", _day).items()
-            if iso3 in drawn and state is not None
-        }
-        return ({"treaty": statuses} if statuses else {}), False
-    fc = features.layer_collections(_ds, date=_day, visible=[layer])[layer]
-    shown = style.shown_categories({layer: fc})
-    marks = []
-    if layer in style.PROGRAMME_COLOURS:
-        marks = features.partial_features(_ds, layer, date=_day)["features"]
-        for mark in marks:
-            shown.setdefault(layer, set()).add(str(mark["properties"]["state"]))
-    return shown, bool(marks)
-
-
-@st.cache_resource(show_spinner=False)
-def _treaty_countries(data_dir: str, _ds: Any) -> frozenset[str]:
-    """Return the countries the treaty layer draws (those with a shape; the same on every day)."""
-    fc = features.layer_collections(_ds, date=dt.date(2000, 1, 1), visible=["treaty"])["treaty"]
-    return frozenset(str(f["properties"]["iso3"]) for f in fc["features"])
+    frame = scene.layer_frame(_ds, layer, _day)
+    shown = scene.shown_categories({layer: frame})
+    return shown, bool(len(frame) and frame["partial"].astype(bool).any())
 
 
 def legend(
@@ -107,13 +87,13 @@ def legend(
     shown: dict[str, set[str]] = {}
     marked = False
     for layer in layers:
-        if layer in ("treaty", *style.PROGRAMME_COLOURS):
+        if family(layer) in ("treaty", "programme"):
             cats, marks = _categories(
                 data_dir, layer, intervals.signature(ds, (layer,), day), ds, day
             )
             shown.update(cats)
             marked = marked or marks
-        elif layer in style.DATA_LAYERS:
+        elif family(layer) == "border":
             shown[layer] = {"drawn"}
     items = style.legend_items(layers, lang, shown=shown)
     return style.with_partial_row(items, lang) if marked else items
@@ -123,7 +103,7 @@ def legend(
 def _static_args(lang: str) -> dict:
     """Return what every message carries that never changes with the state (small)."""
     return {
-        "attribution": maps.attribution_html(lang),
+        "attribution": text.attribution_html(lang),
         "panes": dict(bundle.PANES),
         "decor": decor.decor(),
         "labels": {"features_here": t("map.features_here", lang), "map": t("map.aria", lang)},

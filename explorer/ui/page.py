@@ -12,7 +12,7 @@ import html
 
 import streamlit as st
 
-from explorer import config, data, intervals, maps, style, summary, timeline, view
+from explorer import basemap, config, data, intervals, style, summary, timeline, view
 from explorer.i18n import t
 from explorer.ui import (
     about_data,
@@ -28,6 +28,7 @@ from explorer.ui import (
     state,
 )
 from explorer.ui.text import md_escape
+from explorer.web import legend as web_legend
 from explorer.web import site as web_site
 
 
@@ -43,7 +44,7 @@ def get_dataset(data_dir: str) -> data.Dataset:
 @st.cache_resource(show_spinner=False)
 def get_basemap() -> dict:
     """Load the local vector basemap once per server."""
-    return maps.load_basemap()
+    return basemap.load_basemap()
 
 
 def get_site(data_dir: str) -> web_site.Site:
@@ -192,7 +193,7 @@ def main() -> None:
         st.caption(md_escape(caption))
     with legend_col:
         st.markdown(f"**{md_escape(t('legend.title', lang))}**")
-        legend = maps.legend_html(
+        legend = web_legend.legend_html(
             map_view.legend(data_dir, ds, drawn, day, lang)
             + overlay_panel.legend_items(overlay, lang)
         )

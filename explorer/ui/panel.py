@@ -9,10 +9,11 @@ from typing import Final
 import pandas as pd
 import streamlit as st
 
-from explorer import features, lengths, style, timeline
+from explorer import lengths, style, timeline
 from explorer.data import Dataset
 from explorer.i18n import t
 from explorer.ui.text import md_escape
+from explorer.web.popups import localized
 
 
 def source_links(ds: Dataset, ids: list[str]) -> str:
@@ -298,7 +299,7 @@ def show_lengths(
                 )
             )
         )
-        note = features.localized(seg, "note", lang)
+        note = localized(seg, "note", lang)
         if note:
             st.markdown(md_escape(note))
         st.markdown(

@@ -17,11 +17,12 @@ from typing import Final
 
 import streamlit as st
 
-from explorer import config, handout, maps, permalink, story, style, view
+from explorer import config, handout, permalink, story, style, view
 from explorer.data import Dataset
 from explorer.i18n import t
 from explorer.ui import map_view, offload, state
 from explorer.ui.text import md_escape
+from explorer.web import legend
 from explorer.web.site import Site
 
 __all__ = ["chapters_for", "present_button", "show", "story_problems"]
@@ -348,6 +349,6 @@ def _map(
         )
     with legend_col, st.container(key="presenter_legend"):
         # The same escaped legend as the explorer's: exactly what this chapter draws.
-        st.html(maps.legend_html(map_view.legend(data_dir, ds, drawn, chapter.date, lang)))
+        st.html(legend.legend_html(map_view.legend(data_dir, ds, drawn, chapter.date, lang)))
     map_on = t("presenter.map_on", lang, date=chapter.date.isoformat())
     st.caption(md_escape(f"{map_on} · {t('presenter.handout.attribution', lang)}"))

@@ -99,7 +99,7 @@ def current(layer_ids: Sequence[str], *, overlay: bool = False) -> State:
 def write_query(state: State) -> None:
     """Write the state to the URL, only when it changed (each write adds a history entry).
 
-    The map's live view is kept in the URL by the browser itself (``maps.view_sync``), which
+    The map's live view is kept in the URL by the browser itself (``map.js``), which
     also corrects the lat/lon/zoom of any URL written here, so panning never reruns the script.
     """
     query = permalink.to_query(state)

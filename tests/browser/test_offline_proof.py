@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Frame, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from explorer.map_assets import standalone_html
+from explorer.web.assets import standalone_html
 
 from .helpers import ARTIFACTS_DIR, PageLog, stage_page, start_streamlit
 

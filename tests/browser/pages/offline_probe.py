@@ -14,7 +14,7 @@ import folium.plugins
 import streamlit as st
 from streamlit_folium import st_folium
 
-from explorer.map_assets import apply_offline_assets
+from explorer.web.assets import apply_offline_assets
 
 PROBE_GEOJSON = {
     "type": "FeatureCollection",

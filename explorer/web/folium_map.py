@@ -2,14 +2,13 @@
 
 The app's map is :mod:`explorer.web` (a Streamlit component around the same vendored Leaflet);
 this module draws the same layers, styles (:mod:`explorer.style`), popups
-(:mod:`explorer.features`), panes and hatch patterns (:mod:`explorer.web.decor`) with folium,
+(:mod:`explorer.web.popups`), panes and hatch patterns (:mod:`explorer.web.decor`) with folium,
 for a standalone page that works offline (:func:`explorer.export.export` with ``html``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -21,54 +20,26 @@ from branca.element import MacroElement
 from folium.template import Template
 from shapely.geometry import mapping
 
-from explorer import features, style
-from explorer.config import GEODATA_DIR
+from explorer import style
+from explorer.basemap import BASEMAP_FILES, load_basemap
 from explorer.i18n import t
-from explorer.map_assets import apply_offline_assets
-from explorer.web import bundle, decor
+from explorer.text import attribution_html
+from explorer.web import bundle, decor, popups
+from explorer.web.assets import apply_offline_assets
 
 if TYPE_CHECKING:
     from explorer.data import Dataset
 
 __all__ = [
-    "ATTRIBUTION",
     "BASEMAP_FILES",
     "PANES",
     "build_base_map",
     "feature_groups",
     "layer_groups",
-    "legend_control",
-    "legend_html",
     "load_basemap",
     "overlay_group",
 ]
 
-
-def attribution_html(lang: str = "en") -> str:
-    """Return the map data's credit line in ``lang`` as HTML, with links to the licences.
-
-    Examples
-    --------
-    >>> "współtwórcy" in attribution_html("pl") and "domena publiczna" in attribution_html("pl")
-    True
-    """
-    links = {
-        "osm": '<a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">'
-        "OpenStreetMap</a>",
-        "ne": '<a href="https://www.naturalearthdata.com/" target="_blank" rel="noopener">'
-        "Natural Earth</a>",
-    }
-    # The translated text is plain: escape it, then put the links into its {osm} and {ne}.
-    return html.escape(t("map.attribution", lang), quote=False).format(**links)
-
-
-ATTRIBUTION: Final[str] = attribution_html("en")
-
-#: The display-only basemap files written by ``scripts/build_basemap.py``.
-BASEMAP_FILES: Final[dict[str, str]] = {
-    "countries": "basemap_countries.geojson",
-    "lakes": "basemap_lakes.geojson",
-}
 
 #: Map panes (Leaflet z-index): the same drawing order as the app's map (one definition).
 PANES: Final[dict[str, int]] = bundle.PANES
@@ -81,13 +52,6 @@ _MAX_BOUNDS: Final[dict[str, float]] = {
     "min_lon": -2.0,
     "max_lon": 51.0,
 }
-
-
-def _esc(value: object) -> str:
-    """Return ``value`` as escaped HTML text (legend labels, colours), braces as references."""
-    # Braces too: folium re-reads rendered scripts as Jinja templates when it writes a whole page
-    # (the HTML export), so "{{ ... }}" in text would be evaluated there (template injection).
-    return html.escape(str(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _collection(items: list[dict]) -> dict:
@@ -264,33 +228,15 @@ def layer_groups(
     ValueError
         For an unknown layer id, language or treaty.
     """
-    collections = features.layer_collections(
-        ds, date=date, visible=visible, lang=lang, treaty=treaty
-    )
+    collections = popups.layer_collections(ds, date=date, visible=visible, lang=lang, treaty=treaty)
     for layer, fc in collections.items():
         if layer in style.PROGRAMME_COLOURS:  # works not drawn: a mark with their figure
-            marks = features.partial_features(ds, layer, date=date, lang=lang)["features"]
+            marks = popups.partial_features(ds, layer, date=date, lang=lang)["features"]
             collections[layer] = {**fc, "features": [*fc["features"], *marks]}
     return feature_groups(collections)
 
 
 # --- Base map ----------------------------------------------------------------------------------
-
-
-def load_basemap(data_dir: Path | str = GEODATA_DIR) -> dict[str, gpd.GeoDataFrame]:
-    """Read the display-only basemap files (land/countries and lakes).
-
-    Parameters
-    ----------
-    data_dir : path, default ``geodata/``
-        Folder holding :data:`BASEMAP_FILES`.
-
-    Returns
-    -------
-    dict of str to geopandas.GeoDataFrame
-        ``countries`` and ``lakes``, EPSG:4326.
-    """
-    return {key: gpd.read_file(Path(data_dir) / name) for key, name in BASEMAP_FILES.items()}
 
 
 _hatch_svg = decor.hatch_svg
@@ -585,154 +531,3 @@ def overlay_group(collection: Mapping[str, Any], name: str = "overlay") -> foliu
     for kind, data in collection.get("canvas", {}).items():
         _CanvasOverlay(data, panes[kind]).add_to(group)
     return group
-
-
-# --- Legend ------------------------------------------------------------------------------------
-
-
-_CSS_DASH: Final[dict[str | None, str]] = {None: "solid", "8 6": "dashed", "2 5": "dotted"}
-
-
-def _swatch(item: style.LegendItem) -> str:
-    colour = _esc(item["colour"])
-    opacity = f"{float(item['opacity']):.2f}"
-    if item["kind"] == "line":
-        weight = max(1.0, min(float(item["weight"]), 8.0))
-        dash = _CSS_DASH.get(item["dash"], "dashed")
-        return (
-            '<span class="bfe-swatch" style="display:inline-block;width:30px;height:0;'
-            f"vertical-align:middle;border-top:{weight:g}px {dash} {colour};"
-            f'opacity:{opacity}"></span>'
-        )
-    if item["kind"] == "point":
-        return (
-            '<span class="bfe-swatch" style="display:inline-block;width:12px;height:12px;'
-            f"margin:0 9px;vertical-align:middle;border-radius:50%;background:{colour};"
-            f'border:2px solid #fff;box-shadow:0 0 0 1px #999;opacity:{opacity}"></span>'
-        )
-    if item["kind"] == "label":  # a figure written on the map: a hollow dashed ring
-        return (
-            '<span class="bfe-swatch" style="display:inline-block;width:12px;height:12px;'
-            "margin:0 9px;vertical-align:middle;border-radius:50%;background:#fff;"
-            'border:2.5px dashed #555"></span>'
-        )
-    background = colour
-    if item["hatch"]:
-        background = f"repeating-linear-gradient(45deg,{colour} 0 2px,transparent 2px 6px)"
-    ink = "#222"
-    background = {  # treaty statuses that carry a pattern (greyscale), as on the map
-        "..": f"radial-gradient({ink} 1px,transparent 1.3px) 0 0/5px 5px,{colour}",
-        "///": f"repeating-linear-gradient(45deg,{ink} 0 1px,{colour} 1px 5px)",
-        "xx": f"repeating-linear-gradient(45deg,{ink} 0 1px,transparent 1px 5px),"
-        f"repeating-linear-gradient(-45deg,{ink} 0 1px,{colour} 1px 5px)",
-    }.get(item.get("pattern") or "", background)
-    outline = item["outline"]
-    dash = _CSS_DASH.get(item["dash"], "solid")
-    border = f"1.5px {dash} {_esc(outline)}" if outline else "none"
-    return (
-        '<span class="bfe-swatch" style="display:inline-block;width:26px;height:14px;'
-        f"margin:0 2px;vertical-align:middle;background:{background};border:{border};"
-        f'opacity:{opacity};box-sizing:border-box"></span>'
-    )
-
-
-def legend_html(items: Iterable[style.LegendItem]) -> str:
-    """Render legend items as a self-contained HTML fragment (inline styles, escaped text).
-
-    Parameters
-    ----------
-    items : iterable of LegendItem
-        From :func:`explorer.style.legend_items`.
-
-    Returns
-    -------
-    str
-        ``<div class="bfe-legend">`` with one heading per group and one row per item; an empty
-        string when there is nothing to show.
-
-    Examples
-    --------
-    >>> "Border segments" in legend_html(style.legend_items(["borders"]))
-    True
-    >>> legend_html([])
-    ''
-    """
-    rows: list[str] = []
-    group = None
-    for item in items:
-        if item["group"] != group:
-            group = item["group"]
-            rows.append(
-                '<div class="bfe-legend-group" style="font-weight:600;margin:6px 0 2px">'
-                f"{_esc(group)}</div>"
-            )
-        rows.append(
-            f'<div class="bfe-legend-item" data-layer="{_esc(item["layer"])}"'
-            ' style="display:flex;align-items:center;gap:6px;margin:2px 0">'
-            f'{_swatch(item)}<span class="bfe-legend-label">{_esc(item["label"])}</span></div>'
-        )
-    if not rows:
-        return ""
-    return (
-        '<div class="bfe-legend" style="font-size:12px;line-height:1.3;color:#222">'
-        + "".join(rows)
-        + "</div>"
-    )
-
-
-class _LegendControl(MacroElement):
-    """A Leaflet control holding :func:`legend_html` (for standalone HTML exports)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var legend = L.control({position: {{ this.position|tojson }}});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create("div", "leaflet-control bfe-legend-control");
-                div.style.background = "rgba(255,255,255,0.92)";
-                div.style.padding = "6px 10px";
-                div.style.borderRadius = "4px";
-                div.style.boxShadow = "0 1px 4px rgba(0,0,0,0.3)";
-                div.style.maxHeight = "60vh";
-                div.style.overflowY = "auto";
-                div.innerHTML = {{ this.html|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, legend: str, position: str) -> None:
-        super().__init__()
-        self._name = "LegendControl"
-        self.html = legend
-        self.position = position
-
-
-def legend_control(
-    items: Iterable[style.LegendItem], *, position: str = "bottomright"
-) -> MacroElement:
-    """Return a map control showing the legend, for the standalone HTML export.
-
-    In the Streamlit app the legend is rendered outside the map with :func:`legend_html`, so it
-    follows the visible layers without touching the map.
-
-    Parameters
-    ----------
-    items : iterable of LegendItem
-        From :func:`explorer.style.legend_items`.
-    position : str, default "bottomright"
-        Leaflet control position.
-
-    Returns
-    -------
-    branca.element.MacroElement
-        Add it to a map with ``.add_to(m)`` (before :func:`explorer.map_assets.apply_offline_assets`
-        or after: it needs no asset).
-    """
-    return _LegendControl(legend_html(items), position)
