@@ -17,7 +17,7 @@ import pytest
 import shapely
 from PIL import Image
 
-from explorer import cli, config, export, files, map_assets, render, style, timeline, view
+from explorer import cli, config, export, files, map_assets, printmap, style, timeline, view
 
 AS_OF = dt.date.fromisoformat(config.DATA_AS_OF)
 SOURCE_COLUMNS = ("sources", "source_refs", "attribution")
@@ -263,7 +263,7 @@ def test_failed_export_leaves_no_partial_file(dataset, tmp_path, monkeypatch):
     def broken_render(*args: object, **kwargs: object) -> None:
         raise RuntimeError("renderer crashed")
 
-    monkeypatch.setattr(render, "render_static", broken_render)
+    monkeypatch.setattr(printmap, "render_static", broken_render)
     with pytest.raises(RuntimeError, match="renderer crashed"):
         export.export(dataset, out_path=tmp_path / "map.png", layers=["borders"], date=AS_OF)
     assert list(tmp_path.iterdir()) == []
@@ -362,9 +362,9 @@ def test_cli_box_partly_outside_warns_on_stderr_and_on_the_map(capsys, tmp_path,
     assert stderr.count("\n") == 1
     svg = html.unescape(out.read_text(encoding="utf-8"))
     assert "lies outside the map" in svg  # printed on the map too
-    inside = render.figure_bytes(
-        render.render_static(dataset, layers=["treaty"], date=AS_OF,
-                             bbox=(20, 50, 30, 55)), "svg"
+    inside = printmap.figure_bytes(
+        printmap.render_static(dataset, layers=["treaty"], date=AS_OF,
+                               bbox=(20, 50, 30, 55)), "svg"
     )  # fmt: skip
     assert b"outside the map" not in inside
 

@@ -175,11 +175,12 @@ def test_treaty_shading_as_shipped_to_the_browser_shares_borders(dataset):
 
 
 def test_treaty_shading_as_printed_shares_borders(dataset):
-    from explorer import features, render
+    from explorer import features, printmap
+    from explorer.printmap import layout
 
     bbox = (20.0, 44.0, 40.0, 62.0)
-    crs = render.map_crs(bbox)  # equal-area: areas in m²
-    frame = render._frame(features.treaty_features(dataset, date=dt.date(2026, 2, 20)), crs)
+    crs = printmap.map_crs(bbox)  # equal-area: areas in m²
+    frame = layout._frame(features.treaty_features(dataset, date=dt.date(2026, 2, 20)), crs)
     overlaps = {
         (a, b): ga.intersection(gb).area / 1e6
         for (a, ga), (b, gb) in itertools.combinations(

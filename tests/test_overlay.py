@@ -506,11 +506,9 @@ def test_messages_are_translated_and_every_key_exists():
         read_overlay(b"[1]", "x.geojson")
     assert info.value.text("pl").startswith("Oczekiwano obiektu GeoJSON")
     table = i18n.load()
-    source = "".join(
-        Path(f"explorer/{m}").read_text(encoding="utf-8")
-        for m in ("overlay.py", "overlay_features.py", "render.py", "export.py",
-                  "ui/overlay_panel.py")
-    )  # fmt: skip
+    modules = ["overlay.py", "overlay_features.py", "export.py", "ui/overlay_panel.py"]
+    modules += [f"printmap/{p.name}" for p in sorted(Path("explorer/printmap").glob("*.py"))]
+    source = "".join(Path(f"explorer/{m}").read_text(encoding="utf-8") for m in modules)
     keys = set(re.findall(r'"(overlay\.[a-z_.]+)"', source))
     keys |= {f"overlay.kind.{k}.{n}" for k in ("point", "line", "polygon") for n in ("one", "many")}
     keys |= {f"overlay.legend.{k}" for k in ("point", "line", "polygon")}
@@ -625,11 +623,11 @@ def test_data_exports_carry_the_overlay_rows(ds):
 
 
 def test_static_map_with_dollar_signs_in_the_name(ds):
-    from explorer import render
+    from explorer import printmap
 
     ov = read_overlay(fc(feat(pt(21, 52))), "cost $5 and $x.geojson")
-    fig = render.render_static(ds, layers=["borders"], date=dt.date(2026, 1, 1), overlay=ov)
-    svg = render.figure_bytes(fig, "svg").decode()  # mathtext would fail or eat the $ signs
+    fig = printmap.render_static(ds, layers=["borders"], date=dt.date(2026, 1, 1), overlay=ov)
+    svg = printmap.figure_bytes(fig, "svg").decode()  # mathtext would fail or eat the $ signs
     assert "Your overlay: cost $5 and $x.geojson" in svg
 
 
