@@ -92,7 +92,7 @@ def _bbox_arg(value: str) -> view.Bbox:
 
 
 def _dpi_arg(value: str) -> int:
-    from explorer.render import DPI_RANGE  # local: matplotlib only for this command
+    from explorer.printmap import DPI_RANGE  # local: matplotlib only for this command
 
     low, high = DPI_RANGE
     if not value.strip().isdigit() or not low <= int(value) <= high:
@@ -511,7 +511,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_handout(args: argparse.Namespace) -> int:
-    from explorer import handout, story  # local: matplotlib only for this command
+    from explorer import story
+    from explorer.printmap import handout  # local: matplotlib only for this command
 
     prog = "python -m explorer handout"
     if args.out.suffix.lower() != ".pdf":

@@ -2,7 +2,7 @@
 
 Every export describes one view (visible layers, date, bounding box, language):
 
-* ``png``, ``svg``, ``pdf``: the print map of :func:`explorer.render.render_static`;
+* ``png``, ``svg``, ``pdf``: the print map of :func:`explorer.printmap.render_static`;
 * ``html``: the interactive map as one offline file (Leaflet, data, legend and popups inlined);
 * ``geojson``, ``gpkg``, ``csv``: the features in the view on that date
   (:func:`explorer.table.features_in_view`) with their source ids, full references and the data
@@ -30,7 +30,7 @@ import pyogrio
 import shapely
 from shapely.geometry import mapping
 
-from explorer import render, style, table, text, view
+from explorer import printmap, style, table, text, view
 from explorer.config import DATA_AS_OF
 from explorer.files import write_atomic
 from explorer.i18n import t
@@ -198,7 +198,7 @@ def _check_layers(layers: Iterable[str]) -> list[str]:
 
 
 def _check_dpi(dpi: int) -> int:
-    low, high = render.DPI_RANGE
+    low, high = printmap.DPI_RANGE
     if isinstance(dpi, bool) or not isinstance(dpi, int) or not low <= dpi <= high:
         raise ExportError(f"dpi must be a whole number {low}–{high}, got {dpi!r}")
     return dpi
@@ -379,7 +379,7 @@ def export_bytes(
     bbox: Sequence[float] | None = None,
     title: str | None = None,
     lang: str = "en",
-    dpi: int = render.DEFAULT_DPI,
+    dpi: int = printmap.DEFAULT_DPI,
     treaty: str = "APMBC",
     overlay: Overlay | None = None,
     base_url: str = view.APP_URL,
@@ -403,7 +403,7 @@ def export_bytes(
         Map title (static and HTML maps, GeoJSON ``title``).
     lang : {"en", "pl"}, default "en"
         Language of names.
-    dpi : int, default :data:`explorer.render.DEFAULT_DPI`
+    dpi : int, default :data:`explorer.printmap.DEFAULT_DPI`
         PNG resolution (50–600); 150 gives 2400 × 1500 px.
     treaty : {"APMBC", "CCM"}, default "APMBC"
         Treaty whose status shades countries.
@@ -434,15 +434,15 @@ def export_bytes(
     _check_dpi(dpi)
     bbox = view.validate_bbox(bbox or DEFAULT_BBOX)
     check_data_coverage(bbox, lang)
-    if fmt in render.STATIC_FORMATS:
+    if fmt in printmap.STATIC_FORMATS:
         link = view.permalink_url(
             layers=visible, date=date, bbox=bbox, lang=lang, base_url=base_url
         )
-        fig = render.render_static(
+        fig = printmap.render_static(
             ds, layers=visible, date=date, bbox=bbox, title=title, lang=lang, treaty=treaty,
             overlay=overlay, permalink_url=link,
         )  # fmt: skip
-        return render.figure_bytes(fig, fmt, dpi=dpi)
+        return printmap.figure_bytes(fig, fmt, dpi=dpi)
     if fmt == "html":
         from explorer.web import page  # local: folium only for this format
 
@@ -470,7 +470,7 @@ def export(
     bbox: Sequence[float] | None = None,
     title: str | None = None,
     lang: str = "en",
-    dpi: int = render.DEFAULT_DPI,
+    dpi: int = printmap.DEFAULT_DPI,
     treaty: str = "APMBC",
     overlay: Overlay | None = None,
     base_url: str = view.APP_URL,

@@ -4,7 +4,7 @@ A work whose sections are not public has ``derive_method`` ``not-drawn``: it has
 keeps the border segments it lies along (``derive_segments``) and its sourced ``length_km``.
 Instead of a line along the whole border, maps show its figure at one point of each of those
 segments. :func:`partial_works` lists them for a date, with the point to put the figure at; it is
-the one source of these marks for the static exports (:mod:`explorer.render`) and the web map.
+the one source of these marks for the static exports (:mod:`explorer.printmap`) and the web map.
 :func:`partial_label` words one of them.
 """
 

@@ -20,7 +20,8 @@ from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 from shapely.geometry import LineString, box
 
-from explorer import config, render, schema, style, summary
+from explorer import config, schema, style, summary
+from explorer.printmap import layers as printmap_layers
 from explorer.web import decor, legend
 
 #: Minimum CIEDE2000 distance between colours that must be told apart.
@@ -237,11 +238,11 @@ def test_static_maps_draw_the_treaty_hatches():
     fig = Figure()
     ax = fig.add_subplot()
     gdf = gpd.GeoDataFrame(
-        {"status": list(schema.TREATY_STATUSES)},
+        {"state": list(schema.TREATY_STATUSES)},
         geometry=[box(i, 0, i + 1, 1) for i in range(len(schema.TREATY_STATUSES))],
         crs="EPSG:3035",
     )
-    render._draw_layers(ax, {"treaty": gdf})
+    printmap_layers._draw_layers(ax, {"treaty": gdf})
     hatches = {c.get_hatch() for c in ax.collections if isinstance(c, PathCollection)}
     assert {h for h in style.TREATY_STATUS_HATCH.values() if h} <= hatches
     legend = {i["label"]: i.get("pattern") for i in style.legend_items(["treaty"])}
@@ -292,7 +293,7 @@ def test_border_precision_is_a_dash_too():
 
 
 def test_static_maps_tell_precision_by_line_style_and_hatch():
-    """render.py draws the three precisions of one programme in one colour, told by pattern."""
+    """The print map draws the three precisions of one programme in one colour, told by pattern."""
     fig = Figure()
     ax = fig.add_subplot()
     gdf = gpd.GeoDataFrame(
@@ -307,7 +308,7 @@ def test_static_maps_tell_precision_by_line_style_and_hatch():
         },
         crs="EPSG:3035",
     )
-    render._draw_programme(ax, "east-shield", gdf)
+    printmap_layers._draw_programme(ax, "east-shield", gdf)
     lines = [c for c in ax.collections if isinstance(c, LineCollection)]
     assert len(lines) == 2
     solid, dashed = (c.get_linestyles()[0] for c in lines)

@@ -1,4 +1,4 @@
-"""The import rule: Streamlit only in the UI layer, folium only in the map layer."""
+"""The import rules: Streamlit in the UI layer, folium in the map layer, matplotlib in printmap/."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "explorer"
 UI = {"app.py"}
 UI_DIRS = {"ui"}
 MAP_LAYER = {"folium_map.py", "assets.py", "export.py"}
+PRINT_DIRS = {"printmap"}
 
 
 def _imports(path: Path) -> set[str]:
@@ -36,6 +37,8 @@ def test_import_rule(path):
         assert not imports & {"streamlit", "streamlit_folium"}, f"{rel} imports streamlit"
     if rel.name not in MAP_LAYER:
         assert "folium" not in imports and "branca" not in imports, f"{rel} imports folium"
+    if rel.parts[0] not in PRINT_DIRS:
+        assert not imports & {"matplotlib", "mpl_toolkits"}, f"{rel} imports matplotlib"
 
 
 def test_nothing_imports_the_app():

@@ -22,7 +22,7 @@ from explorer import (
     config,
     export,
     files,
-    render,
+    printmap,
     style,
     table,
     text,
@@ -277,7 +277,7 @@ def test_failed_export_leaves_no_partial_file(dataset, tmp_path, monkeypatch):
     def broken_render(*args: object, **kwargs: object) -> None:
         raise RuntimeError("renderer crashed")
 
-    monkeypatch.setattr(render, "render_static", broken_render)
+    monkeypatch.setattr(printmap, "render_static", broken_render)
     with pytest.raises(RuntimeError, match="renderer crashed"):
         export.export(dataset, out_path=tmp_path / "map.png", layers=["borders"], date=AS_OF)
     assert list(tmp_path.iterdir()) == []
@@ -376,9 +376,9 @@ def test_cli_box_partly_outside_warns_on_stderr_and_on_the_map(capsys, tmp_path,
     assert stderr.count("\n") == 1
     svg = html.unescape(out.read_text(encoding="utf-8"))
     assert "lies outside the map" in svg  # printed on the map too
-    inside = render.figure_bytes(
-        render.render_static(dataset, layers=["treaty"], date=AS_OF,
-                             bbox=(20, 50, 30, 55)), "svg"
+    inside = printmap.figure_bytes(
+        printmap.render_static(dataset, layers=["treaty"], date=AS_OF,
+                               bbox=(20, 50, 30, 55)), "svg"
     )  # fmt: skip
     assert b"outside the map" not in inside
 

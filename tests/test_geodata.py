@@ -174,18 +174,16 @@ def test_treaty_shading_as_shipped_to_the_browser_shares_borders(dataset):
 
 
 def test_treaty_shading_as_printed_shares_borders(dataset):
-    from explorer import render
+    from explorer import printmap, scene
+    from explorer.printmap import layout
 
     bbox = (20.0, 44.0, 40.0, 62.0)
-    crs = render.map_crs(bbox)  # equal-area: areas in m²
-    frame = render._frame(
-        popups.layer_collections(dataset, date=dt.date(2026, 2, 20), visible=["treaty"])["treaty"],
-        crs,
-    )
+    crs = printmap.map_crs(bbox)  # equal-area: areas in m²
+    frame = layout._frame(dataset, scene.layer_frame(dataset, "treaty", dt.date(2026, 2, 20)), crs)
     overlaps = {
         (a, b): ga.intersection(gb).area / 1e6
         for (a, ga), (b, gb) in itertools.combinations(
-            zip(frame["iso3"], frame.geometry, strict=True), 2
+            zip(frame["record"], frame.geometry, strict=True), 2
         )
     }
     _assert_no_overlap(overlaps)

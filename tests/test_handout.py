@@ -7,7 +7,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from explorer import handout, story
+from explorer import story
+from explorer.printmap import handout
 
 
 def _squash(text: str) -> str:

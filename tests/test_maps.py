@@ -15,6 +15,7 @@ import folium
 import pytest
 
 from explorer import config, style
+from explorer.basemap import BASEMAP_FILES, load_basemap
 from explorer.web import folium_map, legend, popups
 from explorer.web.assets import find_external_assets
 
@@ -24,7 +25,7 @@ CENTER = (55.0, 24.5)
 
 @pytest.fixture(scope="module")
 def basemap():
-    return basemap.load_basemap()
+    return load_basemap()
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def test_basemap_files_match_their_manifest():
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
         assert len(json.loads(data)["features"]) == entry["features"]
         total += len(data)
-    assert set(manifest["files"]) == set(basemap.BASEMAP_FILES.values())
+    assert set(manifest["files"]) == set(BASEMAP_FILES.values())
     assert total < 400_000
     for upstream in manifest["upstream"].values():
         assert upstream["integrity"].startswith("sha512-")

@@ -511,7 +511,8 @@ def test_messages_are_translated_and_every_key_exists():
     table = i18n.load()
     files = [
         *sorted(Path("explorer/overlay").glob("*.py")),
-        *(Path(f"explorer/{m}") for m in ("render.py", "export.py", "ui/overlay_panel.py")),
+        *sorted(Path("explorer/printmap").glob("*.py")),
+        *(Path(f"explorer/{m}") for m in ("export.py", "ui/overlay_panel.py")),
     ]
     source = "".join(path.read_text(encoding="utf-8") for path in files)
     keys = set(re.findall(r'"(overlay\.[a-z_.]+)"', source))
@@ -628,11 +629,11 @@ def test_data_exports_carry_the_overlay_rows(ds):
 
 
 def test_static_map_with_dollar_signs_in_the_name(ds):
-    from explorer import render
+    from explorer import printmap
 
     ov = read_overlay(fc(feat(pt(21, 52))), "cost $5 and $x.geojson")
-    fig = render.render_static(ds, layers=["borders"], date=dt.date(2026, 1, 1), overlay=ov)
-    svg = render.figure_bytes(fig, "svg").decode()  # mathtext would fail or eat the $ signs
+    fig = printmap.render_static(ds, layers=["borders"], date=dt.date(2026, 1, 1), overlay=ov)
+    svg = printmap.figure_bytes(fig, "svg").decode()  # mathtext would fail or eat the $ signs
     assert "Your overlay: cost $5 and $x.geojson" in svg
 
 

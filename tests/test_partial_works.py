@@ -10,7 +10,7 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import Point
 
-from explorer import config, partial_works, render, style
+from explorer import config, partial_works, printmap, style
 from explorer.partial_works import partial_label
 from explorer.partial_works import partial_works as works_on
 
@@ -117,8 +117,8 @@ def _svg_words(svg: bytes) -> str:
 
 
 def _svg(ds, layers, lang="en"):
-    fig = render.render_static(ds, layers=layers, date=DAY, lang=lang)
-    return render.figure_bytes(fig, "svg", dpi=72)
+    fig = printmap.render_static(ds, layers=layers, date=DAY, lang=lang)
+    return printmap.figure_bytes(fig, "svg", dpi=72)
 
 
 @pytest.mark.parametrize("lang", ["en", "pl"])

@@ -195,6 +195,6 @@ def test_handout_and_chapter_link_carry_the_address_the_app_is_served_at():
     assert args[args.index("--base-url") + 1] == "https://class.example.org/"
     # ... and, should the child process fail, made here with it.
     failing = mock.patch("explorer.ui.offload.run_cli", side_effect=offload.OffloadError("x"))
-    with failing, mock.patch("explorer.handout.handout_bytes", return_value=b"") as make:
+    with failing, mock.patch("explorer.printmap.handout.handout_bytes", return_value=b"") as make:
         downloads["presenter_handout"]["data"]()
     assert make.call_args.kwargs["base_url"] == "https://class.example.org/"

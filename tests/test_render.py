@@ -17,8 +17,9 @@ import shapely
 from PIL import Image
 from pyproj import CRS, Proj
 
-from explorer import config, render, style, view
-from explorer.web import popups
+from explorer import config, printmap, style, view
+from explorer.basemap import BASEMAP_FILES
+from explorer.printmap import layout
 
 AS_OF = dt.date.fromisoformat(config.DATA_AS_OF)
 TITLE = "Eastern flank & <borders> test"
@@ -47,12 +48,12 @@ MAX_MEAN_ABS_DIFF = 2.0
 
 @pytest.fixture(scope="module")
 def figure(dataset):
-    return render.render_static(dataset, layers=style.LAYER_IDS, date=AS_OF, title=TITLE)
+    return printmap.render_static(dataset, layers=style.LAYER_IDS, date=AS_OF, title=TITLE)
 
 
 @pytest.fixture(scope="module")
 def outputs(figure):
-    return {fmt: render.figure_bytes(figure, fmt, dpi=100) for fmt in render.STATIC_FORMATS}
+    return {fmt: printmap.figure_bytes(figure, fmt, dpi=100) for fmt in printmap.STATIC_FORMATS}
 
 
 def _pixels(png: bytes) -> np.ndarray:
@@ -77,10 +78,10 @@ def test_png_decodes_at_the_expected_size_and_is_not_blank(outputs):
 
 
 def test_png_default_is_print_quality(figure):
-    png = render.figure_bytes(figure)  # default dpi
+    png = printmap.figure_bytes(figure)  # default dpi
     width, height = Image.open(io.BytesIO(png)).size
     assert width >= 1600
-    assert (width, height) == (16 * render.DEFAULT_DPI, 10 * render.DEFAULT_DPI)
+    assert (width, height) == (16 * printmap.DEFAULT_DPI, 10 * printmap.DEFAULT_DPI)
 
 
 # --- SVG and PDF keep text as text ---------------------------------------------------------------
@@ -117,9 +118,9 @@ def test_pdf_has_title_legend_attribution_as_text(outputs):
 
 
 def test_outputs_are_deterministic_and_undated(dataset, outputs):
-    again = render.render_static(dataset, layers=style.LAYER_IDS, date=AS_OF, title=TITLE)
-    for fmt in render.STATIC_FORMATS:
-        assert render.figure_bytes(again, fmt, dpi=100) == outputs[fmt], fmt
+    again = printmap.render_static(dataset, layers=style.LAYER_IDS, date=AS_OF, title=TITLE)
+    for fmt in printmap.STATIC_FORMATS:
+        assert printmap.figure_bytes(again, fmt, dpi=100) == outputs[fmt], fmt
     assert b"/CreationDate" not in outputs["pdf"]
     assert b"<dc:date>" not in outputs["svg"]
     assert b"tIME" not in outputs["png"]
@@ -129,10 +130,10 @@ def test_outputs_are_deterministic_and_undated(dataset, outputs):
 
 
 def test_legend_lists_only_what_is_shown(dataset):
-    fig = render.render_static(
+    fig = printmap.render_static(
         dataset, layers=["borders", "treaty", "pl-by-barrier"], date=dt.date(1998, 6, 1)
     )
-    svg = _svg_text(render.figure_bytes(fig, "svg"))
+    svg = _svg_text(printmap.figure_bytes(fig, "svg"))
     assert "Required segment (one of the three)" in svg
     assert ">Non party</text>" in svg and ">Signatory</text>" in svg  # signed by mid-1998
     assert ">Withdrawn</text>" not in svg  # nobody had left the treaty in 1998
@@ -143,8 +144,8 @@ def test_legend_lists_only_what_is_shown(dataset):
 
 
 def test_no_layers_still_makes_a_map(dataset):
-    fig = render.render_static(dataset, layers=[], date=AS_OF, bbox=(20, 50, 30, 60))
-    svg = _svg_text(render.figure_bytes(fig, "svg"))
+    fig = printmap.render_static(dataset, layers=[], date=AS_OF, bbox=(20, 50, 30, 60))
+    svg = _svg_text(printmap.figure_bytes(fig, "svg"))
     assert "Nothing is drawn" in svg and ATTRIBUTION in svg
 
 
@@ -158,17 +159,18 @@ def test_no_layers_still_makes_a_map(dataset):
 )
 def test_bad_arguments_raise(dataset, kwargs, match):
     with pytest.raises(ValueError, match=match):
-        render.render_static(dataset, date=AS_OF, **kwargs)
+        printmap.render_static(dataset, date=AS_OF, **kwargs)
 
 
 @pytest.mark.parametrize(("fmt", "dpi"), [("tiff", 100), ("png", 49), ("png", 601)])
 def test_figure_bytes_checks_format_and_dpi(figure, fmt, dpi):
     with pytest.raises(ValueError, match=r"format|dpi"):
-        render.figure_bytes(figure, fmt, dpi=dpi)
+        printmap.figure_bytes(figure, fmt, dpi=dpi)
 
 
-def test_render_does_not_import_folium_or_streamlit():
-    code = "import sys, explorer.render; print(sorted({'folium', 'streamlit'} & set(sys.modules)))"
+def test_printmap_does_not_import_folium_or_streamlit():
+    loaded = "{'folium', 'streamlit'} & set(sys.modules)"
+    code = f"import sys, explorer.printmap; print(sorted({loaded}))"
     proc = subprocess.run(
         [sys.executable, "-c", code], cwd=config.ROOT, capture_output=True, text=True, check=True
     )
@@ -176,9 +178,7 @@ def test_render_does_not_import_folium_or_streamlit():
 
 
 def test_basemap_files_are_the_maps_ones():
-    from explorer import basemap
-
-    assert render.BASEMAP_FILES == basemap.BASEMAP_FILES
+    assert printmap.BASEMAP_FILES == BASEMAP_FILES
 
 
 # --- Furniture geometry -------------------------------------------------------------------------
@@ -192,13 +192,13 @@ def test_basemap_files_are_the_maps_ones():
         ("EPSG:3857", 23.0, 54.0),
         ("EPSG:3857", 28.0, 68.0),
         ("EPSG:4087", 28.0, 68.0),  # equidistant cylindrical: degrees would be 2.6x off here
-        (render.map_crs(view.DEFAULT_BBOX), 25.0, 60.0),
+        (printmap.map_crs(view.DEFAULT_BBOX), 25.0, 60.0),
     ],
 )
 def test_scale_bar_is_true_at_its_latitude(crs, lon, lat):
     # an independent check: the projection's east-west scale factor at that point
     factor = Proj(CRS.from_user_input(crs)).get_factors(lon, lat).parallel_scale
-    km, map_m = render.scale_bar(crs, lon, lat, 300_000)
+    km, map_m = printmap.scale_bar(crs, lon, lat, 300_000)
     assert km in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000)
     assert map_m <= 300_000
     assert map_m == pytest.approx(km * 1000 * factor, rel=0.01)
@@ -207,22 +207,22 @@ def test_scale_bar_is_true_at_its_latitude(crs, lon, lat):
 @pytest.mark.parametrize(("crs", "lon", "lat"), [("EPSG:3035", 25, 60), ("EPSG:3035", 10, 52)])
 def test_north_arrow_follows_the_meridian(crs, lon, lat):
     convergence = Proj(CRS.from_user_input(crs)).get_factors(lon, lat).meridian_convergence
-    assert abs(render.north_angle_deg(crs, lon, lat)) == pytest.approx(abs(convergence), abs=0.05)
+    assert abs(printmap.north_angle_deg(crs, lon, lat)) == pytest.approx(abs(convergence), abs=0.05)
 
 
 def test_the_map_projection_puts_north_up_at_the_centre():
     for bbox in (view.DEFAULT_BBOX, (19, 51.5, 27, 56.5), (24, 59, 33, 70)):
-        crs = render.map_crs(bbox)
+        crs = printmap.map_crs(bbox)
         centre = ((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
-        assert render.north_angle_deg(crs, *centre) == pytest.approx(0.0, abs=1e-6)
+        assert printmap.north_angle_deg(crs, *centre) == pytest.approx(0.0, abs=1e-6)
 
 
 def test_save_static_infers_format_and_writes_atomically(figure, tmp_path):
-    target = render.save_static(figure, tmp_path / "map.svg")
+    target = printmap.save_static(figure, tmp_path / "map.svg")
     assert target.read_bytes().lstrip().startswith(b"<?xml")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map.svg"]
     with pytest.raises(ValueError, match="format"):
-        render.save_static(figure, tmp_path / "map.bmp")
+        printmap.save_static(figure, tmp_path / "map.bmp")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map.svg"]
 
 
@@ -230,8 +230,8 @@ def test_save_static_infers_format_and_writes_atomically(figure, tmp_path):
 
 
 def _reference_png(dataset) -> bytes:
-    fig = render.render_static(dataset, **REFERENCE_VIEW)
-    return render.figure_bytes(fig, "png", dpi=REFERENCE_DPI)
+    fig = printmap.render_static(dataset, **REFERENCE_VIEW)
+    return printmap.figure_bytes(fig, "png", dpi=REFERENCE_DPI)
 
 
 def test_png_matches_the_reference_image(dataset):
@@ -262,10 +262,10 @@ def test_png_matches_the_reference_image(dataset):
 
 
 def test_country_labels_follow_the_language(dataset):
-    fig = render.render_static(
+    fig = printmap.render_static(
         dataset, layers=["treaty"], date=AS_OF, bbox=(19, 51.5, 27, 56.5), lang="pl"
     )
-    svg = _svg_text(render.figure_bytes(fig, "svg"))
+    svg = _svg_text(printmap.figure_bytes(fig, "svg"))
     assert ">BIAŁORUŚ</text>" in svg and ">POLSKA</text>" in svg
     assert "lang=pl" in svg  # the permalink opens the app in Polish
 
@@ -289,14 +289,15 @@ def test_country_labels_are_not_struck_through_by_lines(dataset, lang):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from shapely.geometry import box
 
-    fig = render.render_static(dataset, lang=lang, **README_VIEW)
+    fig = printmap.render_static(dataset, lang=lang, **README_VIEW)
     renderer = FigureCanvasAgg(fig).get_renderer()
     ax = fig.axes[0]
-    crs = render.map_crs(README_VIEW["bbox"])
-    collections = popups.layer_collections(
-        dataset, date=README_VIEW["date"], visible=README_VIEW["layers"], lang=lang
-    )
-    geoms = [g for fc in collections.values() for g in render._frame(fc, crs).geometry]
+    crs = printmap.map_crs(README_VIEW["bbox"])
+    data = layout._layer_frames(
+        dataset, layers=README_VIEW["layers"], date=README_VIEW["date"], lang=lang,
+        treaty="APMBC", crs=crs, visible=box(*README_VIEW["bbox"]),
+    )  # fmt: skip
+    geoms = [g for frame in data.frames.values() for g in frame.geometry]
     lines = shapely.union_all(
         [g.boundary if g.geom_type.endswith("Polygon") else g for g in geoms if g is not None]
     )
@@ -312,7 +313,7 @@ def test_country_labels_are_not_struck_through_by_lines(dataset, lang):
 
 
 def test_polish_map_leaves_no_english_or_decimal_points(dataset):
-    fig = render.render_static(dataset, lang="pl", **README_VIEW)
+    fig = printmap.render_static(dataset, lang="pl", **README_VIEW)
     texts = [t.get_text() for t in _texts(fig)]
     paragraphs = [p.replace("\n", " ") for t in texts for p in t.split("\n\n")]
     prose = [p for p in paragraphs if "http" not in p and not p.startswith("Źródła")]

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from explorer import style
+from explorer.basemap import load_basemap
 from explorer.web import bundle, popups, site
 
 FIRST, LAST = dt.date(1997, 1, 1), dt.date(2028, 12, 31)
@@ -27,7 +28,7 @@ DEFAULT_VIEW_BUDGET_BYTES = 800_000
 
 @pytest.fixture(scope="module")
 def basemap():
-    return basemap.load_basemap()
+    return load_basemap()
 
 
 @pytest.fixture(scope="module")

@@ -238,7 +238,7 @@ def legend_items(overlay: Overlay, lang: str = "en") -> list[style.LegendItem]:
     """Return legend rows for the overlay: one per kind present, under "Your overlay: <name>".
 
     The texts are plain (the file name as given): :func:`explorer.web.legend.legend_html` escapes
-    them for HTML and :mod:`explorer.render` draws them as text.
+    them for HTML and :mod:`explorer.printmap` draws them as text.
     """
     group = i18n.t("overlay.legend.group", lang, name=overlay.name)
     items = []

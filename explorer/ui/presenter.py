@@ -17,9 +17,10 @@ from typing import Final
 
 import streamlit as st
 
-from explorer import config, handout, permalink, story, style, view
+from explorer import config, permalink, story, style, view
 from explorer.data import Dataset
 from explorer.i18n import t
+from explorer.printmap import handout
 from explorer.ui import map_view, offload, state
 from explorer.ui.text import md_escape
 from explorer.web import legend

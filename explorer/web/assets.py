@@ -29,7 +29,7 @@ __all__ = [
     "standalone_html",
 ]
 
-VENDOR_DIR: Final[Path] = Path(__file__).resolve().parent / "static" / "vendor"
+VENDOR_DIR: Final[Path] = Path(__file__).resolve().parent.parent / "static" / "vendor"
 """Where the vendored files live (see ``explorer/static/vendor/README.md`` for provenance)."""
 
 DEFAULT_BASE_URL: Final[str] = "/app/static/vendor"

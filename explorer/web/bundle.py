@@ -200,7 +200,8 @@ def basemap_document(basemap: Mapping[str, gpd.GeoDataFrame]) -> dict[str, Any]:
     Parameters
     ----------
     basemap : mapping of str to geopandas.GeoDataFrame
-        ``countries`` and ``lakes`` (:func:`explorer.maps.load_basemap`); missing keys are skipped.
+        ``countries`` and ``lakes`` (:func:`explorer.basemap.load_basemap`); missing keys are
+        skipped.
 
     Returns
     -------

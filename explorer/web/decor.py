@@ -1,7 +1,7 @@
 """What every map draws besides its layers: corridor hatch patterns and popup CSS (no folium).
 
 Shared by the Streamlit map component (:mod:`explorer.web.frontend`) and the folium map of the
-HTML export (:mod:`explorer.maps`), so both hatch a corridor and lay out a popup alike.
+HTML export (:mod:`explorer.web.folium_map`), so both hatch a corridor and lay out a popup alike.
 """
 
 from __future__ import annotations

@@ -157,7 +157,7 @@ def _treaty_group(fc: dict) -> folium.FeatureGroup:
 
 
 def feature_groups(collections: Mapping[str, dict]) -> list[folium.FeatureGroup]:
-    """Turn :func:`explorer.features.layer_collections` output into new FeatureGroups (cheap).
+    """Turn :func:`explorer.web.popups.layer_collections` output into new FeatureGroups (cheap).
 
     ``st_folium`` mutates the groups it is given (ids, parent map), so build them on every run
     and cache the collections instead.
@@ -165,7 +165,7 @@ def feature_groups(collections: Mapping[str, dict]) -> list[folium.FeatureGroup]
     Parameters
     ----------
     collections : mapping of str to dict
-        Layer id -> FeatureCollection, as returned by :func:`explorer.features.layer_collections`.
+        Layer id -> FeatureCollection, as returned by :func:`explorer.web.popups.layer_collections`.
 
     Returns
     -------
@@ -199,7 +199,7 @@ def layer_groups(
     visible layers then swaps these groups without re-creating the map. Drawing order is fixed by
     map panes (:data:`PANES`), not by list order. Equivalent to
     ``feature_groups(layer_collections(...))``; an app that caches should cache
-    :func:`explorer.features.layer_collections` and call :func:`feature_groups` on every run.
+    :func:`explorer.web.popups.layer_collections` and call :func:`feature_groups` on every run.
     Never cache or reuse the groups themselves: ``st_folium`` renames their elements when it
     serialises them, and a second use refers to variables that no longer exist
     (``ReferenceError: geo_json_... is not defined`` in the browser).
@@ -460,7 +460,7 @@ def basemap_group(basemap: Mapping[str, gpd.GeoDataFrame]) -> folium.FeatureGrou
 
 #: The canvas layer's script (ours, not vendored), inlined into each large overlay's map script so
 #: it works in saved HTML too: nothing to fetch, nothing from a CDN.
-CANVAS_JS: Final[Path] = Path(__file__).resolve().parent / "static" / "overlay_canvas.js"
+CANVAS_JS: Final[Path] = Path(__file__).resolve().parent.parent / "static" / "overlay_canvas.js"
 
 
 class _CanvasOverlay(MacroElement):

@@ -1,6 +1,6 @@
 """The presenter's handout: a PDF with one page per story chapter (map, title, caption, sources).
 
-Each page is the static map of :func:`explorer.render.render_static` for the chapter's layers,
+Each page is the print map of :func:`explorer.printmap.render_static` for the chapter's layers,
 date and box (with its legend, scale bar, north arrow, attribution and the chapter's permalink),
 with a band under the title that holds the chapter's caption, date and full source references.
 Pages are drawn one at a time and joined with pypdf; text stays text, so the captions can be
@@ -15,10 +15,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from pypdf import PdfReader, PdfWriter
-
-from explorer import files, render, story, view
+from explorer import files, story, table, view
 from explorer.i18n import t
+from explorer.printmap import layers, layout, output
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -97,7 +96,7 @@ def handout_figure(
     lang : {"en", "pl"}, default "en"
         Language of the texts and the map.
     basemap : mapping, optional
-        Pre-loaded :func:`explorer.render.load_basemap`.
+        Pre-loaded :func:`explorer.printmap.load_basemap`.
     base_url : str, default :data:`explorer.view.APP_URL`
         The app's address, for the chapter's permalink printed on the page.
 
@@ -105,7 +104,7 @@ def handout_figure(
     -------
     matplotlib.figure.Figure
     """
-    fig = render.render_static(
+    fig = layout.render_static(
         ds,
         layers=chapter.layers,
         date=chapter.date,
@@ -118,7 +117,7 @@ def handout_figure(
     heading = t("presenter.handout.chapter", lang, n=chapter.number, total=total,
                 date=chapter.date.isoformat())  # fmt: skip
     refs = t(
-        "presenter.handout.sources", lang, refs="; ".join(view.source_refs(ds, chapter.sources))
+        "presenter.handout.sources", lang, refs="; ".join(table.source_refs(ds, chapter.sources))
     )
     lines = [(heading, _DETAIL_PT + 1, "#555555")]
     lines += [
@@ -149,7 +148,7 @@ def handout_bytes(
     lang : {"en", "pl"}, default "en"
         Language of every page.
     basemap : mapping, optional
-        Pre-loaded :func:`explorer.render.load_basemap` (read once here when None).
+        Pre-loaded :func:`explorer.printmap.load_basemap` (read once here when None).
     base_url : str, default :data:`explorer.view.APP_URL`
         The app's address, for the permalinks printed on the pages.
 
@@ -163,17 +162,19 @@ def handout_bytes(
     ValueError
         For an empty story or an unknown language.
     """
+    from pypdf import PdfReader, PdfWriter  # local: only the handout joins PDF pages
+
     if not chapters:
         raise ValueError("the story has no chapters")
     if lang not in story.permalink.LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; expected one of {story.permalink.LANGUAGES}")
-    basemap = basemap if basemap is not None else render.load_basemap()
+    basemap = basemap if basemap is not None else layers.load_basemap()
     writer = PdfWriter()
     for chapter in chapters:
         fig = handout_figure(
             ds, chapter, total=len(chapters), lang=lang, basemap=basemap, base_url=base_url
         )
-        writer.append(PdfReader(io.BytesIO(render.figure_bytes(fig, "pdf"))))
+        writer.append(PdfReader(io.BytesIO(output.figure_bytes(fig, "pdf"))))
     writer.add_metadata(
         {
             "/Title": t("presenter.handout.title", lang),
