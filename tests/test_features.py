@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 import shapely
 from shapely.geometry import LineString, MultiLineString, shape
 
-from explorer import config, display, style, text
+from explorer import config, display, style, summary, text
 from explorer.web import popups
 
 AS_OF = dt.date.fromisoformat(config.DATA_AS_OF)
@@ -120,3 +121,30 @@ def test_only_http_links(dataset):
     assert text.safe_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
     for bad in ("javascript:alert(1)", "data:text/html,x", "//evil.example", "", None, 3.0):
         assert text.safe_url(bad) is None
+
+
+@pytest.mark.parametrize("lang", ["en", "pl"])
+def test_popup_and_summary_write_a_length_alike(dataset, lang):
+    """Regression (issue 15): a popup wrote ``1 340.0 km``, the summary ``1,340.0 km``."""
+    fc = popups.layer_collections(dataset, date=AS_OF, visible=["borders"], lang=lang)["borders"]
+    popup = next(f for f in fc["features"] if f["id"].startswith("FIN-RUS"))["properties"]["popup"]
+    lines = summary.summary_lines(dataset, layers=["borders"], date=AS_OF, bbox=None, lang=lang)
+    official = text.fmt_km(1340, lang)
+    assert official == ("1,340.0 km" if lang == "en" else "1\u00a0340,0 km")
+    assert official in popup
+    assert any(official in line for line in lines)
+    assert "\u202f" not in popup  # the thin space of the old popup formatter
+
+
+def test_a_missing_length_reads_the_same_everywhere(dataset):
+    """Regression (issue 15): a missing value was ``—`` in popups, ``not recorded`` elsewhere."""
+    segments = dataset.segments.copy()
+    segments.loc[segments["id"] == "NOR-RUS", "official_km"] = None
+    ds = dataclasses.replace(dataset, segments=segments)
+    fc = popups.layer_collections(ds, date=AS_OF, visible=["borders"])["borders"]
+    popup = next(f for f in fc["features"] if f["id"].startswith("NOR-RUS"))["properties"]
+    lines = summary.summary_lines(ds, layers=["borders"], date=AS_OF, bbox=None)
+    line = next(x for x in lines if "Norway" in x)
+    assert "not recorded" in popup["popup"] and "not recorded" in popup["tooltip"]
+    assert "not recorded" in line
+    assert "—" not in popup["popup"] and "—" not in popup["tooltip"]

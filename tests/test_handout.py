@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from explorer import story
+from explorer import text as text_mod
 from explorer.printmap import handout
 
 
@@ -61,3 +62,15 @@ def test_bad_arguments_raise(dataset, chapters):
         handout.handout_bytes(dataset, [], lang="en")
     with pytest.raises(ValueError, match="unknown language"):
         handout.handout_bytes(dataset, chapters, lang="de")
+
+
+def test_each_page_credits_the_map_data_once_in_its_language(pdf):
+    """Regression (issue 15): a Polish page printed the credit twice, once half in English."""
+    lang, reader = pdf
+    credit = text_mod.attribution_text(lang)
+    for page in reader.pages:
+        words = _squash(page.extract_text())
+        assert words.count("OpenStreetMap") == 1, words[-400:]
+        assert _squash(credit) in words
+        if lang == "pl":
+            assert "contributors" not in words and "public domain" not in words

@@ -7,12 +7,12 @@ through :func:`html.escape` (braces too, see :func:`esc`) before it becomes HTML
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping
 from typing import Any, Final
 
 from explorer import i18n
+from explorer.text import html_text
 
 __all__ = [
     "LABEL_MAX_CHARS",
@@ -34,19 +34,8 @@ LABEL_MAX_CHARS: Final[int] = 60
 _LABEL_NAMES: Final[tuple[str, ...]] = ("name", "title", "label", "id")
 
 
-def esc(value: object) -> str:
-    """Return ``value`` as escaped HTML text ("" for None/NaN), braces as character references.
-
-    Examples
-    --------
-    >>> esc("{{ 7*7 }}<b>")
-    '&#123;&#123; 7*7 &#125;&#125;&lt;b&gt;'
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    # Braces too: folium re-reads rendered scripts as Jinja templates when it writes a whole page
-    # (the HTML export), so "{{ ... }}" in text would be evaluated there (template injection).
-    return html.escape(str(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
+#: The one HTML escaper (:func:`explorer.text.html_text`), under its short name here.
+esc = html_text
 
 
 def _cut(text: str, limit: int) -> str:

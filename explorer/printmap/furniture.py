@@ -25,6 +25,7 @@ from explorer.config import DATA_AS_OF
 from explorer.i18n import number, t
 from explorer.printmap.artists import _PARTIAL_TEXT, _Z, _plain, _swatch
 from explorer.printmap.projection import _crs_centre, _deg, scale_bar
+from explorer.text import attribution_text
 
 if TYPE_CHECKING:
     from explorer.overlay import Overlay
@@ -102,11 +103,7 @@ def _draw_titles(
 def _draw_footer(fig: Figure, permalink_url: str, margin: float, lang: str = "en") -> None:
     """Write the attribution and the permalink along the bottom, the app's name at the right."""
     fw, fh = fig.get_size_inches()
-    attribution = t(
-        "render.map_data",
-        lang,
-        attribution=t("map.attribution", lang, osm="OpenStreetMap", ne="Natural Earth"),
-    )
+    attribution = t("render.map_data", lang, attribution=attribution_text(lang))
     fig.text(margin / fw, 0.47 / fh, attribution, fontsize=9, va="center",
              color="#222222")  # fmt: skip
     fig.text(margin / fw, 0.2 / fh, t("render.permalink", lang, url=permalink_url),

@@ -124,7 +124,7 @@ def handout_figure(
         (line, _CAPTION_PT, "#111111") for line in _wrap(chapter.caption[lang], _CAPTION_CHARS)
     ]
     lines += [(line, _DETAIL_PT, "#333333") for line in _wrap(refs, _DETAIL_CHARS)]
-    lines.append((t("presenter.handout.attribution", lang), _DETAIL_PT, "#333333"))
+    # No credit line here: the map's footer carries the one credit (explorer.text).
     _insert_band(fig, lines)
     return fig
 

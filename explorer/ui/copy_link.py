@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import html
 import json
 
 import streamlit as st
 
 from explorer.i18n import t
+from explorer.text import html_text
 
 # The component reads the parent page's URL live (it includes the map view, which the browser
 # keeps current), shows it, and copies it. Clipboard API first, selection + execCommand as the
@@ -46,7 +46,7 @@ def control_html(lang: str = "en") -> str:
     page = _HTML
     for name, key in (("ARIA_BUTTON", "copy.aria_button"), ("BUTTON", "copy.button"),
                       ("ARIA_URL", "copy.aria_url")):  # fmt: skip
-        page = page.replace(f"%{name}%", html.escape(t(key, lang), quote=True))
+        page = page.replace(f"%{name}%", html_text(t(key, lang)))
     for name, key in (("COPIED", "copy.copied"), ("FALLBACK", "copy.fallback")):
         # JSON is a JavaScript string literal; "<" escaped so no text can close the script.
         page = page.replace(f"%{name}%", json.dumps(t(key, lang)).replace("<", "\\u003c"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
 from collections.abc import Callable, Sequence
 
@@ -11,10 +10,10 @@ import streamlit as st
 
 from explorer import config, export, view
 from explorer.data import Dataset
-from explorer.i18n import t
+from explorer.i18n import number, t
 from explorer.overlay import Overlay
+from explorer.text import html_text
 from explorer.ui import offload, state
-from explorer.ui.panel import number
 from explorer.ui.text import md_escape
 
 # The button reads the page URL (kept on the live map view by the map itself) and types it into
@@ -119,7 +118,7 @@ def show(
     if not box.open:
         return  # its buttons are sent only while it is open (state.EXPORT_OPEN)
     with box:
-        button = html.escape(t("export.use_view", lang))
+        button = html_text(t("export.use_view", lang))
         page = _USE_VIEW_HTML.replace("%KEY%", state.LIVE_VIEW_KEY).replace("%LABEL%", button)
         st.iframe(page, height=40)
         caption = t(

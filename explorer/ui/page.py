@@ -8,12 +8,12 @@ once, and a run costs only what it draws.
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 import streamlit as st
 
 from explorer import basemap, config, data, intervals, style, summary, timeline, view
 from explorer.i18n import t
+from explorer.text import html_text
 from explorer.ui import (
     about_data,
     copy_link,
@@ -142,7 +142,7 @@ def main() -> None:
     st.sidebar.title(t("app.title", lang))
     st.sidebar.caption(t("app.caption", lang))
     if light:  # said in the sidebar (and a marker the browser tests wait on)
-        loading = html.escape(t("app.loading_controls", lang))
+        loading = html_text(t("app.loading_controls", lang))
         st.sidebar.html(f'<p class="bfe-loading" role="status">{loading}</p>')
     else:
         sidebar.language_picker()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 from typing import Final
 
 import pandas as pd
@@ -11,7 +10,8 @@ import streamlit as st
 
 from explorer import lengths, style, timeline
 from explorer.data import Dataset
-from explorer.i18n import t
+from explorer.i18n import number, t
+from explorer.text import html_text
 from explorer.ui.text import md_escape
 from explorer.web.popups import localized
 
@@ -41,20 +41,6 @@ def fortification_states(ds: Dataset, day: dt.date) -> dict[str, str | None]:
         )
         for rec in forts.to_dict("records")
     }
-
-
-def number(value: float, decimals: int, lang: str = "en") -> str:
-    """Format a number for ``lang``: ``1,340.0`` in English, ``1 340,0`` in Polish.
-
-    Examples
-    --------
-    >>> number(1340, 1), number(1340, 1, "pl"), number(3.25, 1, "pl")
-    ('1,340.0', '1\u00a0340,0', '3,2')
-    """
-    text = f"{value:,.{decimals}f}"
-    if lang == "pl":
-        text = text.replace(",", "\u00a0").replace(".", ",")
-    return text
 
 
 def _signed_pct(pct: float, lang: str = "en") -> str:
@@ -201,11 +187,11 @@ def table_html(frame: pd.DataFrame, lang: str) -> str:
         for c in frame.columns
     ]
     text = display_table(frame, lang)
-    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in text.columns)
+    head = "".join(f'<th scope="col">{html_text(str(c))}</th>' for c in text.columns)
     rows = "".join(
         "<tr>"
         + "".join(
-            f'<td class="num">{html.escape(v)}</td>' if num else f"<td>{html.escape(v)}</td>"
+            f'<td class="num">{html_text(v)}</td>' if num else f"<td>{html_text(v)}</td>"
             for v, num in zip(row, numeric, strict=True)
         )
         + "</tr>"

@@ -21,6 +21,7 @@ from explorer import config, permalink, story, style, view
 from explorer.data import Dataset
 from explorer.i18n import t
 from explorer.printmap import handout
+from explorer.text import attribution_text
 from explorer.ui import map_view, offload, state
 from explorer.ui.text import md_escape
 from explorer.web import legend
@@ -352,4 +353,6 @@ def _map(
         # The same escaped legend as the explorer's: exactly what this chapter draws.
         st.html(legend.legend_html(map_view.legend(data_dir, ds, drawn, chapter.date, lang)))
     map_on = t("presenter.map_on", lang, date=chapter.date.isoformat())
-    st.caption(md_escape(f"{map_on} · {t('presenter.handout.attribution', lang)}"))
+    st.caption(
+        md_escape(f"{map_on} · {t('render.map_data', lang, attribution=attribution_text(lang))}")
+    )

@@ -10,7 +10,6 @@ only for this format: the other exports do not load folium.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -101,6 +100,6 @@ def to_html_bytes(
     title = title or t("export.default_title", lang)
     link = view.permalink_url(layers=visible, date=date, bbox=bbox, lang=lang, base_url=base_url)
     root = m.get_root()
-    root.title = html.escape(title)  # branca writes it into <title> as it is
+    root.title = html_text(title)  # branca writes it into <title> as it is
     root.html.add_child(folium.Element(_header_html(title, date, link, lang)))
     return assets.standalone_html(m).encode("utf-8")
