@@ -456,7 +456,7 @@ def treaty_statuses(ds: Dataset, day: dt.date, treaty: str = "APMBC") -> pd.Data
 
 
 def shown_categories(frames: Mapping[str, pd.DataFrame]) -> dict[str, set[str]]:
-    """Return what each layer's features draw, for the legend (:func:`explorer.style.legend_items`).
+    """Return what each layer's features draw, for :func:`explorer.legend.legend_items`.
 
     ``treaty``: the statuses present; a programme: the build states and precisions of its drawn
     features (``site`` for points); the borders: ``{"drawn"}``. Layers without features are left

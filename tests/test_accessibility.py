@@ -20,9 +20,9 @@ from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 from shapely.geometry import LineString, box
 
-from explorer import config, schema, style, summary
+from explorer import config, legend, schema, style, summary
 from explorer.printmap import layers as printmap_layers
-from explorer.web import decor, legend
+from explorer.web import decor, legend_html
 
 #: Minimum CIEDE2000 distance between colours that must be told apart.
 MIN_DELTA_E = 10.0
@@ -245,8 +245,8 @@ def test_static_maps_draw_the_treaty_hatches():
     printmap_layers._draw_layers(ax, {"treaty": gdf})
     hatches = {c.get_hatch() for c in ax.collections if isinstance(c, PathCollection)}
     assert {h for h in style.TREATY_STATUS_HATCH.values() if h} <= hatches
-    legend = {i["label"]: i.get("pattern") for i in style.legend_items(["treaty"])}
-    assert legend["Withdrawal pending"] == style.treaty_hatch("withdrawal-pending")
+    rows = {i["label"]: i.get("pattern") for i in legend.legend_items(["treaty"])}
+    assert rows["Withdrawal pending"] == style.treaty_hatch("withdrawal-pending")
 
 
 @pytest.mark.parametrize("vision", VISIONS)
@@ -275,13 +275,13 @@ def test_map_defines_the_hatch_and_the_legend_shows_the_patterns():
     svg = decor.hatch_svg()
     for programme in schema.PROGRAMMES:
         assert f'id="{style.hatch_pattern_id(programme)}"' in svg
-    reading = [i for i in style.legend_items(["east-shield"]) if i["layer"] == style.HOW_TO_READ]
+    reading = [i for i in legend.legend_items(["east-shield"]) if i["layer"] == legend.HOW_TO_READ]
     by_label = {i["label"]: i for i in reading}
     exact, approx = by_label["Exact line"], by_label["Approximate: location not public"]
     corridor = by_label["Corridor: somewhere within this strip"]
     assert exact["colour"] == approx["colour"] == corridor["colour"]
     assert exact["dash"] is None and approx["dash"] and corridor["hatch"]
-    html = legend.legend_html(reading)
+    html = legend_html.legend_html(reading)
     assert "stroke-dasharray" in html or "dash" in html
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from explorer import cli, config, export, i18n, permalink, schema, style, timeline
+from explorer import cli, config, export, i18n, legend, permalink, schema, style, timeline
 from explorer.web import popups
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,8 +178,8 @@ def test_every_layer_title_exists_in_both_languages_and_differs():
 
 
 def test_every_legend_label_exists_in_both_languages():
-    en = style.legend_items(style.LAYER_IDS, "en")
-    pl = style.legend_items(style.LAYER_IDS, "pl")
+    en = legend.legend_items(style.LAYER_IDS, "en")
+    pl = legend.legend_items(style.LAYER_IDS, "pl")
     assert [(i["layer"], i["colour"], i["dash"]) for i in en] == [
         (i["layer"], i["colour"], i["dash"]) for i in pl
     ]

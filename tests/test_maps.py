@@ -14,9 +14,9 @@ import re
 import folium
 import pytest
 
-from explorer import config, style
+from explorer import config, legend, style
 from explorer.basemap import BASEMAP_FILES, load_basemap
-from explorer.web import folium_map, legend, popups
+from explorer.web import folium_map, legend_html, popups
 from explorer.web.assets import find_external_assets
 
 AS_OF = dt.date.fromisoformat(config.DATA_AS_OF)
@@ -206,7 +206,7 @@ def test_markup_in_data_is_escaped(poisoned, base_map):
     "visible", [{"borders"}, {"treaty", "pl-ru-barrier"}, set(style.LAYER_IDS)], ids=str
 )
 def test_legend_html_matches_visible_layers(visible):
-    html = legend.legend_html(style.legend_items(visible))
+    html = legend_html.legend_html(legend.legend_items(visible))
     layers = set(re.findall(r'data-layer="([a-z-]+)"', html))
     assert layers - {"how-to-read"} == visible
     for layer in visible:
@@ -214,14 +214,14 @@ def test_legend_html_matches_visible_layers(visible):
 
 
 def test_legend_html_escapes_labels():
-    item = style.legend_items({"borders"})[0] | {"label": INJECTED, "colour": '"><b>x'}
-    html = legend.legend_html([item])
+    item = legend.legend_items({"borders"})[0] | {"label": INJECTED, "colour": '"><b>x'}
+    html = legend_html.legend_html([item])
     assert "<script" not in html and "&lt;script&gt;" in html and '"><b>' not in html
-    assert legend.legend_html([]) == ""
+    assert legend_html.legend_html([]) == ""
 
 
 def test_legend_control_renders_offline(base_map):
-    legend.legend_control(style.legend_items({"treaty"})).add_to(base_map)
+    legend_html.legend_control(legend.legend_items({"treaty"})).add_to(base_map)
     html = base_map.get_root().render()
     assert "bfe-legend-control" in html and "Withdrawn" in html
     assert find_external_assets(html) == []

@@ -30,7 +30,7 @@ from explorer.overlay import (
     read_overlay_file,
 )
 from explorer.web import folium_map
-from explorer.web import legend as web_legend
+from explorer.web import legend_html as web_legend
 
 APP = str(Path(__file__).resolve().parent.parent / "explorer" / "app.py")
 IMG = '<img src=x onerror="window.__xss=1">'

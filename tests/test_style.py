@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from explorer import scene, schema, style
+from explorer import legend, scene, schema, style
 from explorer.view import View
 
 HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -165,7 +165,7 @@ VISIBLE_SETS = [
 
 @pytest.mark.parametrize("visible", VISIBLE_SETS, ids=lambda v: "+".join(sorted(v)) or "none")
 def test_legend_describes_exactly_the_visible_layers(visible):
-    items = style.legend_items(visible)
+    items = legend.legend_items(visible)
     layers = [i["layer"] for i in items]
     programmes = visible & set(style.PROGRAMME_COLOURS)
     assert set(layers) - {"how-to-read"} == visible
@@ -189,7 +189,7 @@ def test_legend_describes_exactly_the_visible_layers(visible):
 
 
 def test_legend_reading_rows_show_the_three_precisions():
-    rows = [i for i in style.legend_items({"east-shield"}) if i["layer"] == "how-to-read"]
+    rows = [i for i in legend.legend_items({"east-shield"}) if i["layer"] == "how-to-read"]
     dashes = {i["dash"] for i in rows if i["kind"] != "point"}
     assert {None, "8 6", style.PRECISION_DASH["corridor"]} <= dashes
     assert any(i["hatch"] for i in rows)
@@ -197,25 +197,25 @@ def test_legend_reading_rows_show_the_three_precisions():
 
 def test_legend_refuses_unknown_layers():
     with pytest.raises(ValueError, match="roads"):
-        style.legend_items(["borders", "roads"])
+        legend.legend_items(["borders", "roads"])
 
 
 def test_legend_lists_only_what_is_drawn_on_the_date(dataset):
     """``legend_items(shown=scene.shown_categories(...))``: every map's legend."""
 
-    def legend(day: dt.date) -> list[str]:
+    def rows(day: dt.date) -> list[str]:
         sc = scene.make_scene(dataset, View(layers=style.LAYER_IDS, date=day, bbox=None))
         shown = scene.shown_categories(sc.frames)
-        return [i["label"] for i in style.legend_items(style.LAYER_IDS, shown=shown)]
+        return [i["label"] for i in legend.legend_items(style.LAYER_IDS, shown=shown)]
 
-    early = legend(dt.date(1998, 6, 1))
+    early = rows(dt.date(1998, 6, 1))
     assert "Signatory" in early and "Withdrawn" not in early and "Withdrawal pending" not in early
     assert "East Shield (Poland)" not in early and "Exact line" not in early  # nothing built yet
     assert "Required segment (one of the three)" in early and "Land" in early
-    late = legend(dt.date(2026, 2, 20))
+    late = rows(dt.date(2026, 2, 20))
     assert "Withdrawn" in late and "Signatory" not in late
     assert "East Shield (Poland)" in late
-    everything = [i["label"] for i in style.legend_items(style.LAYER_IDS)]
+    everything = [i["label"] for i in legend.legend_items(style.LAYER_IDS)]
     assert set(late) < set(everything) and set(early) < set(everything)
 
 
@@ -232,6 +232,6 @@ def test_shown_categories_reads_states_precisions_and_sites():
     assert scene.shown_categories({"border-fence": frame(mark)}) == {
         "border-fence": {"under-construction"}
     }
-    rows = [i["label"] for i in style.legend_items(["east-shield"], shown=shown)]
+    rows = [i["label"] for i in legend.legend_items(["east-shield"], shown=shown)]
     assert rows == ["East Shield (Poland)", "Exact line", "Site (approximate point)",
                     "Complete", "Announced, not started"]  # fmt: skip

@@ -15,7 +15,7 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping
 
-from explorer import i18n, style
+from explorer import i18n, legend
 from explorer.overlay.model import KINDS, Overlay
 from explorer.overlay.popups import esc, label_html, popup_html, tooltip_html
 
@@ -234,11 +234,11 @@ def overlay_collection(overlay: Overlay, lang: str = "en") -> dict:
     return out
 
 
-def legend_items(overlay: Overlay, lang: str = "en") -> list[style.LegendItem]:
+def legend_items(overlay: Overlay, lang: str = "en") -> list[legend.LegendItem]:
     """Return legend rows for the overlay: one per kind present, under "Your overlay: <name>".
 
-    The texts are plain (the file name as given): :func:`explorer.web.legend.legend_html` escapes
-    them for HTML and :mod:`explorer.printmap` draws them as text.
+    The texts are plain (the file name as given): :func:`explorer.web.legend_html.legend_html`
+    escapes them for HTML and :mod:`explorer.printmap` draws them as text.
     """
     group = i18n.t("overlay.legend.group", lang, name=overlay.name)
     items = []
@@ -247,7 +247,7 @@ def legend_items(overlay: Overlay, lang: str = "en") -> list[style.LegendItem]:
             continue
         s = path_style(kind)
         items.append(
-            style.LegendItem(
+            legend.LegendItem(
                 layer="overlay",
                 group=group,
                 label=i18n.t(f"overlay.legend.{kind}", lang, n=f"{n:,}"),

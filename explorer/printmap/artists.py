@@ -21,7 +21,7 @@ from matplotlib.path import Path as MplPath
 from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from explorer import style
+from explorer import legend
 from explorer.layers import PRINT_Z
 
 __all__ = ["PX_TO_PT"]
@@ -110,7 +110,7 @@ def _partial_dot(ax: Axes, x: float, y: float, **kwargs: Any) -> None:
             markeredgewidth=1.4, linestyle="none", **kwargs)  # fmt: skip
 
 
-def _swatch(ax: Axes, item: style.LegendItem, x: float, y: float) -> None:
+def _swatch(ax: Axes, item: legend.LegendItem, x: float, y: float) -> None:
     """Draw one legend swatch 0.5 in wide centred on ``y`` (axes units are inches)."""
     colour, opacity = item["colour"], float(item["opacity"])
     if item["kind"] == "line":

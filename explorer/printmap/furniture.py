@@ -20,9 +20,10 @@ from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.patches import Rectangle
 from pyproj import CRS
 
-from explorer import partial_works, scene, style, view
+from explorer import legend, partial_works, scene, style, view
 from explorer.config import DATA_AS_OF
 from explorer.i18n import number, t
+from explorer.layers import PROGRAMME_LAYERS
 from explorer.printmap.artists import _PARTIAL_TEXT, _Z, _plain, _swatch
 from explorer.printmap.projection import _crs_centre, _deg, scale_bar
 from explorer.text import attribution_text
@@ -148,8 +149,8 @@ def _draw_north_arrow(fig: Figure, map_rect: Sequence[float], angle: float) -> N
     inset.text(nx, ny, "N", ha="center", va="center", fontsize=9.5, fontweight="bold")
 
 
-def _legend_rows(items: Sequence[style.LegendItem]) -> list[tuple[str, style.LegendItem]]:
-    rows: list[tuple[str, style.LegendItem]] = []
+def _legend_rows(items: Sequence[legend.LegendItem]) -> list[tuple[str, legend.LegendItem]]:
+    rows: list[tuple[str, legend.LegendItem]] = []
     group = None
     for item in items:
         if item["group"] != group:
@@ -162,7 +163,7 @@ def _legend_rows(items: Sequence[style.LegendItem]) -> list[tuple[str, style.Leg
 def _draw_legend(
     fig: Figure,
     rect: Sequence[float],
-    items: Sequence[style.LegendItem],
+    items: Sequence[legend.LegendItem],
     columns: int,
     lang: str = "en",
 ) -> float:
@@ -214,7 +215,7 @@ def _legend_for(
     lang: str = "en",
     *,
     partial: Sequence[partial_works.PartialWork] = (),
-) -> list[style.LegendItem]:
+) -> list[legend.LegendItem]:
     """Legend rows for what is drawn in view (:func:`explorer.scene.shown_categories`).
 
     A programme whose works in view are only figures on their border (``partial``: not drawn)
@@ -227,15 +228,15 @@ def _legend_for(
     categories = scene.shown_categories(drawn)
     for row in partial:  # a programme drawn only as figures keeps its row
         categories.setdefault(row["layer"], set()).add(row["state"])
-    out = style.legend_items(layers, lang, shown=categories)
-    return style.with_partial_row(out, lang, colour=_PARTIAL_TEXT) if partial else out
+    out = legend.legend_items(layers, lang, shown=categories)
+    return legend.with_partial_row(out, lang, colour=_PARTIAL_TEXT) if partial else out
 
 
-def _overlay_legend(overlay: Overlay, lang: str) -> list[style.LegendItem]:
+def _overlay_legend(overlay: Overlay, lang: str) -> list[legend.LegendItem]:
     from explorer.overlay import display as overlay_display  # local: only overlay exports
 
     items = overlay_display.legend_items(overlay, lang)
-    return [style.LegendItem(**{**i, "group": _plain(i["group"])}) for i in items]  # type: ignore[typeddict-item]
+    return [legend.LegendItem(**{**i, "group": _plain(i["group"])}) for i in items]  # type: ignore[typeddict-item]
 
 
 def _about_paragraphs(
@@ -244,7 +245,7 @@ def _about_paragraphs(
     """Return the explanatory text: what is shown, how to read it, the projection."""
     data_layers = [style.layer_title(i, lang) for i in style.DATA_LAYERS if i in set(layers)]
     lat0, lon0 = _crs_centre(crs)
-    programmes = any(i in style.PROGRAMME_COLOURS for i in layers)
+    programmes = any(i in PROGRAMME_LAYERS for i in layers)
     names = ", ".join(data_layers) or t("render.no_data_layer", lang)
     shows = [t("render.shows", lang, layers=names, date=date.isoformat())]
     if programmes:

@@ -23,8 +23,9 @@ from pyproj import CRS, Transformer
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
-from explorer import partial_works, style
+from explorer import partial_works
 from explorer.config import DISPLAY_CRS
+from explorer.layers import PROGRAMME_LAYERS
 from explorer.printmap.artists import _PARTIAL_HALO, _PARTIAL_TEXT, _Z, _partial_dot, _plain
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ def _partial_rows(
     ds: Dataset, layers: Sequence[str], date: dt.date
 ) -> list[partial_works.PartialWork]:
     """Return the not-drawn works of the visible programme layers shown on ``date``."""
-    visible = {i for i in layers if i in style.PROGRAMME_COLOURS}
+    visible = {i for i in layers if i in PROGRAMME_LAYERS}
     return [r for r in partial_works.partial_works(ds, date) if r["layer"] in visible]
 
 

@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
-from explorer import display, scene, style, table, view
+from explorer import config, display, scene, style, table, view
 from explorer.config import DISPLAY_CRS
 from explorer.i18n import t
 from explorer.printmap.artists import _Z, _plain
@@ -65,7 +65,7 @@ __all__ = ["FIGSIZE_IN", "render_static"]
 FIGSIZE_IN: Final[tuple[float, float]] = (16.0, 10.0)
 
 #: Treaties a map can shade by; their names are translated (keys ``treaty.<id>.short``).
-_TREATIES: Final[tuple[str, ...]] = ("APMBC", "CCM")
+_TREATIES: Final[tuple[str, ...]] = config.TREATIES
 
 # Layout, in inches from the figure's edges.
 _MARGIN: Final[float] = 0.3

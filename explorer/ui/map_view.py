@@ -17,6 +17,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from explorer import intervals, scene, style, text
+from explorer import legend as legend_rows
 from explorer.config import LANGUAGES
 from explorer.i18n import t
 from explorer.layers import family
@@ -68,7 +69,7 @@ def _categories(
 
 def legend(
     data_dir: str, ds: Any, layers: Sequence[str], day: dt.date, lang: str
-) -> list[style.LegendItem]:
+) -> list[legend_rows.LegendItem]:
     """Return the legend of exactly what the map draws on ``day`` (categories present only).
 
     Parameters
@@ -95,8 +96,8 @@ def legend(
             marked = marked or marks
         elif family(layer) == "border":
             shown[layer] = {"drawn"}
-    items = style.legend_items(layers, lang, shown=shown)
-    return style.with_partial_row(items, lang) if marked else items
+    items = legend_rows.legend_items(layers, lang, shown=shown)
+    return legend_rows.with_partial_row(items, lang) if marked else items
 
 
 @st.cache_data(show_spinner=False)

@@ -14,7 +14,7 @@ import math
 
 import streamlit as st
 
-from explorer import config, style
+from explorer import config, legend
 from explorer.i18n import t
 from explorer.overlay import FORMATS, Overlay, OverlayError, display, read_overlay
 from explorer.ui.state import OVERLAY_LOST
@@ -118,6 +118,6 @@ def show(lang: str = "en") -> Overlay | None:
     return overlay
 
 
-def legend_items(overlay: Overlay | None, lang: str = "en") -> list[style.LegendItem]:
+def legend_items(overlay: Overlay | None, lang: str = "en") -> list[legend.LegendItem]:
     """Return the overlay's legend rows (none without an overlay)."""
     return [] if overlay is None else display.legend_items(overlay, lang)

@@ -28,7 +28,7 @@ from explorer.ui import (
     state,
 )
 from explorer.ui.text import md_escape
-from explorer.web import legend as web_legend
+from explorer.web import legend_html as web_legend
 from explorer.web import site as web_site
 
 

@@ -24,7 +24,7 @@ from explorer.printmap import handout
 from explorer.text import attribution_text
 from explorer.ui import map_view, offload, state
 from explorer.ui.text import md_escape
-from explorer.web import legend
+from explorer.web import legend_html
 from explorer.web.site import Site
 
 __all__ = ["chapters_for", "present_button", "show", "story_problems"]
@@ -351,7 +351,7 @@ def _map(
         )
     with legend_col, st.container(key="presenter_legend"):
         # The same escaped legend as the explorer's: exactly what this chapter draws.
-        st.html(legend.legend_html(map_view.legend(data_dir, ds, drawn, chapter.date, lang)))
+        st.html(legend_html.legend_html(map_view.legend(data_dir, ds, drawn, chapter.date, lang)))
     map_on = t("presenter.map_on", lang, date=chapter.date.isoformat())
     st.caption(
         md_escape(f"{map_on} · {t('render.map_data', lang, attribution=attribution_text(lang))}")

@@ -23,6 +23,7 @@ from shapely.geometry import mapping
 from explorer import style
 from explorer.basemap import BASEMAP_FILES, load_basemap
 from explorer.i18n import t
+from explorer.layers import family
 from explorer.text import attribution_html
 from explorer.web import bundle, decor, popups
 from explorer.web.assets import apply_offline_assets
@@ -174,14 +175,15 @@ def feature_groups(collections: Mapping[str, dict]) -> list[folium.FeatureGroup]
     """
     groups = []
     for layer, fc in collections.items():
-        if layer == "borders":
-            groups.append(_borders_group(fc))
-        elif layer == "treaty":
-            groups.append(_treaty_group(fc))
-        elif layer in style.PROGRAMME_COLOURS:
-            groups.append(_programme_group(layer, fc))
-        else:
-            raise ValueError(f"no map layer for {layer!r}")
+        match family(layer):
+            case "border":
+                groups.append(_borders_group(fc))
+            case "treaty":
+                groups.append(_treaty_group(fc))
+            case "programme":
+                groups.append(_programme_group(layer, fc))
+            case _:
+                raise ValueError(f"no map layer for {layer!r}")
     return groups
 
 
@@ -230,7 +232,7 @@ def layer_groups(
     """
     collections = popups.layer_collections(ds, date=date, visible=visible, lang=lang, treaty=treaty)
     for layer, fc in collections.items():
-        if layer in style.PROGRAMME_COLOURS:  # works not drawn: a mark with their figure
+        if family(layer) == "programme":  # works not drawn: a mark with their figure
             marks = popups.partial_features(ds, layer, date=date, lang=lang)["features"]
             collections[layer] = {**fc, "features": [*fc["features"], *marks]}
     return feature_groups(collections)

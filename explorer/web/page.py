@@ -15,14 +15,15 @@ from typing import TYPE_CHECKING
 
 import folium
 
-from explorer import export, scene, style, view
+from explorer import legend, scene, view
 from explorer.basemap import load_basemap
 from explorer.config import DATA_AS_OF
 from explorer.i18n import t
+from explorer.layers import check_layers
 from explorer.overlay import display as overlay_display
 from explorer.text import attribution_text, html_text
 from explorer.view import DEFAULT_BBOX
-from explorer.web import assets, folium_map, legend
+from explorer.web import assets, folium_map, legend_html
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -68,17 +69,17 @@ def to_html_bytes(
 
     The app's base map (:func:`explorer.web.folium_map.build_base_map`), its layers on ``date``
     (:func:`explorer.web.folium_map.layer_groups`, with popups and sources) and its legend
-    (:func:`explorer.web.legend.legend_control`), fitted to ``bbox``, with Leaflet and every image
-    inlined (:func:`explorer.web.assets.standalone_html`): no outside request. An ``overlay``
-    (:func:`explorer.overlay.read_overlay`) is drawn as its own layer with escaped popups and a
-    legend entry "Your overlay: <file name>".
+    (:func:`explorer.web.legend_html.legend_control`), fitted to ``bbox``, with Leaflet and
+    every image inlined (:func:`explorer.web.assets.standalone_html`): no outside request. An
+    ``overlay`` (:func:`explorer.overlay.read_overlay`) is drawn as its own layer with escaped
+    popups and a legend entry "Your overlay: <file name>".
 
     Raises
     ------
-    ExportError
-        For an unknown layer.
+    ValueError
+        For an unknown layer (:func:`explorer.layers.check_layers`).
     """
-    visible = export._check_layers(layers)
+    visible = list(check_layers(layers))
     bbox = view.validate_bbox(bbox or DEFAULT_BBOX)
     west, south, east, north = bbox
     lat, lon, zoom = view.view_centre_zoom(bbox)
@@ -91,11 +92,11 @@ def to_html_bytes(
         group.add_to(m)
     the_view = view.View(layers=tuple(visible), date=date, bbox=None, lang=lang, treaty=treaty)
     shown = scene.shown_categories(scene.make_scene(ds, the_view).frames)
-    items = style.legend_items(visible, lang, shown=shown)
+    items = legend.legend_items(visible, lang, shown=shown)
     if overlay is not None:
         folium_map.overlay_group(overlay_display.overlay_collection(overlay, lang)).add_to(m)
         items += overlay_display.legend_items(overlay, lang)
-    legend.legend_control(items).add_to(m)
+    legend_html.legend_control(items).add_to(m)
     m.fit_bounds([[south, west], [north, east]])
     title = title or t("export.default_title", lang)
     link = view.permalink_url(layers=visible, date=date, bbox=bbox, lang=lang, base_url=base_url)

@@ -1,6 +1,6 @@
 """The map's legend as HTML: the app's map and the HTML export show the same rows.
 
-Rows come from :func:`explorer.style.legend_items` (what the scene shows,
+Rows come from :func:`explorer.legend.legend_items` (what the scene shows,
 :func:`explorer.scene.shown_categories`); :func:`legend_html` writes them with CSS swatches,
 :func:`legend_control` puts them on a folium map.
 """
@@ -13,7 +13,7 @@ from typing import Final
 from branca.element import MacroElement
 from folium.template import Template
 
-from explorer import style
+from explorer import legend
 from explorer.text import html_text
 
 __all__ = ["legend_control", "legend_html"]
@@ -21,7 +21,7 @@ __all__ = ["legend_control", "legend_html"]
 _CSS_DASH: Final[dict[str | None, str]] = {None: "solid", "8 6": "dashed", "2 5": "dotted"}
 
 
-def _swatch(item: style.LegendItem) -> str:
+def _swatch(item: legend.LegendItem) -> str:
     colour = html_text(item["colour"])
     opacity = f"{float(item['opacity']):.2f}"
     if item["kind"] == "line":
@@ -64,13 +64,13 @@ def _swatch(item: style.LegendItem) -> str:
     )
 
 
-def legend_html(items: Iterable[style.LegendItem]) -> str:
+def legend_html(items: Iterable[legend.LegendItem]) -> str:
     """Render legend items as a self-contained HTML fragment (inline styles, escaped text).
 
     Parameters
     ----------
     items : iterable of LegendItem
-        From :func:`explorer.style.legend_items`.
+        From :func:`explorer.legend.legend_items`.
 
     Returns
     -------
@@ -80,7 +80,7 @@ def legend_html(items: Iterable[style.LegendItem]) -> str:
 
     Examples
     --------
-    >>> "Border segments" in legend_html(style.legend_items(["borders"]))
+    >>> "Border segments" in legend_html(legend.legend_items(["borders"]))
     True
     >>> legend_html([])
     ''
@@ -143,7 +143,7 @@ class _LegendControl(MacroElement):
 
 
 def legend_control(
-    items: Iterable[style.LegendItem], *, position: str = "bottomright"
+    items: Iterable[legend.LegendItem], *, position: str = "bottomright"
 ) -> MacroElement:
     """Return a map control showing the legend, for the standalone HTML export.
 
@@ -153,7 +153,7 @@ def legend_control(
     Parameters
     ----------
     items : iterable of LegendItem
-        From :func:`explorer.style.legend_items`.
+        From :func:`explorer.legend.legend_items`.
     position : str, default "bottomright"
         Leaflet control position.
 
