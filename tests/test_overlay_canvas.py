@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from benchmarks import large_data
 from explorer.overlay import display, read_overlay
-from explorer.web import folium_map
+from explorer.web import controls, folium_map
 
 APP = str(Path(__file__).resolve().parent.parent / "explorer" / "app.py")
 FRONTEND = Path(__file__).resolve().parent.parent / "explorer" / "web" / "frontend"
@@ -143,7 +143,7 @@ def test_mixed_kinds_number_features_by_their_row():
 
 
 def test_canvas_script_has_no_template_syntax_and_the_map_renders_escaped():
-    js = folium_map.CANVAS_JS.read_text()
+    js = controls.CANVAS_JS.read_text()
     # folium re-reads a saved page's scripts as Jinja templates: none of its openers may appear
     assert not re.search(r"\{[{%#]", js)
     n = display.CANVAS_MIN_FEATURES

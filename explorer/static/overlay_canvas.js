@@ -1,5 +1,5 @@
 // An analyst's large overlay on one canvas (issue 6): points, lines or polygons from typed arrays.
-// Inlined into the map's script by explorer/maps.py (_CanvasOverlay), so it also works in saved
+// Inlined into the map's script by explorer/web/controls.py (CanvasOverlay), so it also works in saved
 // HTML; data comes from explorer/overlay/display.canvas_data. Every vertex is projected to Web
 // Mercator once; each moveend redraws what is in view (plus half a screen) into one <canvas>.
 // A click opens a popup for the nearest point / line within 6 px or the polygon under it; popup

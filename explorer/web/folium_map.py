@@ -10,22 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import folium
 import folium.plugins
 import geopandas as gpd
-from branca.element import MacroElement
-from folium.template import Template
 from shapely.geometry import mapping
 
 from explorer import style
 from explorer.basemap import BASEMAP_FILES, load_basemap
-from explorer.i18n import t
 from explorer.layers import family
-from explorer.text import attribution_html
-from explorer.web import bundle, decor, popups
+from explorer.web import bundle, controls, popups
 from explorer.web.assets import apply_offline_assets
 
 if TYPE_CHECKING:
@@ -241,124 +236,6 @@ def layer_groups(
 # --- Base map ----------------------------------------------------------------------------------
 
 
-_hatch_svg = decor.hatch_svg
-_map_css = decor.map_css
-
-
-class _MapDecor(MacroElement):
-    """Sea-coloured map background, corridor hatch patterns and popup CSS, set up by script.
-
-    Done in JavaScript (not the page header) so it works alike in saved HTML and in ``st_folium``.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var container = map.getContainer();
-            container.classList.add("bfe-map");
-            container.style.background = {{ this.sea|tojson }};
-            // Always credited, whichever layers are on (the basemap can be switched off).
-            map.attributionControl.addAttribution({{ this.attribution|tojson }});
-            if (!document.getElementById("bfe-defs")) {
-                var defs = document.createElement("div");
-                defs.id = "bfe-defs";
-                defs.innerHTML = {{ this.svg|tojson }};
-                document.body.appendChild(defs);
-                var css = document.createElement("style");
-                css.textContent = {{ this.css|tojson }};
-                document.head.appendChild(css);
-            }
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, lang: str = "en") -> None:
-        super().__init__()
-        self._name = "MapDecor"
-        self.sea = style.SEA_COLOUR
-        self.svg = _hatch_svg()
-        self.css = _map_css()
-        self.attribution = attribution_html(lang)
-
-
-class _MetricScale(MacroElement):
-    """A scale bar in kilometres only (no miles), bottom left."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        L.control.scale({metric: true, imperial: false, position: "bottomleft"})
-            .addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "MetricScale"
-
-
-class _EveryFeatureUnderClick(MacroElement):
-    """Offer every feature under a click, not only the top one (works on one border line).
-
-    When a feature's popup opens and other features lie under the same point (Leaflet's own
-    hit test, ``_containsPoint``), a popup listing them all opens instead: each feature's title
-    (its tooltip) and, folded, its popup, the clicked one open. The texts come from the
-    features' ``tooltip`` and ``popup`` properties, already escaped HTML.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var head = {{ this.head|tojson }};
-            var ORDER = {"Point": 0, "LineString": 1, "MultiLineString": 1};
-            map.on("popupopen", function (e) {
-                var popup = e.popup, src = popup._source;
-                if (popup._bfeMerged || !src || !src.feature || !src.feature.properties) { return; }
-                var p = map.latLngToLayerPoint(popup.getLatLng()), hits = [src];
-                map.eachLayer(function (l) {
-                    var pr = l.feature && l.feature.properties;
-                    if (l === src || !pr || !pr.popup || !l._containsPoint) { return; }
-                    try { if (l._containsPoint(p)) { hits.push(l); } } catch (err) { }
-                });
-                if (hits.length < 2) { return; }
-                hits.sort(function (a, b) {
-                    if (a === src) { return -1; } if (b === src) { return 1; }
-                    var ka = ORDER[a.feature.geometry.type], kb = ORDER[b.feature.geometry.type];
-                    return (ka === undefined ? 2 : ka) - (kb === undefined ? 2 : kb);
-                });
-                var html = '<div class="bfe-multi"><div class="bfe-multi-head">' +
-                    head.replace("{n}", String(hits.length)) + "</div>";
-                hits.forEach(function (l, i) {
-                    var pr = l.feature.properties;
-                    html += "<details" + (i === 0 ? " open" : "") + "><summary>" +
-                        (pr.tooltip || "") + "</summary>" + pr.popup + "</details>";
-                });
-                html += "</div>";
-                var at = popup.getLatLng();
-                setTimeout(function () {
-                    map.closePopup(popup);
-                    var merged = L.popup({maxWidth: 380}).setLatLng(at).setContent(html);
-                    merged._bfeMerged = true;
-                    merged.openOn(map);
-                }, 0);
-            });
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, lang: str = "en") -> None:
-        super().__init__()
-        self._name = "EveryFeatureUnderClick"
-        self.head = t("map.features_here", lang)
-
-
 def _basemap_geojson(gdf: gpd.GeoDataFrame) -> dict:
     """Make a FeatureCollection with string ids and no properties (the style is constant)."""
     features = [
@@ -416,9 +293,9 @@ def build_base_map(
     )
     for name, z_index in PANES.items():
         folium.map.CustomPane(name, z_index=z_index, pointer_events=True).add_to(m)
-    _MapDecor(lang).add_to(m)
-    _EveryFeatureUnderClick(lang).add_to(m)
-    _MetricScale().add_to(m)
+    controls.MapDecor(lang).add_to(m)
+    controls.EveryFeatureUnderClick(lang).add_to(m)
+    controls.MetricScale().add_to(m)
     for group in [basemap_group(basemap)] if basemap else []:
         group.add_to(m)
     folium.plugins.MeasureControl(
@@ -460,40 +337,6 @@ def basemap_group(basemap: Mapping[str, gpd.GeoDataFrame]) -> folium.FeatureGrou
 # --- Analyst's overlay -------------------------------------------------------------------------
 
 
-#: The canvas layer's script (ours, not vendored), inlined into each large overlay's map script so
-#: it works in saved HTML too: nothing to fetch, nothing from a CDN.
-CANVAS_JS: Final[Path] = Path(__file__).resolve().parent.parent / "static" / "overlay_canvas.js"
-
-
-class _CanvasOverlay(MacroElement):
-    """Many points, lines or polygons on one canvas (``benchmarks/large_overlay_app.py``'s way).
-
-    The data (:func:`explorer.overlay.display.canvas_data`) arrives once, coordinates as base64
-    float32; :data:`CANVAS_JS` redraws what is in view into one ``<canvas>`` on every ``moveend``
-    and opens a popup (escaped HTML from the data) for the feature clicked.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-        {{ this.library }}
-        bfeCanvasOverlay(
-          {{ this._parent.get_name() }}, {{ this.data|tojson }}, {{ this.pane|tojson }}
-        );
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, data: Mapping[str, Any], pane: str) -> None:
-        super().__init__()
-        self._name = "CanvasOverlay"
-        self.library = CANVAS_JS.read_text(encoding="utf-8")
-        self.data = dict(data)
-        self.pane = pane
-
-
 def overlay_group(collection: Mapping[str, Any], name: str = "overlay") -> folium.FeatureGroup:
     """Return an analyst's overlay as its own FeatureGroup (for ``feature_group_to_add``).
 
@@ -531,5 +374,5 @@ def overlay_group(collection: Mapping[str, Any], name: str = "overlay") -> foliu
             marker.options["pane"] = panes[kind]
         _geojson(fc, styles, pane=panes[kind], name=f"overlay {kind}s", marker=marker).add_to(group)
     for kind, data in collection.get("canvas", {}).items():
-        _CanvasOverlay(data, panes[kind]).add_to(group)
+        controls.CanvasOverlay(data, panes[kind]).add_to(group)
     return group
