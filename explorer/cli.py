@@ -1,35 +1,27 @@
-"""Command line: ``python -m explorer validate | segments | treaty | export | handout | ...``."""
+"""Command line: ``python -m explorer validate | segments | treaty | export | handout | ...``.
+
+This module builds the argument parser (values are checked by argument types, so a bad one is a
+one-line usage error with exit status 2) and hands the parsed arguments to the command's function
+in :mod:`explorer.commands`, whose exit status :func:`main` returns.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
-import sys
-import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
-import pandas as pd
+from explorer import config, permalink, style, view
+from explorer.commands import EXIT_USAGE, exports, servers, tables
+from explorer.validation import parse_date
 
-from explorer import (
-    config,
-    data,
-    lengths,
-    permalink,
-    serve_config,
-    style,
-    timeline,
-    validate,
-    validate_files,
-    view,
-)
-from explorer.i18n import number, t
+if TYPE_CHECKING:
+    from explorer.serve import Backend
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 #: Most local workers ``serve`` starts (each is a whole Streamlit process: ~150 MB and more).
 MAX_WORKERS = 64
 
@@ -46,7 +38,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _date_arg(value: str) -> dt.date:
     try:
-        return validate.parse_date(value)
+        return parse_date(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"invalid date {value!r}: expected a real calendar date as YYYY-MM-DD"
@@ -140,10 +132,12 @@ def _workers_arg(value: str) -> int:
     return int(value)
 
 
-def _backend_arg(value: str) -> serve_config.Backend:
+def _backend_arg(value: str) -> Backend:
+    from explorer.serve import BackendError, parse_backend  # local: only ``serve`` needs it
+
     try:
-        return serve_config.parse_backend(value)
-    except serve_config.BackendError as exc:
+        return parse_backend(value)
+    except BackendError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
@@ -329,299 +323,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def format_table(rows: Sequence[dict], columns: Sequence[str]) -> str:
-    """Render rows as a plain fixed-width text table (lists joined with commas).
-
-    Examples
-    --------
-    >>> print(format_table([{"a": 1, "b": ["x", "y"]}], ["a", "b"]))
-    a  b
-    -  ---
-    1  x,y
-    """
-
-    def cell(value: object) -> str:
-        if isinstance(value, list | tuple):
-            return ",".join(str(v) for v in value)
-        if value is None:
-            return "-"
-        if isinstance(value, float):
-            return f"{value:.1f}"
-        return str(value)
-
-    cells = [[cell(r.get(c)) for c in columns] for r in rows]
-    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-    return "\n".join(lines)
-
-
-def segment_rows(ds: data.Dataset) -> list[dict]:
-    """Return the public rows of the ``segments`` command."""
-    rows = []
-    for seg in ds.segments.to_dict("records"):
-        rows.append(
-            {
-                "id": seg["id"],
-                "countries": list(seg["countries"]),
-                "name": seg["name_en"],
-                "official_km": seg["official_km"],
-                "measured_km": seg["measured_km"],
-                "sources": sorted(set(seg["official_sources"])),
-                "priority": seg["priority"],
-                "measured_exact_km": seg["measured_exact_km"],
-                "measured_approx_km": seg["measured_approx_km"],
-                "difference_pct": lengths.difference_pct(seg["official_km"], seg["measured_km"]),
-            }
-        )
-    return rows
-
-
-def _cmd_validate(args: argparse.Namespace) -> int:
-    tables, problems = validate.validate_dir(args.data)
-    others, other_problems = validate_files.check_other_files(args.data)
-    problems = sorted(set(problems) | set(other_problems))
-    if problems:
-        print(f"{len(problems)} problem(s) in {args.data}:", file=sys.stderr)
-        for problem in problems:
-            print(f"  {problem}", file=sys.stderr)
-        return EXIT_INVALID
-    n = sum(len(v) for v in tables.values())
-    print(
-        f"OK: {len(tables)} files, {n} records valid in {args.data}; {others} other files checked"
-    )
-    return EXIT_OK
-
-
-def _load(path: Path) -> data.Dataset:
-    try:
-        return data.load_dataset(path)
-    except data.DataError as exc:
-        print(exc, file=sys.stderr)
-        raise SystemExit(EXIT_INVALID) from None
-
-
-def _cmd_segments(args: argparse.Namespace) -> int:
-    ds = _load(args.data)
-    rows = segment_rows(ds)
-    if args.format == "table":
-        print(
-            format_table(rows, ["id", "countries", "name", "official_km", "measured_km", "sources"])
-        )
-        print(f"\n{lengths.WHY_THEY_DIFFER}")
-    elif args.format == "json":
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
-    else:
-        geo = ds.segments[["id", "geometry"]].merge(pd.DataFrame(rows), on="id", how="left")
-        print(geo.to_json(drop_id=True, ensure_ascii=False))
-    return EXIT_OK
-
-
-def _cmd_treaty(args: argparse.Namespace) -> int:
-    ds = _load(args.data)
-    countries = list(ds.countries.index)
-    table = timeline.statuses_on(ds.treaty_events, countries, args.treaty, args.date)
-    rows = table.to_dict("records")
-    if args.format == "json":
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
-    else:
-        print(format_table(rows, ["country", "treaty", "status", "since", "sources"]))
-    return EXIT_OK
-
-
-def layer_rows() -> list[dict]:
-    """Return the public rows of the ``layers`` command."""
-    return [
-        {"id": layer_id, "title": title, "default": layer_id in style.DEFAULT_LAYERS}
-        for layer_id, title in style.LAYERS
-    ]
-
-
-def _cmd_layers(args: argparse.Namespace) -> int:
-    rows = layer_rows()
-    if args.format == "json":
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
-    else:
-        print(format_table(rows, ["id", "title", "default"]))
-    return EXIT_OK
-
-
-def _size(n_bytes: int, lang: str = "en") -> str:
-    """Format a file size, with a decimal comma in Polish.
-
-    Examples
-    --------
-    >>> _size(1_234_567), _size(1_234_567, "pl"), _size(240_000, "pl")
-    ('1.2 MB', '1,2 MB', '240 kB')
-    """
-    if n_bytes >= 1e6:
-        return f"{number(n_bytes / 1e6, 1, lang)} MB"
-    return f"{n_bytes / 1e3:.0f} kB"
-
-
-def _cmd_export(args: argparse.Namespace) -> int:
-    from explorer import export  # local: matplotlib and folium only for this command
-
-    prog = "python -m explorer export"
-    try:
-        fmt = export.format_for(args.out, args.format)
-    except export.ExportError as exc:
-        print(f"{prog}: error: {exc} (see --help)", file=sys.stderr)
-        return EXIT_USAGE
-    overlay = None
-    if args.overlay is not None:
-        from explorer.overlay import OverlayError, read_overlay_file
-
-        try:
-            overlay = read_overlay_file(
-                args.overlay,
-                max_bytes=args.overlay_max_bytes,
-                max_features=args.overlay_max_features,
-            )
-        except OverlayError as exc:
-            shown = "".join(c if c.isprintable() else "?" for c in str(args.overlay))
-            print(f"{prog}: error: overlay {shown}: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-    bbox = view.validate_bbox(args.bbox or view.DEFAULT_BBOX)
-    try:
-        warning = export.check_data_coverage(bbox, args.lang)
-    except export.OutsideDataError as exc:
-        print(f"{prog}: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    if warning:
-        print(f"{prog}: warning: {warning}", file=sys.stderr)
-    ds = _load(args.data)
-    layers = args.layers if args.layers is not None else style.DEFAULT_LAYERS
-    path = export.export(
-        ds,
-        out_path=args.out,
-        fmt=fmt,
-        layers=layers,
-        date=args.date or view.default_date(),
-        bbox=args.bbox,
-        title=args.title,
-        lang=args.lang,
-        dpi=args.dpi,
-        overlay=overlay,
-        base_url=args.base_url,
-    )
-    print(t("cli.wrote", args.lang, path=path, fmt=fmt, size=_size(path.stat().st_size, args.lang)))
-    return EXIT_OK
-
-
-def _cmd_handout(args: argparse.Namespace) -> int:
-    from explorer import story
-    from explorer.printmap import handout  # local: matplotlib only for this command
-
-    prog = "python -m explorer handout"
-    if args.out.suffix.lower() != ".pdf":
-        print(f"{prog}: error: the handout is a PDF: give a .pdf file name (see --help)",
-              file=sys.stderr)  # fmt: skip
-        return EXIT_USAGE
-    try:  # fail before the seconds of drawing if the folder refuses new files
-        with tempfile.TemporaryFile(dir=args.out.parent):
-            pass
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        print(f"{prog}: error: cannot write {args.out}: {reason}", file=sys.stderr)
-        return EXIT_USAGE
-    ds = _load(args.data)
-    try:
-        chapters = story.load_chapters(args.data)
-    except story.DataError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_INVALID
-    try:
-        path = handout.write_handout(ds, chapters, args.out, lang=args.lang, base_url=args.base_url)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        print(f"{prog}: error: cannot write {args.out}: {reason}", file=sys.stderr)
-        return EXIT_USAGE
-    print(f"Wrote {path} ({len(chapters)} pages, {args.lang}, {_size(path.stat().st_size)})")
-    return EXIT_OK
-
-
-def _cmd_app(args: argparse.Namespace) -> int:
-    """Become the Streamlit server (exec): no child is left behind whatever signal stops it.
-
-    With a child process, SIGTERM to this command ended only this process and left Streamlit
-    listening on the port; after ``exec`` there is one process, and Streamlit's own handlers
-    shut it down cleanly on SIGTERM and SIGINT.
-    """
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(config.ROOT / "explorer" / "app.py"),
-        "--server.port", str(args.port), *config.server_options(),
-    ]  # fmt: skip
-    if args.address:
-        cmd += ["--server.address", args.address]
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os.chdir(config.ROOT)
-    os.execv(sys.executable, cmd)
-    return EXIT_OK  # not reached: execv only returns by raising OSError
-
-
-def _cmd_serve(args: argparse.Namespace) -> int:
-    from explorer import serve  # local: only this command runs processes
-
-    prog = "python -m explorer serve"
-    n_local = (
-        args.workers if args.workers is not None else (0 if args.backend else os.cpu_count() or 1)
-    )
-    if n_local == 0 and not args.backend:
-        print(f"{prog}: error: nothing to serve: give --workers 1 or more, or --backend "
-              "(see --help)", file=sys.stderr)  # fmt: skip
-        return EXIT_USAGE
-    names = [b.name for b in args.backend]
-    if len(set(names)) != len(names):
-        print(f"{prog}: error: a backend is given twice (see --help)", file=sys.stderr)
-        return EXIT_USAGE
-    haproxy = serve.find_haproxy()
-    if haproxy is None:
-        print(f"{prog}: error: HAProxy not found; install it with: {serve.INSTALL_HINT}",
-              file=sys.stderr)  # fmt: skip
-        return EXIT_USAGE
-    local = serve.local_backends(n_local)
-    if args.check:
-        from explorer.web.site import cache_root
-
-        with tempfile.TemporaryDirectory(prefix="bfe-serve-check-") as tmp:
-            text = serve_config.haproxy_config(
-                [*local, *args.backend],
-                port=args.port,
-                address=args.address,
-                static=serve.static_files(Path(tmp), cache_root()),
-            )
-            print(text, end="")
-            valid, output = serve.check_config(haproxy, text)
-        print(output, file=sys.stderr)
-        return EXIT_OK if valid else EXIT_INVALID
-    problem = serve.port_problem(args.address, args.port)
-    if problem:
-        print(f"{prog}: error: {problem} (see --help)", file=sys.stderr)
-        return EXIT_USAGE
-    env = serve.worker_env(os.environ, data_dir=args.data)
-    supervisor = serve.Supervisor(
-        haproxy,
-        local=local,
-        remote=args.backend,
-        port=args.port,
-        address=args.address,
-        env=env,
-    )
-    return supervisor.run()
-
-
-COMMANDS = {
-    "validate": _cmd_validate,
-    "segments": _cmd_segments,
-    "treaty": _cmd_treaty,
-    "layers": _cmd_layers,
-    "export": _cmd_export,
-    "handout": _cmd_handout,
-    "app": _cmd_app,
-    "serve": _cmd_serve,
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "validate": tables.run_validate,
+    "segments": tables.run_segments,
+    "treaty": tables.run_treaty,
+    "layers": tables.run_layers,
+    "export": exports.run_export,
+    "handout": exports.run_handout,
+    "app": servers.run_app,
+    "serve": servers.run_serve,
 }
 
 

@@ -13,7 +13,7 @@ from typing import Final
 #: Repository root (the folder holding ``explorer/`` and ``geodata/``).
 ROOT: Final[Path] = Path(__file__).resolve().parent.parent
 
-#: Bundled data; every file here is validated by :mod:`explorer.validate`.
+#: Bundled data; every file here is validated by :mod:`explorer.validation`.
 GEODATA_DIR: Final[Path] = ROOT / "geodata"
 
 #: Storage and display CRS (RFC 7946 GeoJSON is always WGS84 lon/lat).

@@ -11,9 +11,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from explorer import geometry, schema, validate
+from explorer import geometry, schema, validation
 from explorer.config import DISPLAY_CRS, GEODATA_DIR
-from explorer.validate import DataError, Problem, parse_partial_date
+from explorer.validation import DataError, Problem, parse_partial_date
 
 __all__ = ["DataError", "Dataset", "load_dataset"]
 
@@ -216,13 +216,13 @@ def load_dataset(data_dir: Path | str = GEODATA_DIR, *, partial: bool = False) -
     >>> load_dataset("/nonexistent")
     Traceback (most recent call last):
     ...
-    explorer.validate.DataError: 9 problem(s) in geodata:
+    explorer.validation.problems.DataError: 9 problem(s) in geodata:
     ...
     >>> load_dataset(partial=True).unavailable_layers
     {}
     """
     data_dir = Path(data_dir)
-    tables, problems = validate.validate_dir(data_dir)
+    tables, problems = validation.validate_dir(data_dir)
     broken = _broken_tables(problems)
     if problems and (not partial or broken & set(schema.CORE_TABLES)):
         raise DataError(problems)

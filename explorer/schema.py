@@ -1,7 +1,8 @@
 """Schemas of every file in ``geodata/``: fields, types, allowed values, geometry types.
 
-This is the one place where the data's shape is written down. :mod:`explorer.validate` checks files
-against these specs and :mod:`explorer.data` loads them; nothing else hard-codes column names.
+This is the one place where the data's shape is written down. :mod:`explorer.validation` checks
+files against these specs and :mod:`explorer.data` loads them; nothing else hard-codes column
+names.
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ class Field:
 #: The audit date of a record: the day each of its claims (status, dates, length, names) was
 #: compared with a named source, listed with the quoted passage in ``geodata/AUDIT.md``; empty while
 #: any claim is unchecked. One definition, used by every table that carries it
-#: (:data:`VERIFIED_TABLES`); :mod:`explorer.validate` rejects a date in the future.
+#: (:data:`VERIFIED_TABLES`); :mod:`explorer.validation` rejects a date in the future.
 VERIFIED_FIELD: Final[Field] = Field("verified", "date", required=False)
 
 
@@ -351,7 +352,7 @@ TREATY_EVENTS_TABLE = TableSpec(
 
 #: The presenter's story: one row per chapter, shown in ``chapter`` order (1..N, consecutive).
 #: ``west``..``north`` is the view in degrees, ``layers`` are :data:`explorer.style.LAYER_IDS`
-#: (checked by :mod:`explorer.validate`, which may import the style), and every chapter cites
+#: (checked by :mod:`explorer.validation`, which may import the style), and every chapter cites
 #: its sources. Titles, captions and speaker notes are in each language of the interface.
 STORY = TableSpec(
     name="story",

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urlencode
 
-from explorer import config, permalink, schema, style, validate, view
+from explorer import config, permalink, schema, style, validation, view
 from explorer.config import GEODATA_DIR
-from explorer.validate import DataError
+from explorer.validation import DataError
 
 __all__ = [
     "PRESENTER_MAP_PX",
@@ -108,20 +108,20 @@ def load_chapters(data_dir: Path | str = GEODATA_DIR) -> tuple[Chapter, ...]:
     >>> load_chapters("/nonexistent")
     Traceback (most recent call last):
     ...
-    explorer.validate.DataError: 2 problem(s) in geodata:
+    explorer.validation.problems.DataError: 2 problem(s) in geodata:
     ...
     """
     folder = Path(data_dir)
     tables: dict[str, list[dict]] = {}
-    problems: list[validate.Problem] = []
+    problems: list[validation.Problem] = []
     for spec in (schema.SOURCES, schema.STORY):
-        raw, read_problems = validate.read_records(folder / spec.filename, spec)
-        clean, table_problems = validate.check_table(spec, raw)
+        raw, read_problems = validation.read_records(folder / spec.filename, spec)
+        clean, table_problems = validation.check_table(spec, raw)
         tables[spec.name] = clean
         problems += read_problems + table_problems
-    problems += validate.check_references(tables, [schema.STORY])
-    problems += validate.story_rules(tables[schema.STORY.name])
-    problems += validate.verified_rules(tables)
+    problems += validation.check_references(tables, [schema.STORY])
+    problems += validation.story_rules(tables[schema.STORY.name])
+    problems += validation.verified_rules(tables)
     if problems:
         raise DataError(set(problems))
     return tuple(_chapter(rec) for rec in tables[schema.STORY.name])

@@ -15,7 +15,8 @@ import urllib.request
 import pytest
 from cli_runner import run
 
-from explorer import cli, config, schema
+from explorer import config, schema
+from explorer.commands.tables import format_table
 
 
 def test_validate_ok_is_one_line():
@@ -153,7 +154,7 @@ def test_invalid_data_gives_exit_1_for_data_commands(data_copy):
 
 
 def test_format_table_aligns_columns():
-    text = cli.format_table([{"a": "x", "b": 1.234}, {"a": "long", "b": None}], ["a", "b"])
+    text = format_table([{"a": "x", "b": 1.234}, {"a": "long", "b": None}], ["a", "b"])
     assert text.splitlines() == ["a     b", "----  ---", "x     1.2", "long  -"]
 
 

@@ -12,7 +12,7 @@ import pytest
 from cli_runner import run_in_process
 from shapely.geometry import LineString, MultiLineString
 
-from explorer import config, geometry, schema, timeline, validate
+from explorer import config, geometry, schema, timeline, validation
 
 GEODATA_FILES = sorted(
     p.relative_to(config.GEODATA_DIR).as_posix()
@@ -187,7 +187,7 @@ def audit_rows(text: str) -> dict[tuple[str, str], list[dict[str, object]]]:
 
 def _verified_records() -> list[tuple[str, str, str, list[str]]]:
     """(file, id, verified date, sources) of every record with ``verified`` in the bundled data."""
-    tables, problems = validate.validate_dir(config.GEODATA_DIR)
+    tables, problems = validation.validate_dir(config.GEODATA_DIR)
     assert problems == []
     out = []
     for spec in schema.VERIFIED_TABLES:

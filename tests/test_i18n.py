@@ -338,7 +338,7 @@ def test_every_treaty_event_segment_note_length_note_and_budget_has_polish_text(
 
 
 def test_polish_texts_are_required_by_the_schema(data_copy):
-    from explorer import validate
+    from explorer import validation
 
     events = {f.name: f for f in schema.TREATY_EVENTS_TABLE.fields}
     assert events["label_pl"].required
@@ -360,7 +360,7 @@ def test_polish_texts_are_required_by_the_schema(data_copy):
 
     blank(data_copy / "treaty_events.csv", "POL-APMBC-signature", "label_pl")
     blank(data_copy / "segments.csv", "POL-BLR", "note_pl")
-    found = {(p.file, p.record, p.field, p.message) for p in validate.validate_dir(data_copy)[1]}
+    found = {(p.file, p.record, p.field, p.message) for p in validation.validate_dir(data_copy)[1]}
     assert found == {
         ("treaty_events.csv", "POL-APMBC-signature", "label_pl", "required value missing"),
         ("segments.csv", "POL-BLR", "note_pl", "required when note is given"),

@@ -14,8 +14,10 @@ import pytest
 from cli_runner import run, run_in_process
 from serve_runner import free_port, pid_alive, start_serve
 
-from explorer import cli, serve, serve_config
-from explorer.serve_config import Backend, BackendError, haproxy_config, parse_backend
+from explorer import serve
+from explorer.commands import EXIT_USAGE
+from explorer.serve import proxy
+from explorer.serve.proxy import Backend, BackendError, haproxy_config, parse_backend
 
 LOCAL = [Backend("w1", "127.0.0.1", 8601), Backend("w2", "127.0.0.1", 8602)]
 
@@ -36,7 +38,7 @@ def test_the_map_watches_the_affinity_cookie_by_its_real_name():
     from explorer.web.site import FRONTEND_DIR
 
     script = (FRONTEND_DIR / "map.js").read_text(encoding="utf-8")
-    assert f"(?:^|;\\s*){serve_config.COOKIE_NAME}=" in script
+    assert f"(?:^|;\\s*){proxy.COOKIE_NAME}=" in script
     # Not HttpOnly: the page's script must see it (it holds no secret, only a worker's name).
     assert "httponly" not in haproxy_config(LOCAL, port=8501).lower()
 
@@ -72,14 +74,14 @@ def test_config_compresses_and_keeps_websockets_open():
     ],
 )
 def test_only_hash_named_layer_files_are_marked_immutable(path, immutable):
-    assert bool(re.search(serve_config.IMMUTABLE_PATH_RE, path)) is immutable
+    assert bool(re.search(proxy.IMMUTABLE_PATH_RE, path)) is immutable
 
 
 def test_layer_file_names_match_the_immutable_pattern():
     from explorer.web import bundle
 
     name = f"layers/borders.en.{bundle.version_of(b'{}')}.json"
-    assert re.search(serve_config.IMMUTABLE_PATH_RE, f"/component/x.bfe_map/{name}")
+    assert re.search(proxy.IMMUTABLE_PATH_RE, f"/component/x.bfe_map/{name}")
 
 
 @pytest.mark.parametrize(
@@ -152,19 +154,19 @@ def test_haproxy_accepts_the_generated_config(haproxy_path, backends, tmp_path):
 def test_streamlits_static_files_are_gzipped_once_at_level_9(tmp_path):
     import gzip
 
-    from explorer import serve_static
+    from explorer.serve import static
 
-    src = serve_static.streamlit_static_dir()
+    src = static.streamlit_static_dir()
     assert src is not None
-    files = serve_static.precompress(src, tmp_path / "gz")
+    files = static.precompress(src, tmp_path / "gz")
     index = next(url for url in files if re.fullmatch(r"/static/js/index\.[\w-]+\.js", url))
     original = (src / index.lstrip("/")).read_bytes()
     packed = files[index].read_bytes()
     assert gzip.decompress(packed) == original and len(packed) < len(original) / 2.5
     assert not any(url.endswith((".woff2", ".png")) for url in files)
     before = files[index].stat().st_mtime_ns
-    assert serve_static.precompress(src, tmp_path / "gz")[index].stat().st_mtime_ns == before
-    lua, listing = serve_static.write_lua(tmp_path, files)
+    assert static.precompress(src, tmp_path / "gz")[index].stat().st_mtime_ns == before
+    lua, listing = static.write_lua(tmp_path, files)
     assert f"{index} {files[index]}\n" in listing.read_text(encoding="utf-8")
     assert str(listing) in lua.read_text(encoding="utf-8")
 
@@ -194,7 +196,7 @@ def test_check_prints_the_config_and_haproxys_verdict(haproxy_path):
 )
 def test_bad_arguments_exit_2_with_one_line(capsys, args, needle):
     code, _, err = run_in_process(capsys, "serve", *args)
-    assert code == cli.EXIT_USAGE
+    assert code == EXIT_USAGE
     assert needle in err
     assert len(err.strip().splitlines()) == 1, err
 
@@ -207,7 +209,7 @@ def test_a_port_in_use_exits_2(capsys, haproxy_path):
         code, _, err = run_in_process(
             capsys, "serve", "--workers", "1", "--port", str(port), "--address", "127.0.0.1"
         )
-    assert code == cli.EXIT_USAGE
+    assert code == EXIT_USAGE
     assert f"port {port} is in use on 127.0.0.1" in err
     assert len(err.strip().splitlines()) == 1
 
@@ -215,7 +217,7 @@ def test_a_port_in_use_exits_2(capsys, haproxy_path):
 def test_missing_haproxy_prints_the_install_line_and_exits_2(capsys, monkeypatch):
     monkeypatch.setattr(serve, "find_haproxy", lambda: None)
     code, _, err = run_in_process(capsys, "serve", "--workers", "1")
-    assert code == cli.EXIT_USAGE
+    assert code == EXIT_USAGE
     assert err.strip() == (
         "python -m explorer serve: error: HAProxy not found; "
         "install it with: sudo apt-get install -y haproxy"

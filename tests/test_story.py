@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer import config, permalink, story, style, timeline, validate, view
+from explorer import config, permalink, story, style, timeline, validation, view
 
 STORY = "story.csv"
 
@@ -33,8 +33,8 @@ def _edit(data_dir: Path, chapter_id: str, **values: str) -> None:
     _write(data_dir / STORY, fields, rows)
 
 
-def _story_problems(data_dir: Path) -> list[validate.Problem]:
-    problems = validate.validate_dir(data_dir)[1]
+def _story_problems(data_dir: Path) -> list[validation.Problem]:
+    problems = validation.validate_dir(data_dir)[1]
     return [p for p in problems if p.file == STORY]
 
 
@@ -47,7 +47,7 @@ def chapters() -> tuple[story.Chapter, ...]:
 
 
 def test_bundled_story_is_valid_and_numbered(chapters):
-    assert validate.validate_dir(config.GEODATA_DIR)[1] == []
+    assert validation.validate_dir(config.GEODATA_DIR)[1] == []
     assert [c.number for c in chapters] == list(range(1, len(chapters) + 1))
     assert len({c.id for c in chapters}) == len(chapters) == 9
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from explorer import config, data, schema, validate
+from explorer import config, data, schema, validation
 
 
-def _problems(path: Path) -> list[validate.Problem]:
-    return validate.validate_dir(path)[1]
+def _problems(path: Path) -> list[validation.Problem]:
+    return validation.validate_dir(path)[1]
 
 
 def _edit_csv(path: Path, row_id: str, field: str, value: str, id_field: str = "id") -> None:
@@ -55,7 +55,7 @@ def _only(problems, file, record, field):
 
 
 def test_bundled_data_is_valid():
-    tables, problems = validate.validate_dir(config.GEODATA_DIR)
+    tables, problems = validation.validate_dir(config.GEODATA_DIR)
     assert problems == []
     assert {name: len(rows) > 0 for name, rows in tables.items()} == {
         t.name: True for t in schema.TABLES
@@ -237,7 +237,7 @@ def test_every_problem_is_reported_at_once(data_copy):
     problems = _problems(data_copy)
     files = {p.file for p in problems}
     assert {FORT, "treaty_events.csv", "border_lengths.csv"} <= files
-    with pytest.raises(validate.DataError) as info:
+    with pytest.raises(validation.DataError) as info:
         data.load_dataset(data_copy)
     text = str(info.value)
     for needle in (
@@ -255,6 +255,6 @@ def test_load_refuses_invalid_data_and_leaves_files_untouched(data_copy):
         return {str(p): p.read_bytes() for p in sorted(data_copy.rglob("*")) if p.is_file()}
 
     before = snapshot()
-    with pytest.raises(validate.DataError):
+    with pytest.raises(validation.DataError):
         data.load_dataset(data_copy)
     assert snapshot() == before

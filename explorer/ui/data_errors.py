@@ -9,7 +9,7 @@ import streamlit as st
 from explorer import schema, style
 from explorer.data import Dataset
 from explorer.ui.text import md_escape
-from explorer.validate import Problem
+from explorer.validation import Problem
 
 #: How many problems a message lists before pointing at ``python -m explorer validate``.
 FIRST_PROBLEMS = 3

@@ -196,7 +196,7 @@
   }
 
   // --- Failover (python -m explorer serve) -------------------------------------------------------
-  // The proxy keeps each browser on one worker with the cookie BFE_WORKER (serve_config.py). When
+  // The proxy keeps each browser on one worker with the cookie BFE_WORKER (serve/proxy.py). When
   // that worker dies, Streamlit reconnects through the proxy to a live one, which rewrites the
   // cookie, but the page does not rerun: it would sit on a session that no longer exists. So when
   // the cookie changes under the page, reload it: the new session starts from the link in the

@@ -1,11 +1,12 @@
 """Checks for the files in ``geodata/`` that are not schema tables.
 
-:func:`explorer.validate.validate_dir` checks the tables of :data:`explorer.schema.TABLES`. This
-module covers everything else in the folder, so that ``python -m explorer validate`` rejects a
-broken copy of any file by name: the two manifests, the display-only basemap layers, the
-translations in ``i18n/`` and the Markdown notes. Generated files (those a manifest lists) are
-also compared with the checksum and feature count the manifest records; authored files get
-structural checks only, so a legitimate edit of a copy still validates.
+:func:`explorer.validation.folder.validate_dir` checks the tables of
+:data:`explorer.schema.TABLES`. This module covers everything else in the folder, so that
+``python -m explorer validate`` rejects a broken copy of any file by name: the two manifests, the
+display-only basemap layers, the translations in ``i18n/`` and the Markdown notes. Generated
+files (those a manifest lists) are also compared with the checksum and feature count the manifest
+records; authored files get structural checks only, so a legitimate edit of a copy still
+validates.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from shapely.geometry import shape
 
 from explorer import schema
-from explorer.validate import Problem
+from explorer.validation.problems import Problem
 
 #: Manifests of generated files and the script that rebuilds what each lists.
 MANIFESTS: dict[str, str] = {

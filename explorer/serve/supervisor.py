@@ -1,24 +1,17 @@
-"""``python -m explorer serve``: several app workers behind HAProxy, supervised, stopped together.
+"""The supervisor of ``serve``: starts the local workers and HAProxy, restarts, stops them all.
 
-One Streamlit process runs every session under one GIL; a class or a site needs several. This
-module starts ``N`` local workers (``python -m explorer app`` on loopback ports), writes the proxy's
-configuration (:mod:`explorer.serve_config`) into a temporary folder and runs HAProxy in the
-foreground as a child. It then watches: a worker that dies is started again (with a growing delay
-if it keeps dying), and on Ctrl-C or SIGTERM every process it started is stopped and the folder
-removed. Workers on other machines (``--backend host:port``) are only health-checked by the proxy:
-systemd or Kubernetes supervises them there.
-
-Every local worker gets the same ``STREAMLIT_SERVER_COOKIE_SECRET`` (Streamlit refuses it as a
-command-line flag), the same cache folder (layer files are named by a hash of their bytes, so every
-worker serves the same names) and the same data folder.
+:class:`Supervisor` starts each local worker (``python -m explorer app`` on a loopback port),
+waits until it is healthy, has it serve a first session (``explorer.ui.warm_up``), then writes
+the proxy's configuration (:mod:`explorer.serve.proxy`) into a temporary folder and runs HAProxy
+in the foreground as a child. It then watches: a worker that dies is started again
+(:mod:`explorer.serve.children`) and held out of the proxy until warm again; on Ctrl-C or SIGTERM
+every process it started is stopped and the folder removed.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -29,174 +22,28 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import Final, TextIO
 
-from explorer import config, serve_config, serve_static
-from explorer.serve_config import Backend
+from explorer import config
+from explorer.serve.children import (
+    RESTART_DELAY_MAX_S,
+    RESTART_DELAY_S,
+    STABLE_AFTER_S,
+    Child,
+    die_with_parent,
+)
+from explorer.serve.proxy import HEALTH_PATH, Backend, haproxy_config
+from explorer.serve.static import static_files
 
-__all__ = [
-    "INSTALL_HINT",
-    "Supervisor",
-    "check_config",
-    "find_haproxy",
-    "local_backends",
-    "port_problem",
-    "worker_env",
-]
-
-#: The one line that installs the proxy (Debian and Ubuntu).
-INSTALL_HINT: Final[str] = "sudo apt-get install -y haproxy"
-#: Environment variable naming the HAProxy executable (default: ``PATH``, then ``/usr/sbin``).
-HAPROXY_ENV: Final[str] = "BFE_HAPROXY"
-COOKIE_SECRET_ENV: Final[str] = "STREAMLIT_SERVER_COOKIE_SECRET"
-_HAPROXY_PLACES: Final[tuple[str, ...]] = ("/usr/sbin/haproxy", "/usr/local/sbin/haproxy")
+__all__ = ["Supervisor"]
 
 #: How long a worker may take to answer its health check after a start.
 START_TIMEOUT_S: Final[float] = 120.0
-#: Delay before restarting a worker that died; doubled while it keeps dying young, up to the max.
-RESTART_DELAY_S: Final[float] = 0.5
-RESTART_DELAY_MAX_S: Final[float] = 30.0
-#: A worker that ran this long before dying is restarted after the first delay again.
-STABLE_AFTER_S: Final[float] = 60.0
 #: How long children get to stop after SIGTERM before SIGKILL.
 STOP_GRACE_S: Final[float] = 10.0
 _POLL_S: Final[float] = 0.2
-_PR_SET_PDEATHSIG: Final[int] = 1
-
-
-def find_haproxy() -> str | None:
-    """Return the HAProxy executable: ``$BFE_HAPROXY``, on ``PATH``, or in ``/usr/sbin``.
-
-    ``/usr/sbin`` is not on an ordinary user's ``PATH`` on Debian, where the package puts it.
-
-    Examples
-    --------
-    >>> find_haproxy() is None or find_haproxy().endswith("haproxy")
-    True
-    """
-    override = os.environ.get(HAPROXY_ENV, "").strip()
-    if override:
-        return override if os.access(override, os.X_OK) else None
-    found = shutil.which("haproxy")
-    if found:
-        return found
-    return next((p for p in _HAPROXY_PLACES if os.access(p, os.X_OK)), None)
-
-
-def port_problem(address: str, port: int) -> str | None:
-    """Return why the proxy cannot listen on ``address:port`` (None when it can).
-
-    Examples
-    --------
-    >>> with socket.socket() as s:
-    ...     s.bind(("127.0.0.1", 0)); s.listen(); taken = s.getsockname()[1]
-    ...     port_problem("127.0.0.1", taken)
-    'port ... is in use on 127.0.0.1'
-    """
-    family = socket.AF_INET6 if ":" in address else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((address, port))
-        except OSError as exc:
-            if exc.errno == 98:  # EADDRINUSE
-                return f"port {port} is in use on {address}"
-            return f"cannot listen on {address}:{port}: {exc.strerror or exc}"
-    return None
-
-
-def _free_loopback_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def local_backends(n: int) -> list[Backend]:
-    """Return ``n`` local workers ``w1..wN`` on free loopback ports (never on the network)."""
-    ports: set[int] = set()
-    while len(ports) < n:
-        ports.add(_free_loopback_port())
-    return [Backend(f"w{i}", "127.0.0.1", p) for i, p in enumerate(sorted(ports), start=1)]
-
-
-def worker_env(
-    base: Mapping[str, str], *, data_dir: Path | None = None, cache_dir: Path | None = None
-) -> dict[str, str]:
-    """Return the environment every local worker shares: one cookie secret, one cache, one data.
-
-    The secret is taken from ``base`` if set there (so workers on other machines can share it),
-    else generated once.
-
-    Examples
-    --------
-    >>> env = worker_env({}, cache_dir=Path("/tmp/c"))
-    >>> len(env["STREAMLIT_SERVER_COOKIE_SECRET"]), env["BFE_CACHE_DIR"]
-    (64, '/tmp/c')
-    >>> worker_env({"STREAMLIT_SERVER_COOKIE_SECRET": "s"})["STREAMLIT_SERVER_COOKIE_SECRET"]
-    's'
-    """
-    from explorer.web.site import CACHE_ENV, cache_root  # local: only workers need it
-
-    env = dict(base)
-    if not env.get(COOKIE_SECRET_ENV, "").strip():
-        env[COOKIE_SECRET_ENV] = secrets.token_hex(32)
-    env[CACHE_ENV] = str(cache_dir or Path(env.get(CACHE_ENV, "") or cache_root()))
-    if data_dir is not None:
-        env[config.GEODATA_DIR_ENV] = str(data_dir)
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
-def static_files(folder: Path, cache: Path) -> tuple[str, str] | None:
-    """Gzip Streamlit's static files once (per version, under ``cache``); write HAProxy's Lua.
-
-    Returns the Lua file and the list of files for :func:`serve_config.haproxy_config`, or None
-    when Streamlit's folder is not found (HAProxy then compresses them itself, less well).
-    """
-    import importlib.metadata  # local: only this needs it
-
-    src = serve_static.streamlit_static_dir()
-    if src is None:
-        return None
-    version = importlib.metadata.version("streamlit")
-    files = serve_static.precompress(src, cache / "static-gz" / f"streamlit-{version}")
-    lua, listing = serve_static.write_lua(folder, files)
-    return str(lua), str(listing)
-
-
-def check_config(haproxy: str, text: str) -> tuple[bool, str]:
-    """Run ``haproxy -c`` on the configuration ``text``; return (valid, HAProxy's output)."""
-    with tempfile.TemporaryDirectory(prefix="bfe-serve-") as tmp:
-        path = Path(tmp) / "haproxy.cfg"
-        path.write_text(text, encoding="utf-8")
-        result = subprocess.run(
-            [haproxy, "-c", "-f", str(path)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    return result.returncode == 0, (result.stdout + result.stderr).strip()
-
-
-def _prctl() -> Callable[..., int] | None:
-    """Return libc's ``prctl``, looked up in the parent (the child only calls it: no locks)."""
-    try:
-        return ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-
-
-_PRCTL = _prctl() if sys.platform == "linux" else None
-
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    """Ask Linux to SIGTERM this child if the supervisor dies (even by SIGKILL)."""
-    if _PRCTL is not None:
-        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _listening(host: str, port: int) -> bool:
@@ -210,28 +57,14 @@ def _listening(host: str, port: int) -> bool:
 
 def _healthy(url: str) -> bool:
     try:
-        with urllib.request.urlopen(url + serve_config.HEALTH_PATH, timeout=2) as response:
+        with urllib.request.urlopen(url + HEALTH_PATH, timeout=2) as response:
             return response.read().strip() == b"ok"
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
         return False
 
 
-def _pid(child: _Child) -> int:
+def _pid(child: Child) -> int:
     return child.process.pid if child.process is not None else -1
-
-
-@dataclass
-class _Child:
-    """A process the supervisor started, and when to start it again if it dies."""
-
-    name: str
-    command: list[str]
-    process: subprocess.Popen[bytes] | None = None
-    started_at: float = 0.0
-    delay_s: float = RESTART_DELAY_S
-    restart_at: float | None = None
-    restarts: int = 0
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 class Supervisor:
@@ -248,7 +81,7 @@ class Supervisor:
     port, address : int, str
         Where the proxy listens.
     env : mapping
-        Environment of the workers (see :func:`worker_env`).
+        Environment of the workers (see :func:`explorer.serve.prepare.worker_env`).
     out : text stream, default sys.stdout
         Where progress lines go (one line per event, prefixed ``serve:``).
     """
@@ -273,7 +106,7 @@ class Supervisor:
         self.out = out or sys.stdout
         self.stop_signal: int | None = None
         self.workers = [
-            _Child(
+            Child(
                 name=b.name,
                 command=[
                     sys.executable,
@@ -289,7 +122,7 @@ class Supervisor:
             )
             for b in self.local
         ]
-        self.proxy: _Child | None = None
+        self.proxy: Child | None = None
         self.warmers: dict[str, subprocess.Popen[bytes]] = {}
         self._tmp: Path | None = None
         self._short_tmp: Path | None = None
@@ -300,14 +133,14 @@ class Supervisor:
         """Print one progress line."""
         print(f"serve: {message}", file=self.out, flush=True)
 
-    def _spawn(self, child: _Child) -> None:
+    def _spawn(self, child: Child) -> None:
         child.process = subprocess.Popen(
             child.command,
             cwd=config.ROOT,
             env=self.env,
             stdin=subprocess.DEVNULL,
             start_new_session=True,  # Ctrl-C reaches the supervisor only, which stops them in order
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            preexec_fn=die_with_parent if sys.platform == "linux" else None,
         )
         child.started_at = time.monotonic()
         child.restart_at = None
@@ -369,7 +202,7 @@ class Supervisor:
         cfg = self._tmp / "haproxy.cfg"
         cache = Path(self.env.get(CACHE_ENV) or cache_root())
         cfg.write_text(
-            serve_config.haproxy_config(
+            haproxy_config(
                 [*self.local, *self.remote],
                 port=self.port,
                 address=self.address,
@@ -378,7 +211,7 @@ class Supervisor:
             ),
             encoding="utf-8",
         )
-        self.proxy = _Child(name="haproxy", command=[self.haproxy, "-db", "-f", str(cfg)])
+        self.proxy = Child(name="haproxy", command=[self.haproxy, "-db", "-f", str(cfg)])
         self._spawn(self.proxy)
         local = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.address, self.address)
         deadline = time.monotonic() + 30  # announce only once the proxy listens
@@ -398,7 +231,7 @@ class Supervisor:
                  f"from {counts}; Ctrl-C to stop")  # fmt: skip
         return True
 
-    def _warm(self, worker: _Child) -> None:
+    def _warm(self, worker: Child) -> None:
         """Open a first session on ``worker`` in a child process (it retries until it listens)."""
         command = [sys.executable, "-m", "explorer.ui.warm_up", worker.extra["url"]]
         stale = self.warmers.pop(worker.name, None)  # the worker died while it was warming
@@ -413,7 +246,7 @@ class Supervisor:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            preexec_fn=die_with_parent if sys.platform == "linux" else None,
         )
 
     def _socket_path(self) -> Path:

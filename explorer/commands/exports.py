@@ -1,0 +1,115 @@
+"""The commands that write a file: ``export`` (a map, or the data in view) and ``handout``.
+
+Both check what they can before the seconds of drawing (the format, the overlay, the view, a
+writable folder) and report it as a usage error; matplotlib and folium are imported only here,
+when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+
+from explorer import style, view
+from explorer.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_exit
+from explorer.i18n import number, t
+
+__all__ = ["run_export", "run_handout"]
+
+
+def _size(n_bytes: int, lang: str = "en") -> str:
+    """Format a file size, with a decimal comma in Polish.
+
+    Examples
+    --------
+    >>> _size(1_234_567), _size(1_234_567, "pl"), _size(240_000, "pl")
+    ('1.2 MB', '1,2 MB', '240 kB')
+    """
+    if n_bytes >= 1e6:
+        return f"{number(n_bytes / 1e6, 1, lang)} MB"
+    return f"{n_bytes / 1e3:.0f} kB"
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write one view of the map, or the data in view, to ``args.out``."""
+    from explorer import export  # local: matplotlib and folium only for this command
+
+    prog = "python -m explorer export"
+    try:
+        fmt = export.format_for(args.out, args.format)
+    except export.ExportError as exc:
+        print(f"{prog}: error: {exc} (see --help)", file=sys.stderr)
+        return EXIT_USAGE
+    overlay = None
+    if args.overlay is not None:
+        from explorer.overlay import OverlayError, read_overlay_file
+
+        try:
+            overlay = read_overlay_file(
+                args.overlay,
+                max_bytes=args.overlay_max_bytes,
+                max_features=args.overlay_max_features,
+            )
+        except OverlayError as exc:
+            shown = "".join(c if c.isprintable() else "?" for c in str(args.overlay))
+            print(f"{prog}: error: overlay {shown}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    bbox = view.validate_bbox(args.bbox or view.DEFAULT_BBOX)
+    try:
+        warning = export.check_data_coverage(bbox, args.lang)
+    except export.OutsideDataError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if warning:
+        print(f"{prog}: warning: {warning}", file=sys.stderr)
+    ds = load_or_exit(args.data)
+    layers = args.layers if args.layers is not None else style.DEFAULT_LAYERS
+    path = export.export(
+        ds,
+        out_path=args.out,
+        fmt=fmt,
+        layers=layers,
+        date=args.date or view.default_date(),
+        bbox=args.bbox,
+        title=args.title,
+        lang=args.lang,
+        dpi=args.dpi,
+        overlay=overlay,
+        base_url=args.base_url,
+    )
+    print(t("cli.wrote", args.lang, path=path, fmt=fmt, size=_size(path.stat().st_size, args.lang)))
+    return EXIT_OK
+
+
+def run_handout(args: argparse.Namespace) -> int:
+    """Write the presenter's handout (one PDF page per story chapter) to ``args.out``."""
+    from explorer import story
+    from explorer.printmap import handout  # local: matplotlib only for this command
+
+    prog = "python -m explorer handout"
+    if args.out.suffix.lower() != ".pdf":
+        print(f"{prog}: error: the handout is a PDF: give a .pdf file name (see --help)",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+    try:  # fail before the seconds of drawing if the folder refuses new files
+        with tempfile.TemporaryFile(dir=args.out.parent):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        print(f"{prog}: error: cannot write {args.out}: {reason}", file=sys.stderr)
+        return EXIT_USAGE
+    ds = load_or_exit(args.data)
+    try:
+        chapters = story.load_chapters(args.data)
+    except story.DataError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        path = handout.write_handout(ds, chapters, args.out, lang=args.lang, base_url=args.base_url)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        print(f"{prog}: error: cannot write {args.out}: {reason}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Wrote {path} ({len(chapters)} pages, {args.lang}, {_size(path.stat().st_size)})")
+    return EXIT_OK
