@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
-from explorer import config, permalink, style, view
+from explorer import config, style, view
 from explorer.commands import EXIT_USAGE, exports, servers, tables
 from explorer.validation import parse_date
 
@@ -54,10 +54,10 @@ def _dir_arg(value: str) -> Path:
 
 def _export_date_arg(value: str) -> dt.date:
     day = _date_arg(value)
-    if not permalink.DATE_MIN <= day <= permalink.DATE_MAX:
+    if not config.DATE_MIN <= day <= config.DATE_MAX:
         raise argparse.ArgumentTypeError(
             f"date {value} is outside the map's range "
-            f"{permalink.DATE_MIN.isoformat()}..{permalink.DATE_MAX.isoformat()}"
+            f"{config.DATE_MIN.isoformat()}..{config.DATE_MAX.isoformat()}"
         )
     return day
 
@@ -214,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--date",
         type=_export_date_arg,
         help="YYYY-MM-DD (default: today, within "
-        f"{permalink.DATE_MIN.isoformat()}..{permalink.DATE_MAX.isoformat()})",
+        f"{config.DATE_MIN.isoformat()}..{config.DATE_MAX.isoformat()})",
     )
     west, south, east, north = view.DEFAULT_BBOX
     p.add_argument(
@@ -226,7 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="map title (static and html maps)")
     p.add_argument(
         "--lang",
-        choices=permalink.LANGUAGES,
+        choices=config.LANGUAGES,
         default="en",
         help="language of every label, name and description (default en)",
     )
@@ -266,9 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
         "written atomically.",
     )
     p.add_argument("--out", type=_out_arg, required=True, metavar="FILE.pdf", help="file to write")
-    p.add_argument(
-        "--lang", choices=permalink.LANGUAGES, default="en", help="language (default en)"
-    )
+    p.add_argument("--lang", choices=config.LANGUAGES, default="en", help="language (default en)")
     p.add_argument(
         "--base-url", type=_base_url_arg, default=view.APP_URL, metavar="URL", help=_BASE_URL_HELP
     )

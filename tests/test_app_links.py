@@ -10,7 +10,7 @@ import app_runner
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import permalink, style
+from explorer import config, permalink, style
 
 APP = str(Path(__file__).resolve().parent.parent / "explorer" / "app.py")
 
@@ -52,7 +52,7 @@ def test_hostile_link_opens_the_default_state_with_a_notice(name):
     # The default state: every layer on and drawn, today's date, the default view.
     assert all(c.value for c in at.sidebar.checkbox)
     assert drawn_layers(at) == set(style.DATA_LAYERS)
-    today = min(max(dt.date.today(), permalink.DATE_MIN), permalink.DATE_MAX)
+    today = min(max(dt.date.today(), config.DATE_MIN), config.DATE_MAX)
     assert at.sidebar.slider(key="date").value == today
     # ... and the URL is rewritten to that clean state.
     assert at.query_params["layers"] == ",".join(style.LAYER_IDS)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer import permalink
+from explorer import config, permalink
 from explorer.permalink import State
 
 LAYERS = ["borders", "east-shield", "treaty", "basemap"]
@@ -123,7 +123,7 @@ def test_without_a_story_no_chapter_is_accepted():
 
 def test_dates_outside_the_range_are_clamped_not_dropped():
     early = parse({"date": "1990-05-01"})
-    assert early.date == permalink.DATE_MIN
+    assert early.date == config.DATE_MIN
     assert "showing 1997-01-01" in early.notices[0]
 
 
@@ -185,7 +185,7 @@ def test_notice_text_is_truncated():
 
 
 def test_default_state_clamps_today():
-    assert permalink.default_state(["a"], dt.date(2040, 1, 1)).date == permalink.DATE_MAX
+    assert permalink.default_state(["a"], dt.date(2040, 1, 1)).date == config.DATE_MAX
 
 
 #: Values a hostile link can carry: any text (control characters, unicode digits, markup),
@@ -210,12 +210,12 @@ _KEYS = st.one_of(st.sampled_from(permalink.KEYS), st.text(max_size=10))
 @given(st.dictionaries(_KEYS, _VALUES, max_size=12))
 def test_any_query_string_gives_a_valid_state(params):
     state = parse(params)
-    assert permalink.DATE_MIN <= state.date <= permalink.DATE_MAX
+    assert config.DATE_MIN <= state.date <= config.DATE_MAX
     assert -85 <= state.lat <= 85 and -180 <= state.lon <= 180
     assert permalink.ZOOM_MIN <= state.zoom <= permalink.ZOOM_MAX
     assert set(state.layers) <= set(LAYERS)
     assert state.segment in (None, *SEGMENTS)
-    assert state.lang in permalink.LANGUAGES
+    assert state.lang in config.LANGUAGES
     assert state.mode in permalink.MODES
     assert 1 <= state.chapter <= CHAPTERS
 

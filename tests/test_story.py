@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer import config, permalink, story, style, timeline, validation, view
+from explorer import config, story, style, timeline, validation, view
 
 STORY = "story.csv"
 
@@ -78,7 +78,7 @@ def test_withdrawal_chapters_agree_with_the_treaty_events(dataset, chapters):
 
 def test_every_chapter_has_both_languages_and_sources(dataset, chapters):
     for ch in chapters:
-        for lang in permalink.LANGUAGES:
+        for lang in config.LANGUAGES:
             assert ch.title[lang].strip() and ch.caption[lang].strip() and ch.notes[lang].strip()
         assert ch.caption["en"] != ch.caption["pl"]
         assert ch.sources and set(ch.sources) <= set(dataset.sources.index)

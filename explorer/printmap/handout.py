@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from explorer import files, story, table, view
+from explorer import config, files, story, table, view
 from explorer.i18n import t
 from explorer.printmap import layers, layout, output
 
@@ -166,8 +166,8 @@ def handout_bytes(
 
     if not chapters:
         raise ValueError("the story has no chapters")
-    if lang not in story.permalink.LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; expected one of {story.permalink.LANGUAGES}")
+    if lang not in config.LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; expected one of {config.LANGUAGES}")
     basemap = basemap if basemap is not None else layers.load_basemap()
     writer = PdfWriter()
     for chapter in chapters:

@@ -13,7 +13,7 @@ import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
-from explorer import schema
+from explorer import config, schema
 from explorer.validation.dates import parse_partial_date
 from explorer.validation.problems import Problem, Record
 from explorer.validation.tables import record_id
@@ -279,7 +279,7 @@ def story_rules(records: list[Record]) -> list[Problem]:
     east | west 30.0 must be less than east 20.0
     layers | unknown layer 'moat' (see `python -m explorer layers`)
     """
-    from explorer import permalink, style  # local: only the story needs layer ids and dates
+    from explorer import style  # local: only the story needs layer ids and dates
 
     fname = schema.STORY.filename
     problems = []
@@ -305,8 +305,8 @@ def story_rules(records: list[Record]) -> list[Problem]:
                 message = f"{low} {a} must be less than {high} {b}"
                 problems.append(Problem(fname, rid, high, message))
         day = rec.get("date")
-        if isinstance(day, dt.date) and not permalink.DATE_MIN <= day <= permalink.DATE_MAX:
-            span = f"{permalink.DATE_MIN}..{permalink.DATE_MAX}"
+        if isinstance(day, dt.date) and not config.DATE_MIN <= day <= config.DATE_MAX:
+            span = f"{config.DATE_MIN}..{config.DATE_MAX}"
             problems.append(Problem(fname, rid, "date", f"{day} is outside the map's {span}"))
     return problems
 
