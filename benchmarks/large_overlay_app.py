@@ -27,7 +27,7 @@ sys.path.insert(0, os.getcwd())  # run from the repository root: `explorer`, `be
 
 from benchmarks import large_data
 from explorer.overlay import Overlay, read_overlay
-from explorer.ui import overlay_panel
+from explorer.ui import state
 
 APP = Path(os.getcwd()) / "explorer" / "app.py"
 KIND_KEY = "bench_overlay_kind"
@@ -47,7 +47,7 @@ if data == "warm":  # the warm-up visit: files read, the app run once without an
 if KIND_KEY not in st.session_state:  # first run of the session: as if just uploaded
     kind = "polygons" if data == "polygons" else "points"
     st.session_state[KIND_KEY] = kind
-    st.session_state[overlay_panel.OVERLAY] = generated(kind)
+    st.session_state[state.OVERLAY] = generated(kind)
 if "data" in st.query_params:  # not one of the app's link parameters (it would say so)
     del st.query_params["data"]
 runpy.run_path(str(APP), run_name="__main__")

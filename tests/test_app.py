@@ -475,7 +475,7 @@ def test_a_browsers_first_run_draws_the_map_first_and_the_rest_when_it_is_drawn(
         assert not tables(at) and not at.main.expander  # no panels yet
         assert any("bfe-legend" in h.proto.body for h in at.main.get("html"))  # the legend is
         # The map reports its first drawing (its value): the whole page, the same map.
-        at.session_state[first_paint.MAP_KEY] = first_paint.DRAWN
+        at.session_state[state.MAP_KEY] = first_paint.DRAWN
         at.run()
         assert not at.exception, at.exception
         assert len(at.sidebar.checkbox) == len(style.LAYER_IDS)

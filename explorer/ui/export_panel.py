@@ -17,8 +17,8 @@ from explorer.ui import offload, state
 from explorer.ui.text import md_escape
 
 # The button reads the page URL (kept on the live map view by the map itself) and types it into
-# the hidden text input LIVE_VIEW_KEY, as a user would: React's value setter, an input event and
-# Enter. That is the only way the browser's view reaches the server without rerunning on pans.
+# the hidden text input state.LIVE_VIEW_KEY, as a user would: React's value setter, an input event
+# and Enter. That is the only way the browser's view reaches the server without rerunning on pans.
 _USE_VIEW_HTML = """
 <button id="use" style="padding:4px 10px; cursor:pointer; font-family:sans-serif;">
   %LABEL%
@@ -144,7 +144,7 @@ def show(
                 data=_maker(ds, fmt, tuple(layers), day, bbox, lang, overlay, base_url),
                 file_name=export.default_filename(fmt, day),
                 mime=export.MIME_TYPES[fmt],
-                key=f"export_{fmt}",
+                key=state.export_key(fmt),
                 on_click="ignore",
                 width="stretch",
             )

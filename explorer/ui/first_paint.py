@@ -19,13 +19,11 @@ import streamlit as st
 
 from explorer.ui import state
 
-#: Session-state key and value of the map component's report (``explorer/web/frontend/map.js``).
-MAP_KEY: Final[str] = "map"
+#: Value of the map component's report (``explorer/web/frontend/map.js``), kept in session state
+#: under :data:`explorer.ui.state.MAP_KEY`.
 DRAWN: Final[int] = 1
 #: Seconds after which a page whose map never reported draws the rest anyway.
 FALLBACK_S: Final[float] = 3.0
-#: Session-state key: runs of the fallback timer on this page (the first is inline).
-_TIMER_RUNS: Final[str] = "first_paint_timer_runs"
 
 
 def _is_browser() -> bool:
@@ -45,7 +43,7 @@ def map_only() -> bool:
     """
     if st.session_state.get(state.PAGE_FULL):
         return False
-    if st.session_state.get(MAP_KEY) == DRAWN or not _is_browser():
+    if st.session_state.get(state.MAP_KEY) == DRAWN or not _is_browser():
         st.session_state[state.PAGE_FULL] = True
         return False
     return True
@@ -68,8 +66,8 @@ def complete_later(reported: Any) -> None:
 @st.fragment(run_every=FALLBACK_S)
 def _fallback() -> None:
     """Draw the whole page if the map has not reported by the timer's first tick."""
-    runs = st.session_state.get(_TIMER_RUNS, 0)
-    st.session_state[_TIMER_RUNS] = runs + 1
+    runs = st.session_state.get(state.FIRST_PAINT_TIMER_RUNS, 0)
+    st.session_state[state.FIRST_PAINT_TIMER_RUNS] = runs + 1
     if runs and not st.session_state.get(state.PAGE_FULL):
         st.session_state[state.PAGE_FULL] = True
         st.rerun(scope="app")

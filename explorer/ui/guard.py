@@ -10,6 +10,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 
 from explorer import config
 from explorer.i18n import t
+from explorer.ui.state import LANG_KEY
 from explorer.ui.text import md_escape
 
 __all__ = ["run_guarded"]
@@ -35,6 +36,6 @@ def run_guarded(main: Callable[[], None]) -> None:
         raise
     except Exception:
         _log.exception("Unexpected error while drawing the page")
-        lang = st.session_state.get("lang")
+        lang = st.session_state.get(LANG_KEY)
         lang = lang if lang in config.LANGUAGES else "en"
         st.error(md_escape(t("app.unexpected_error", lang)))

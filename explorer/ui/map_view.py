@@ -22,6 +22,7 @@ from explorer.config import LANGUAGES
 from explorer.i18n import t
 from explorer.layers import family
 from explorer.overlay import Overlay, display
+from explorer.ui import state
 from explorer.web import bundle, decor, site
 
 #: The component's name (and the iframe's title: ``explorer.ui.map_view.bfe_map``).
@@ -111,10 +112,6 @@ def _static_args(lang: str) -> dict:
     }
 
 
-#: Session-state key of :func:`session_token`.
-_SESSION_TOKEN = "_bfe_session_token"
-
-
 def session_token() -> str:
     """Return a random id of this server session (the same on every run of the session).
 
@@ -123,9 +120,9 @@ def session_token() -> str:
     reloads, and the new session starts cleanly from the link in the address bar; without the
     reload it would rerun with the old page's widgets, half restored.
     """
-    token = st.session_state.get(_SESSION_TOKEN)
+    token = st.session_state.get(state.SESSION_TOKEN)
     if not token:
-        token = st.session_state[_SESSION_TOKEN] = secrets.token_hex(8)
+        token = st.session_state[state.SESSION_TOKEN] = secrets.token_hex(8)
     return str(token)
 
 
@@ -140,7 +137,7 @@ def show_map(
     height: int,
     keyboard: bool = True,
     overlay: Overlay | None = None,
-    key: str = "map",
+    key: str = state.MAP_KEY,
     report_drawn: bool = False,
 ) -> Any:
     """Draw the map component with ``layers`` on ``date`` (only state travels).
@@ -167,7 +164,7 @@ def show_map(
         Arrow keys pan the focused map (off in the presenter, where they change chapters).
     overlay : Overlay, optional
         The session's own data; it travels only in this session's messages.
-    key : str, default "map"
+    key : str, default :data:`explorer.ui.state.MAP_KEY` (``"map"``)
         Streamlit key: one map per key, never re-mounted.
     report_drawn : bool, default False
         Ask the map to report (its value becomes 1) once its layers are drawn: the page's

@@ -17,13 +17,9 @@ import streamlit as st
 from explorer import config, legend
 from explorer.i18n import t
 from explorer.overlay import FORMATS, Overlay, OverlayError, display, read_overlay
-from explorer.ui.state import OVERLAY_LOST
+from explorer.ui import state
+from explorer.ui.state import OVERLAY, OVERLAY_ERROR, OVERLAY_GENERATION, OVERLAY_LOST
 from explorer.ui.text import md_escape
-
-#: Session-state keys.
-OVERLAY = "overlay"
-ERROR = "overlay_error"
-GENERATION = "overlay_uploader_generation"
 
 #: File types the upload widget offers.
 TYPES = sorted({ext.lstrip(".") for ext in FORMATS})
@@ -31,7 +27,7 @@ TYPES = sorted({ext.lstrip(".") for ext in FORMATS})
 
 def uploader_key() -> str:
     """Return the upload widget's current key (a new one after every file)."""
-    return f"overlay_upload_{st.session_state.get(GENERATION, 0)}"
+    return state.overlay_upload_key(st.session_state.get(OVERLAY_GENERATION, 0))
 
 
 def current() -> Overlay | None:
@@ -46,15 +42,15 @@ def accept(data: bytes, filename: str) -> None:
     """
     shown = current()
     if shown is not None and shown.digest == hashlib.sha256(data).hexdigest():
-        st.session_state[ERROR] = None
+        st.session_state[OVERLAY_ERROR] = None
         return
     try:
         overlay = read_overlay(data, filename)
     except OverlayError as exc:
-        st.session_state[ERROR] = (filename, exc)  # the previous overlay stays as it was
+        st.session_state[OVERLAY_ERROR] = (filename, exc)  # the previous overlay stays as it was
         return
     st.session_state[OVERLAY] = overlay
-    st.session_state[ERROR] = None
+    st.session_state[OVERLAY_ERROR] = None
     st.session_state[OVERLAY_LOST] = False
 
 
@@ -74,13 +70,13 @@ def _on_upload(key: str) -> None:
     if uploaded is None:
         return
     accept(uploaded.getvalue(), uploaded.name)
-    st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
+    st.session_state[OVERLAY_GENERATION] = st.session_state.get(OVERLAY_GENERATION, 0) + 1
 
 
 def remove() -> None:
     """Forget the overlay and any error."""
     st.session_state[OVERLAY] = None
-    st.session_state[ERROR] = None
+    st.session_state[OVERLAY_ERROR] = None
     st.session_state[OVERLAY_LOST] = False
 
 
@@ -102,7 +98,7 @@ def show(lang: str = "en") -> Overlay | None:
             n=f"{config.OVERLAY_MAX_FEATURES:,}",
         ),
     )
-    error = st.session_state.get(ERROR)
+    error = st.session_state.get(OVERLAY_ERROR)
     if error is not None:
         name, exc = error
         message = exc.text(lang) if isinstance(exc, OverlayError) else str(exc)
@@ -114,7 +110,7 @@ def show(lang: str = "en") -> Overlay | None:
     st.sidebar.success(md_escape(shown))
     for note in overlay.note_texts(lang):
         st.sidebar.caption(md_escape(note))
-    st.sidebar.button(t("overlay.panel.remove", lang), key="overlay_remove", on_click=remove)
+    st.sidebar.button(t("overlay.panel.remove", lang), key=state.OVERLAY_REMOVE, on_click=remove)
     return overlay
 
 

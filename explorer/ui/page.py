@@ -137,7 +137,7 @@ def main() -> None:
 
     # The language picker's state is current before the script reruns: read it first, so every
     # label on this run (the sidebar title included) is in the chosen language.
-    lang = st.session_state.get(sidebar.LANG_KEY, "en")
+    lang = st.session_state.get(state.LANG_KEY, "en")
     light = first_paint.map_only()  # a browser's first run of the page: the map before the rest
     st.sidebar.title(t("app.title", lang))
     st.sidebar.caption(t("app.caption", lang))
@@ -183,8 +183,8 @@ def main() -> None:
             layers=drawn,
             date=day,
             lang=current.lang,
-            view=st.session_state["view"],
-            view_version=st.session_state.get("view_version", 0),
+            view=st.session_state[state.VIEW_KEY],
+            view_version=st.session_state.get(state.VIEW_VERSION_KEY, 0),
             height=620,
             overlay=overlay,
             report_drawn=light,

@@ -29,21 +29,14 @@ from explorer.web.site import Site
 
 __all__ = ["chapters_for", "present_button", "show", "story_problems"]
 
-#: Widget keys (also the ``st-key-...`` classes the keyboard script and the tests look for).
-KEY_PREVIOUS: Final[str] = "presenter_previous"
-KEY_NEXT: Final[str] = "presenter_next"
-KEY_EXIT: Final[str] = "presenter_exit"
-KEY_LANG: Final[str] = "presenter_lang"
-KEY_HANDOUT: Final[str] = "presenter_handout"
-KEY_PRESENT: Final[str] = "present"
-#: Session key of the language (the sidebar's language picker uses the same one).
-LANG_KEY: Final[str] = "lang"
-
 #: Height of the presenter's map in CSS pixels: a little taller than the height chapters are
 #: fitted to (:data:`explorer.story.PRESENTER_MAP_PX`), so a chapter's box is never cut off.
 MAP_HEIGHT: Final[int] = story.PRESENTER_MAP_PX[1] + 40
 
 # Large type, no sidebar or app header, a visible focus ring on everything that takes the keyboard.
+# The containers it styles (``presenter``, ``presenter_panel``, ...) are keyed for CSS only, so
+# their keys stay in this module (see the keys section of explorer/ui/state.py); every other key
+# is a constant of :mod:`explorer.ui.state`.
 _CSS: Final[str] = """
 <style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -150,7 +143,7 @@ def present_button(data_dir: str, lang: str) -> None:
     """Show the sidebar button that opens presenter mode (disabled if the story is broken)."""
     st.sidebar.button(
         t("presenter.present", lang),
-        key=KEY_PRESENT,
+        key=state.PRESENT_BUTTON,
         on_click=_enter,
         disabled=not chapters_for(data_dir),
         width="stretch",
@@ -162,7 +155,7 @@ def _go(number: int) -> None:
 
 
 def _set_lang(lang: str) -> None:
-    st.session_state[LANG_KEY] = lang
+    st.session_state[state.LANG_KEY] = lang
 
 
 def _exit(chapter: story.Chapter | None) -> None:
@@ -173,8 +166,8 @@ def _exit(chapter: story.Chapter | None) -> None:
         return
     for layer_id in style.LAYER_IDS:
         st.session_state[state.layer_key(layer_id)] = layer_id in chapter.layers
-    st.session_state["date"] = chapter.date
-    st.session_state["segment"] = ""
+    st.session_state[state.DATE_KEY] = chapter.date
+    st.session_state[state.SEGMENT_KEY] = ""
     state.go_to(*view.view_centre_zoom(chapter.bbox))
 
 
@@ -195,7 +188,7 @@ def _sources_line(ds: Dataset, chapter: story.Chapter, lang: str) -> str:
 def _broken_story(problems: tuple[str, ...], lang: str) -> None:
     st.error(md_escape(t("presenter.story_failed", lang)))
     st.code("\n".join(problems) or "story.csv", language=None)
-    st.button(t("presenter.exit", lang), key=KEY_EXIT, on_click=_exit, args=(None,))
+    st.button(t("presenter.exit", lang), key=state.PRESENTER_EXIT, on_click=_exit, args=(None,))
 
 
 def show(
@@ -217,9 +210,9 @@ def show(
     """
     # The sidebar's language picker is not drawn here, so Streamlit would forget its value at
     # the end of this run: writing it back keeps the language for this page and for "Exit".
-    lang = st.session_state.get(LANG_KEY, "en")
+    lang = st.session_state.get(state.LANG_KEY, "en")
     lang = lang if lang in config.LANGUAGES else "en"
-    st.session_state[LANG_KEY] = lang
+    st.session_state[state.LANG_KEY] = lang
     st.html(_CSS)
     chapters = chapters_for(data_dir)
     if not chapters:
@@ -253,7 +246,7 @@ def show(
             data=functools.partial(_handout_bytes, ds, chapters, lang, data_dir, base_url),
             file_name=f"border-fortifications-story-{lang}.pdf",
             mime="application/pdf",
-            key=KEY_HANDOUT,
+            key=state.PRESENTER_HANDOUT,
             on_click="ignore",
             width="stretch",
         )
@@ -267,7 +260,9 @@ def show(
         # The URL is built from validated state by urlencode (no spaces, quotes or brackets).
         cols[1].caption(f"{md_escape(t('presenter.link_label', lang))} [{md_escape(url)}]({url})")
     with st.container(key="presenter_keys"):
-        script = _KEYS_JS.replace("%NEXT%", KEY_NEXT).replace("%PREVIOUS%", KEY_PREVIOUS)
+        script = _KEYS_JS.replace("%NEXT%", state.PRESENTER_NEXT).replace(
+            "%PREVIOUS%", state.PRESENTER_PREVIOUS
+        )
         st.iframe(script, height=1, tab_index=-1)
 
 
@@ -277,7 +272,7 @@ def _navigation(chapter: story.Chapter, number: int, total: int, lang: str) -> N
     prev_col, progress_col, next_col, lang_col, exit_col = st.columns([1.3, 2.2, 1.3, 1, 1.6])
     prev_col.button(
         t("presenter.previous", lang),
-        key=KEY_PREVIOUS,
+        key=state.PRESENTER_PREVIOUS,
         on_click=_go,
         args=(number - 1,),
         disabled=number <= 1,
@@ -288,7 +283,7 @@ def _navigation(chapter: story.Chapter, number: int, total: int, lang: str) -> N
         st.markdown(md_escape(f"{progress} · {chapter.date.isoformat()}"))
     next_col.button(
         t("presenter.next", lang),
-        key=KEY_NEXT,
+        key=state.PRESENTER_NEXT,
         on_click=_go,
         args=(number + 1,),
         disabled=number >= total,
@@ -297,14 +292,14 @@ def _navigation(chapter: story.Chapter, number: int, total: int, lang: str) -> N
     )
     lang_col.button(
         t("presenter.other_lang", lang),
-        key=KEY_LANG,
+        key=state.PRESENTER_LANG,
         on_click=_set_lang,
         args=(other,),
         width="stretch",
     )
     exit_col.button(
         t("presenter.exit", lang),
-        key=KEY_EXIT,
+        key=state.PRESENTER_EXIT,
         on_click=_exit,
         args=(chapter,),
         width="stretch",
@@ -347,7 +342,7 @@ def _map(
             view_version=chapter.number,
             height=MAP_HEIGHT,
             keyboard=False,
-            key="presenter_map",
+            key=state.PRESENTER_MAP,
         )
     with legend_col, st.container(key="presenter_legend"):
         # The same escaped legend as the explorer's: exactly what this chapter draws.

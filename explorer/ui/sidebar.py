@@ -11,28 +11,21 @@ import streamlit as st
 from explorer import config
 from explorer.i18n import t
 from explorer.ui import state
+from explorer.ui.state import DATE_INPUT_KEY, DATE_KEY, EVENT_KEY, LANG_KEY, SEGMENT_KEY
 
 #: Value of the key-events list when no event is chosen (its label is translated).
 _NO_EVENT = ""
 #: Value of the segment picker when no single border is selected.
 ALL_BORDERS = ""
-#: Session-state key of the interface language (the permalink's ``lang``).
-LANG_KEY = "lang"
-#: Session-state keys of the date (the slider's own key), the date input, the chosen key event
-#: and the chosen border segment (ids; the selectboxes have keys per language).
-DATE_KEY = "date"
-DATE_INPUT_KEY = "date_input"
-EVENT_KEY = "event"
-SEGMENT_KEY = "segment"
 
 
 def language_picker() -> None:
     """English / Polski: switches every label of the interface and the map's content.
 
     The label names itself in both languages, so it is found whichever language is shown. The
-    language itself lives in session state under :data:`LANG_KEY`; the widget is keyed per
-    language (see :func:`_synced_selectbox`), so a label the browser kept from another page (the
-    sidebar before presenter mode) can never contradict it.
+    language itself lives in session state under :data:`explorer.ui.state.LANG_KEY`; the widget
+    is keyed per language (see :func:`_synced_selectbox`), so a label the browser kept from
+    another page (the sidebar before presenter mode) can never contradict it.
     """
     lang = current_lang()
     label = " / ".join(t("language.label", x) for x in config.LANGUAGES)
@@ -49,11 +42,6 @@ def current_lang() -> str:
     """Return the session's interface language (``en`` unless a known language is set)."""
     lang = st.session_state.get(LANG_KEY)
     return lang if lang in config.LANGUAGES else "en"
-
-
-def widget_key(name: str, lang: str) -> str:
-    """Session-state key of the selectbox that edits ``name`` while ``lang`` is shown."""
-    return f"{name}_{lang}"
 
 
 def _take_choice(name: str, key: str, options: Sequence[str]) -> None:
@@ -90,7 +78,7 @@ def _synced_selectbox(
     if value not in options:
         value = options[0]
         st.session_state[name] = value
-    key = widget_key(name, lang)
+    key = state.widget_key(name, lang)
     if st.session_state.get(key) != value:
         st.session_state[key] = value
 

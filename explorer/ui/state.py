@@ -1,9 +1,14 @@
-"""Session state and the permalink: read the query string once, write it back on change."""
+"""Session state and the permalink: every session key, the query string read once and written.
+
+Every session key is defined in this module's "Every session key" section; the permalink is read
+from the query string on a session's first run and written back whenever it changes.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Final
 from urllib.parse import parse_qs
 
 import streamlit as st
@@ -13,32 +18,150 @@ from explorer.i18n import t
 from explorer.permalink import State
 from explorer.text import Message
 
-_LOADED = "_permalink_loaded"
-_WRITTEN = "_permalink_written"
+# --- Every session key
+# Every key of this app's session state, and every widget key that is read back from it or looked
+# for in the page (``.st-key-<key>`` classes, the presenter's keyboard script, the tests), is
+# defined here and only here; every other module names these constants. The values are part of the
+# app's outside (permalinks, browser tests and AppTest use them): never change one casually.
+# Layout containers keyed only for CSS stay where they are drawn: the presenter's ``presenter``,
+# ``presenter_panel``, ``presenter_caption``, ``presenter_sources``, ``presenter_progress``,
+# ``presenter_legend`` and ``presenter_keys`` (:mod:`explorer.ui.presenter`). The rule and that
+# list are checked by ``tests/test_architecture.py``.
+
+# Permalink and view
+#: Set once a session's first run has read the query string (:func:`init_from_query`).
+_LOADED: Final[str] = "_permalink_loaded"
+#: The query string last written to the URL (:func:`write_query` writes only changes).
+_WRITTEN: Final[str] = "_permalink_written"
 #: The link's notices as text in the link's language (see :func:`notice_texts` for any other).
-NOTICES = "_permalink_notices"
-_NOTICE_ITEMS = "_permalink_notice_items"
-#: Session-state keys of the app's mode (``explore`` or ``present``) and the story chapter.
-MODE = "mode"
-CHAPTER = "chapter"
-#: Session-state key: the link said an uploaded overlay was on the map, and this session has none
-#: (it was lost with its server process, or the link was opened elsewhere).
-OVERLAY_LOST = "_overlay_lost"
-#: Key of the text summary's expander (open: the summary is made; closed: it costs nothing).
-SUMMARY_OPEN = "summary_open"
-#: Keys of the export panel's and the "About the data" expanders: their content (seven download
-#: buttons; tens of kB of change log) is sent only while they are open, so a page load does not
-#: make the browser lay it out, hidden, before the map appears.
-EXPORT_OPEN = "export_open"
-#: Key of the flag "this page has been drawn whole" (a browser's first run draws only the map:
+NOTICES: Final[str] = "_permalink_notices"
+#: The link's notices as messages (:class:`explorer.text.Message` or text), any language.
+_NOTICE_ITEMS: Final[str] = "_permalink_notice_items"
+#: The map's view ``(lat, lon, zoom)`` as the script last set it (the link, or a "go to").
+VIEW_KEY: Final[str] = "view"
+#: Counter of "go to"s: the map moves to :data:`VIEW_KEY` only when it changes.
+VIEW_VERSION_KEY: Final[str] = "view_version"
+#: Hidden text input through which the browser reports the map's live view (its query string).
+LIVE_VIEW_KEY: Final[str] = "live_view_qs"
+#: The app's mode: ``explore`` or ``present`` (the permalink's ``mode``).
+MODE: Final[str] = "mode"
+#: The story chapter shown in presenter mode, from 1 (the permalink's ``chapter``).
+CHAPTER: Final[str] = "chapter"
+
+# Sidebar controls (the selectboxes' own keys are :func:`widget_key`, the layer toggles'
+# :func:`layer_key`)
+#: The interface language, ``en`` or ``pl`` (the permalink's ``lang``; the presenter uses it too).
+LANG_KEY: Final[str] = "lang"
+#: The day shown (the date slider's own key; the permalink's ``date``).
+DATE_KEY: Final[str] = "date"
+#: The date input beside the slider (follows :data:`DATE_KEY`, and moves it when typed into).
+DATE_INPUT_KEY: Final[str] = "date_input"
+#: The id of the chosen key event (``""``: none).
+EVENT_KEY: Final[str] = "event"
+#: The id of the chosen border segment (``""``: all borders; the permalink's ``segment``).
+SEGMENT_KEY: Final[str] = "segment"
+#: The sidebar's "Present the story" button.
+PRESENT_BUTTON: Final[str] = "present"
+
+# Presenter (its buttons' keys are also the ``st-key-...`` classes the arrow keys press)
+#: The presenter's "Previous" button.
+PRESENTER_PREVIOUS: Final[str] = "presenter_previous"
+#: The presenter's "Next" button.
+PRESENTER_NEXT: Final[str] = "presenter_next"
+#: The presenter's "Exit" button (also on the page of a broken story).
+PRESENTER_EXIT: Final[str] = "presenter_exit"
+#: The presenter's button that switches to the other language.
+PRESENTER_LANG: Final[str] = "presenter_lang"
+#: The presenter's handout (PDF) download button.
+PRESENTER_HANDOUT: Final[str] = "presenter_handout"
+#: The presenter's map component (one per key: moving between chapters never re-mounts it).
+PRESENTER_MAP: Final[str] = "presenter_map"
+
+# Overlay (an analyst's own data, this session only)
+#: The overlay shown (:class:`explorer.overlay.Overlay`), or None.
+OVERLAY: Final[str] = "overlay"
+#: The last upload that could not be used: ``(filename, error)``, or None.
+OVERLAY_ERROR: Final[str] = "overlay_error"
+#: Counter of files uploaded: part of the upload widget's key (:func:`overlay_upload_key`).
+OVERLAY_GENERATION: Final[str] = "overlay_uploader_generation"
+#: The link said an uploaded overlay was on the map, and this session has none (it was lost
+#: with its server process, or the link was opened elsewhere).
+OVERLAY_LOST: Final[str] = "_overlay_lost"
+#: The overlay panel's "Remove" button.
+OVERLAY_REMOVE: Final[str] = "overlay_remove"
+
+# Page and first paint
+#: The text summary's expander (open: the summary is made; closed: it costs nothing).
+SUMMARY_OPEN: Final[str] = "summary_open"
+#: The export panel's expander: its seven download buttons are sent only while it is open, so a
+#: page load does not make the browser lay them out, hidden, before the map appears.
+EXPORT_OPEN: Final[str] = "export_open"
+#: The "About the data" expander (tens of kB of change log, sent only while it is open).
+ABOUT_OPEN: Final[str] = "about_data_open"
+#: Flag "this page has been drawn whole" (a browser's first run draws only the map:
 #: :mod:`explorer.ui.first_paint`).
-PAGE_FULL = "page_full"
-ABOUT_OPEN = "about_data_open"
+PAGE_FULL: Final[str] = "page_full"
+#: Runs of the first paint's fallback timer on this page (the first is inline).
+FIRST_PAINT_TIMER_RUNS: Final[str] = "first_paint_timer_runs"
+
+# Map component
+#: The explorer's map component: its value is the map's report (1 once its layers are drawn).
+MAP_KEY: Final[str] = "map"
+#: A random id of this server session (:func:`explorer.ui.map_view.session_token`).
+SESSION_TOKEN: Final[str] = "_bfe_session_token"
+
+#: Prefix of the overlay upload widget's keys (one per file: :func:`overlay_upload_key`).
+_OVERLAY_UPLOAD_PREFIX: Final[str] = "overlay_upload_"
+#: Prefix of the export panel's download buttons' keys (:func:`export_key`).
+_EXPORT_PREFIX: Final[str] = "export_"
+#: Prefix of the layer toggles' keys (:func:`layer_key`).
+_LAYER_PREFIX: Final[str] = "layer_"
 
 
 def layer_key(layer_id: str) -> str:
-    """Session-state key of a layer's toggle."""
-    return f"layer_{layer_id}"
+    """Return the session-state key of a layer's toggle (True: the layer is drawn).
+
+    Examples
+    --------
+    >>> layer_key("treaty")
+    'layer_treaty'
+    """
+    return f"{_LAYER_PREFIX}{layer_id}"
+
+
+def widget_key(name: str, lang: str) -> str:
+    """Return the key of the selectbox that edits session value ``name`` while ``lang`` is shown.
+
+    The sidebar's selectboxes are keyed per language (:mod:`explorer.ui.sidebar`).
+
+    Examples
+    --------
+    >>> widget_key(SEGMENT_KEY, "pl")
+    'segment_pl'
+    """
+    return f"{name}_{lang}"
+
+
+def overlay_upload_key(generation: int) -> str:
+    """Return the key of the overlay upload widget after ``generation`` files (a fresh one each).
+
+    Examples
+    --------
+    >>> overlay_upload_key(0)
+    'overlay_upload_0'
+    """
+    return f"{_OVERLAY_UPLOAD_PREFIX}{generation}"
+
+
+def export_key(fmt: str) -> str:
+    """Return the key of the export panel's download button for format ``fmt``.
+
+    Examples
+    --------
+    >>> export_key("png")
+    'export_png'
+    """
+    return f"{_EXPORT_PREFIX}{fmt}"
 
 
 def init_from_query(
@@ -68,10 +191,10 @@ def init_from_query(
     )
     for layer_id in layer_ids:
         st.session_state[layer_key(layer_id)] = layer_id in state.layers
-    st.session_state["date"] = state.date
-    st.session_state["segment"] = state.segment or ""
-    st.session_state["lang"] = state.lang
-    st.session_state["view"] = (state.lat, state.lon, state.zoom)
+    st.session_state[DATE_KEY] = state.date
+    st.session_state[SEGMENT_KEY] = state.segment or ""
+    st.session_state[LANG_KEY] = state.lang
+    st.session_state[VIEW_KEY] = (state.lat, state.lon, state.zoom)
     st.session_state[_NOTICE_ITEMS] = list(state.notices)
     st.session_state[NOTICES] = notice_texts(state.lang)
     st.session_state[MODE] = state.mode
@@ -83,15 +206,15 @@ def init_from_query(
 
 def current(layer_ids: Sequence[str], *, overlay: bool = False) -> State:
     """Return the state the widgets hold now (``overlay``: an uploaded overlay is on the map)."""
-    lat, lon, zoom = st.session_state["view"]
+    lat, lon, zoom = st.session_state[VIEW_KEY]
     return State(
         layers=tuple(i for i in layer_ids if st.session_state.get(layer_key(i))),
-        date=st.session_state["date"],
+        date=st.session_state[DATE_KEY],
         lat=lat,
         lon=lon,
         zoom=zoom,
-        segment=st.session_state.get("segment") or None,
-        lang=st.session_state.get("lang", "en"),
+        segment=st.session_state.get(SEGMENT_KEY) or None,
+        lang=st.session_state.get(LANG_KEY, "en"),
         overlay=overlay,
     )
 
@@ -109,10 +232,6 @@ def write_query(state: State) -> None:
     st.session_state[_WRITTEN] = query
 
 
-#: Key of the hidden text input through which the browser reports the map's live view.
-LIVE_VIEW_KEY = "live_view_qs"
-
-
 def live_view() -> tuple[float, float, int]:
     """Return the map's live view as the browser last reported it, else the script's view.
 
@@ -121,7 +240,7 @@ def live_view() -> tuple[float, float, int]:
     page's query string, which it keeps on the live view, into a hidden text input: one rerun,
     and this function parses lat/lon/zoom from it (every value validated; bad ones ignored).
     """
-    lat, lon, zoom = st.session_state["view"]
+    lat, lon, zoom = st.session_state[VIEW_KEY]
     fallback = State(layers=(), date=config.DATE_MIN, lat=lat, lon=lon, zoom=zoom)
     reported = str(st.session_state.get(LIVE_VIEW_KEY) or "")[: permalink.MAX_VALUE_LEN]
     live = parse_qs(reported.lstrip("?"), max_num_fields=50)
@@ -132,8 +251,8 @@ def live_view() -> tuple[float, float, int]:
 
 def go_to(lat: float, lon: float, zoom: int) -> None:
     """Move the map's view (explicit "go to": the only time the script sets the view)."""
-    st.session_state["view"] = (round(lat, 4), round(lon, 4), int(zoom))
-    st.session_state["view_version"] = st.session_state.get("view_version", 0) + 1
+    st.session_state[VIEW_KEY] = (round(lat, 4), round(lon, 4), int(zoom))
+    st.session_state[VIEW_VERSION_KEY] = st.session_state.get(VIEW_VERSION_KEY, 0) + 1
 
 
 def notice_text(notice: str, lang: str) -> str:
