@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
-from explorer import config, style, view
+from explorer import config, view
 from explorer.commands import EXIT_USAGE, exports, servers, tables
+from explorer.layers import LAYER_IDS
 from explorer.validation import parse_date
 
 if TYPE_CHECKING:
@@ -68,12 +69,12 @@ def _layers_arg(value: str) -> tuple[str, ...]:
         return ()
     if not wanted:
         raise argparse.ArgumentTypeError("no layer given: list layer ids, or 'none'")
-    unknown = [v for v in wanted if v not in style.LAYER_IDS]
+    unknown = [v for v in wanted if v not in LAYER_IDS]
     if unknown:
         raise argparse.ArgumentTypeError(
-            f"unknown layer(s) {', '.join(unknown)}: use {', '.join(style.LAYER_IDS)}"
+            f"unknown layer(s) {', '.join(unknown)}: use {', '.join(LAYER_IDS)}"
         )
-    return tuple(i for i in style.LAYER_IDS if i in wanted)
+    return tuple(i for i in LAYER_IDS if i in wanted)
 
 
 def _bbox_arg(value: str) -> view.Bbox:

@@ -30,10 +30,11 @@ import pyogrio
 import shapely
 from shapely.geometry import mapping
 
-from explorer import printmap, style, table, text, view
+from explorer import printmap, table, text, view
 from explorer.config import DATA_AS_OF
 from explorer.files import write_atomic
 from explorer.i18n import t
+from explorer.layers import DEFAULT_LAYERS, LAYER_IDS
 from explorer.overlay import KINDS
 from explorer.overlay import popups as overlay_popups
 from explorer.table import features_in_view
@@ -189,12 +190,10 @@ def default_filename(fmt: str, date: dt.date) -> str:
 
 def _check_layers(layers: Iterable[str]) -> list[str]:
     wanted = list(dict.fromkeys(layers))
-    unknown = [i for i in wanted if i not in style.LAYER_IDS]
+    unknown = [i for i in wanted if i not in LAYER_IDS]
     if unknown:
-        raise ExportError(
-            f"unknown layer(s) {', '.join(unknown)}: use {', '.join(style.LAYER_IDS)}"
-        )
-    return [i for i in style.LAYER_IDS if i in wanted]
+        raise ExportError(f"unknown layer(s) {', '.join(unknown)}: use {', '.join(LAYER_IDS)}")
+    return [i for i in LAYER_IDS if i in wanted]
 
 
 def _check_dpi(dpi: int) -> int:
@@ -393,7 +392,7 @@ def export_bytes(
     fmt : {"png", "svg", "pdf", "html", "geojson", "gpkg", "csv"}
         The format.
     layers : iterable of str
-        Visible layer ids (:data:`explorer.style.LAYER_IDS`).
+        Visible layer ids (:data:`explorer.LAYER_IDS`).
     date : datetime.date
         The day shown.
     bbox : (west, south, east, north), optional
@@ -465,7 +464,7 @@ def export(
     *,
     out_path: Path | str,
     fmt: str | None = None,
-    layers: Iterable[str] = style.DEFAULT_LAYERS,
+    layers: Iterable[str] = DEFAULT_LAYERS,
     date: dt.date | None = None,
     bbox: Sequence[float] | None = None,
     title: str | None = None,

@@ -351,7 +351,7 @@ TREATY_EVENTS_TABLE = TableSpec(
 )
 
 #: The presenter's story: one row per chapter, shown in ``chapter`` order (1..N, consecutive).
-#: ``west``..``north`` is the view in degrees, ``layers`` are :data:`explorer.style.LAYER_IDS`
+#: ``west``..``north`` is the view in degrees, ``layers`` are :data:`explorer.LAYER_IDS`
 #: (checked by :mod:`explorer.validation`, which may import the style), and every chapter cites
 #: its sources. Titles, captions and speaker notes are in each language of the interface.
 STORY = TableSpec(
@@ -405,7 +405,7 @@ VERIFIED_TABLES: Final[tuple[TableSpec, ...]] = tuple(
 #: problem in one of these files stops the app with a message naming it.
 CORE_TABLES: Final[tuple[str, ...]] = ("sources", "countries", "segments", "border_lines")
 
-#: Map layer id (:data:`explorer.style.LAYER_IDS`) -> the tables it is drawn from beyond
+#: Map layer id (:data:`explorer.LAYER_IDS`) -> the tables it is drawn from beyond
 #: :data:`CORE_TABLES`. A problem in one of these files disables only the layers listed with it;
 #: the rest of the app keeps working. ``borders`` shows the official lengths; each programme layer
 #: draws its features, and a corridor lies on one country's side of the border, so a programme

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urlencode
 
-from explorer import config, permalink, schema, style, validation, view
+from explorer import config, permalink, schema, validation, view
 from explorer.config import GEODATA_DIR
+from explorer.layers import LAYER_IDS
 from explorer.validation import DataError
 
 __all__ = [
@@ -47,7 +48,7 @@ class Chapter:
     bbox : (west, south, east, north)
         The view, degrees.
     layers : tuple of str
-        Visible layers, in :data:`explorer.style.LAYER_IDS` order.
+        Visible layers, in :data:`explorer.LAYER_IDS` order.
     title, caption, notes : dict of str to str
         Language -> text (plain text: escape before HTML or markdown).
     sources : tuple of str
@@ -73,7 +74,7 @@ def _chapter(rec: dict) -> Chapter:
         id=rec["id"],
         date=rec["date"],
         bbox=(rec["west"], rec["south"], rec["east"], rec["north"]),
-        layers=tuple(i for i in style.LAYER_IDS if i in wanted),
+        layers=tuple(i for i in LAYER_IDS if i in wanted),
         title={lang: rec[f"title_{lang}"] for lang in langs},
         caption={lang: rec[f"caption_{lang}"] for lang in langs},
         notes={lang: rec[f"notes_{lang}"] for lang in langs},

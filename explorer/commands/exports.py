@@ -11,9 +11,10 @@ import argparse
 import sys
 import tempfile
 
-from explorer import style, view
+from explorer import view
 from explorer.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_exit
 from explorer.i18n import number, t
+from explorer.layers import DEFAULT_LAYERS
 
 __all__ = ["run_export", "run_handout"]
 
@@ -64,7 +65,7 @@ def run_export(args: argparse.Namespace) -> int:
     if warning:
         print(f"{prog}: warning: {warning}", file=sys.stderr)
     ds = load_or_exit(args.data)
-    layers = args.layers if args.layers is not None else style.DEFAULT_LAYERS
+    layers = args.layers if args.layers is not None else DEFAULT_LAYERS
     path = export.export(
         ds,
         out_path=args.out,

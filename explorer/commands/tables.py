@@ -15,6 +15,7 @@ import pandas as pd
 
 from explorer import data, lengths, style, timeline, validation
 from explorer.commands import EXIT_INVALID, EXIT_OK, load_or_exit
+from explorer.layers import DEFAULT_LAYERS
 
 __all__ = [
     "format_table",
@@ -126,7 +127,7 @@ def run_treaty(args: argparse.Namespace) -> int:
 def layer_rows() -> list[dict]:
     """Return the public rows of the ``layers`` command."""
     return [
-        {"id": layer_id, "title": title, "default": layer_id in style.DEFAULT_LAYERS}
+        {"id": layer_id, "title": title, "default": layer_id in DEFAULT_LAYERS}
         for layer_id, title in style.LAYERS
     ]
 

@@ -23,7 +23,7 @@ from pyproj import CRS
 from explorer import legend, partial_works, scene, style, view
 from explorer.config import DATA_AS_OF
 from explorer.i18n import number, t
-from explorer.layers import PROGRAMME_LAYERS
+from explorer.layers import DATA_LAYERS, PROGRAMME_LAYERS
 from explorer.printmap.artists import _PARTIAL_TEXT, _Z, _plain, _swatch
 from explorer.printmap.projection import _crs_centre, _deg, scale_bar
 from explorer.text import attribution_text
@@ -243,7 +243,7 @@ def _about_paragraphs(
     *, layers: Sequence[str], date: dt.date, treaty: str, crs: CRS, lang: str = "en"
 ) -> list[str]:
     """Return the explanatory text: what is shown, how to read it, the projection."""
-    data_layers = [style.layer_title(i, lang) for i in style.DATA_LAYERS if i in set(layers)]
+    data_layers = [style.layer_title(i, lang) for i in DATA_LAYERS if i in set(layers)]
     lat0, lon0 = _crs_centre(crs)
     programmes = any(i in PROGRAMME_LAYERS for i in layers)
     names = ", ".join(data_layers) or t("render.no_data_layer", lang)

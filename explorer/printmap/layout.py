@@ -30,6 +30,7 @@ from shapely.geometry.base import BaseGeometry
 from explorer import config, display, scene, style, table, view
 from explorer.config import DISPLAY_CRS
 from explorer.i18n import t
+from explorer.layers import LAYER_IDS
 from explorer.printmap.artists import _Z, _plain
 from explorer.printmap.furniture import (
     _about_paragraphs,
@@ -97,7 +98,7 @@ def render_static(
     ds : Dataset
         The loaded data.
     layers : iterable of str
-        Visible layer ids (:data:`explorer.style.LAYER_IDS`); ``basemap`` draws land and lakes.
+        Visible layer ids (:data:`explorer.LAYER_IDS`); ``basemap`` draws land and lakes.
     date : datetime.date
         The day shown: fortifications by :func:`explorer.timeline.fortification_state`, treaty
         shading by :func:`explorer.timeline.status_on`.
@@ -130,10 +131,10 @@ def render_static(
     ValueError
         For an unknown layer, language or treaty, or a malformed bbox.
     """
-    visible_layers = [i for i in style.LAYER_IDS if i in set(layers)]
-    unknown = set(layers) - set(style.LAYER_IDS)
+    visible_layers = [i for i in LAYER_IDS if i in set(layers)]
+    unknown = set(layers) - set(LAYER_IDS)
     if unknown:
-        raise ValueError(f"unknown layer(s) {sorted(unknown)}; expected {list(style.LAYER_IDS)}")
+        raise ValueError(f"unknown layer(s) {sorted(unknown)}; expected {list(LAYER_IDS)}")
     if treaty not in _TREATIES:
         raise ValueError(f"unknown treaty {treaty!r}; expected one of {list(_TREATIES)}")
     bbox = view.validate_bbox(bbox or view.DEFAULT_BBOX)

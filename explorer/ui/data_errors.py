@@ -8,6 +8,7 @@ import streamlit as st
 
 from explorer import schema, style
 from explorer.data import Dataset
+from explorer.layers import LAYER_IDS
 from explorer.ui.text import md_escape
 from explorer.validation import Problem
 
@@ -32,7 +33,7 @@ def broken_file_messages(ds: Dataset) -> list[str]:
     Each names the file, the layers it disables, its first problems and how to list them all.
     """
     by_file: dict[str, list[str]] = {}
-    for layer in style.LAYER_IDS:
+    for layer in LAYER_IDS:
         for filename in ds.unavailable_layers.get(layer, ()):
             by_file.setdefault(filename, []).append(style.LAYER_TITLES[layer])
     for problem in ds.problems:  # broken files no layer needs (e.g. the presenter's story)

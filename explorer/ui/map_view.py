@@ -16,11 +16,11 @@ from typing import Any, Final
 import streamlit as st
 import streamlit.components.v1 as components
 
-from explorer import intervals, scene, style, text
+from explorer import intervals, scene, text
 from explorer import legend as legend_rows
 from explorer.config import LANGUAGES
 from explorer.i18n import t
-from explorer.layers import family
+from explorer.layers import LAYER_IDS, family
 from explorer.overlay import Overlay, display
 from explorer.ui import state
 from explorer.web import bundle, decor, site
@@ -177,7 +177,7 @@ def show_map(
     """
     lang = lang if lang in LANGUAGES else "en"
     files = the_site.files
-    ordered = [i for i in style.LAYER_IDS if i in layers and i in files]
+    ordered = [i for i in LAYER_IDS if i in layers and i in files]
     args: dict[str, Any] = {
         **_static_args(lang),
         "layers": [[i, files[i][lang]] for i in ordered],

@@ -13,6 +13,7 @@ import streamlit as st
 
 from explorer import basemap, config, data, intervals, style, summary, timeline, view
 from explorer.i18n import t
+from explorer.layers import DEFAULT_LAYERS, LAYER_IDS
 from explorer.text import html_text
 from explorer.ui import (
     about_data,
@@ -124,10 +125,10 @@ def main() -> None:
     except Exception as exc:  # any surprise in the data: a message, never a traceback
         st.error(f"The data in {md_escape(data_dir)} could not be loaded: {md_escape(exc)}")
         st.stop()
-    layer_ids = list(style.LAYER_IDS)
+    layer_ids = list(LAYER_IDS)
     state.init_from_query(
         layer_ids=layer_ids,
-        default_layers=[i for i in layer_ids if i in style.DEFAULT_LAYERS],
+        default_layers=[i for i in layer_ids if i in DEFAULT_LAYERS],
         segment_ids=list(ds.segments["id"]),
         chapters=len(presenter.chapters_for(data_dir)),
     )

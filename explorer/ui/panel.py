@@ -8,39 +8,27 @@ from typing import Final
 import pandas as pd
 import streamlit as st
 
-from explorer import lengths, style, timeline
+from explorer import lengths, scene, style, text, timeline
 from explorer.data import Dataset
 from explorer.i18n import number, t
+from explorer.layers import PROGRAMME_LAYERS
 from explorer.text import html_text
 from explorer.ui.text import md_escape
 from explorer.web.popups import localized
 
 
 def source_links(ds: Dataset, ids: list[str]) -> str:
-    """Markdown links "publisher, title (date)" for source ids; text escaped, URLs checked."""
-    parts = []
-    for sid in ids:
-        if sid not in ds.sources.index:
-            continue
-        src = ds.sources.loc[sid]
-        label = f"{src['publisher']}: {src['title']}"
-        if isinstance(src["date"], str) and src["date"]:
-            label += f" ({src['date']})"
-        label = md_escape(label)
-        url = str(src["url"])
-        parts.append(f"[{label}]({url})" if url.startswith(("https://", "http://")) else label)
-    return "; ".join(parts)
+    """Markdown links "publisher: title (date)" for source ids; text escaped, URLs checked."""
+    return text.refs_markdown(text.source_refs(ds, ids), escape=md_escape)
 
 
 def fortification_states(ds: Dataset, day: dt.date) -> dict[str, str | None]:
-    """Feature id → its state on ``day`` (None before it was announced)."""
-    forts = ds.fortifications
-    return {
-        rec["id"]: timeline.fortification_state(
-            rec["announced_date"], rec["start_date"], rec["completed_date"], day
-        )
-        for rec in forts.to_dict("records")
-    }
+    """Work id -> its state on ``day``, as the scene shows it (absent: not shown that day)."""
+    out: dict[str, str | None] = {}
+    for layer in PROGRAMME_LAYERS:
+        frame = scene.layer_frame(ds, layer, day)
+        out.update(zip(frame["record"], frame["state"], strict=True))
+    return out
 
 
 def _signed_pct(pct: float, lang: str = "en") -> str:
@@ -324,19 +312,12 @@ def _show_works_along(ds: Dataset, segment: str, day: dt.date, lang: str) -> Non
 
 def treaty_table(ds: Dataset, day: dt.date, lang: str = "en") -> pd.DataFrame:
     """Return each country's Ottawa Convention status on ``day``, ready to show."""
-    table = timeline.statuses_on(ds.treaty_events, list(ds.countries.index), "APMBC", day)
-    table.insert(
-        table.columns.get_loc("since") + 1,
-        "event",
-        [
-            timeline.event_label(
-                ds.treaty_events,
-                timeline.status_on(ds.treaty_events, iso3, "APMBC", day).event_id,
-                lang,
-            )
-            for iso3 in table["country"]
-        ],
-    )
+    statuses = scene.treaty_statuses(ds, day)  # the scene's table: the summary reads it too
+    table = statuses[["country", "status", "since"]].copy()
+    table["since"] = [d.isoformat() if isinstance(d, dt.date) else d for d in statuses["since"]]
+    table["event"] = [timeline.event_label(ds.treaty_events, e, lang) for e in statuses["event"]]
+    table.insert(1, "treaty", "APMBC")
+    table["sources"] = statuses["sources"]
     table["country"] = table["country"].map(ds.countries[f"name_{lang}"])
     table["status"] = table["status"].map(lambda s: style.status_label(s, lang))
     table["sources"] = table["sources"].map(lambda ids: ", ".join(ids))

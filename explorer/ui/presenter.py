@@ -17,9 +17,10 @@ from typing import Final
 
 import streamlit as st
 
-from explorer import config, permalink, story, style, view
+from explorer import config, permalink, story, view
 from explorer.data import Dataset
 from explorer.i18n import t
+from explorer.layers import LAYER_IDS
 from explorer.printmap import handout
 from explorer.text import attribution_text
 from explorer.ui import map_view, offload, state
@@ -164,7 +165,7 @@ def _exit(chapter: story.Chapter | None) -> None:
     state.clear_notices()
     if chapter is None:
         return
-    for layer_id in style.LAYER_IDS:
+    for layer_id in LAYER_IDS:
         st.session_state[state.layer_key(layer_id)] = layer_id in chapter.layers
     st.session_state[state.DATE_KEY] = chapter.date
     st.session_state[state.SEGMENT_KEY] = ""

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
 from explorer import config, schema
+from explorer.layers import LAYER_IDS
 from explorer.validation.dates import parse_partial_date
 from explorer.validation.problems import Problem, Record
 from explorer.validation.tables import record_id
@@ -279,8 +280,6 @@ def story_rules(records: list[Record]) -> list[Problem]:
     east | west 30.0 must be less than east 20.0
     layers | unknown layer 'moat' (see `python -m explorer layers`)
     """
-    from explorer import style  # local: only the story needs layer ids and dates
-
     fname = schema.STORY.filename
     problems = []
     for index, rec in enumerate(records, start=1):
@@ -290,7 +289,7 @@ def story_rules(records: list[Record]) -> list[Problem]:
             message = f"chapter {number} is out of order: expected {index} (chapters run 1..N"
             problems.append(Problem(fname, rid, "chapter", message + " in file order)"))
         for layer in rec.get("layers") or []:
-            if layer not in style.LAYER_IDS:
+            if layer not in LAYER_IDS:
                 message = f"unknown layer {layer!r} (see `python -m explorer layers`)"
                 problems.append(Problem(fname, rid, "layers", message))
         bounds = {k: rec.get(k) for k in ("west", "south", "east", "north")}

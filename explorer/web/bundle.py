@@ -132,7 +132,7 @@ def layer_document(
     ds : Dataset
         The loaded data.
     layer : str
-        A data layer id (:data:`explorer.style.DATA_LAYERS`).
+        A data layer id (:data:`explorer.layers.DATA_LAYERS`).
     lang : {"en", "pl"}, default "en"
         Language of tooltips and popups.
     treaty : {"APMBC", "CCM"}, default "APMBC"

@@ -208,7 +208,7 @@ def layer_groups(
     date : datetime.date
         The day shown.
     visible : iterable of str
-        Layer ids from :data:`explorer.style.LAYER_IDS` (``basemap`` is ignored here).
+        Layer ids from :data:`explorer.LAYER_IDS` (``basemap`` is ignored here).
     lang : {"en", "pl"}, default "en"
         Language of feature names.
     treaty : {"APMBC", "CCM"}, default "APMBC"
@@ -278,7 +278,7 @@ def build_base_map(
     -------
     folium.Map
         With every asset pointed at the vendored copies
-        (:func:`explorer.map_assets.apply_offline_assets`).
+        (:func:`explorer.web.assets.apply_offline_assets`).
     """
     m = folium.Map(
         location=[float(center[0]), float(center[1])],

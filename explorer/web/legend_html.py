@@ -160,7 +160,7 @@ def legend_control(
     Returns
     -------
     branca.element.MacroElement
-        Add it to a map with ``.add_to(m)`` (before :func:`explorer.map_assets.apply_offline_assets`
+        Add it to a map with ``.add_to(m)`` (before :func:`explorer.web.assets.apply_offline_assets`
         or after: it needs no asset).
     """
     return _LegendControl(legend_html(items), position)

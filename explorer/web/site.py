@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from explorer import style
 from explorer.config import LANGUAGES
+from explorer.layers import DATA_LAYERS
 from explorer.web import bundle
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ def build_site(
     root : Path, optional
         Cache folder (default :func:`cache_root`); the site is ``root / "web"``.
     layers : iterable of str, optional
-        Data layers to write (default all of :data:`explorer.style.DATA_LAYERS`).
+        Data layers to write (default all of :data:`explorer.layers.DATA_LAYERS`).
     languages : iterable of str, default all
         Languages to write the data layers in.
     treaty : {"APMBC", "CCM"}, default "APMBC"
@@ -151,7 +151,7 @@ def build_site(
         _copy_tree(src, path / name)
     _copy_tree(FRONTEND_DIR, path)
     unavailable = set(getattr(ds, "unavailable_layers", ()))
-    wanted = [i for i in (layers or style.DATA_LAYERS) if i not in unavailable]
+    wanted = [i for i in (layers or DATA_LAYERS) if i not in unavailable]
     files: dict[str, dict[str, str]] = {}
     sizes: dict[str, int] = {}
 
