@@ -217,6 +217,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="YYYY-MM-DD (default: today, within "
         f"{config.DATE_MIN.isoformat()}..{config.DATE_MAX.isoformat()})",
     )
+    p.add_argument(
+        "--compare",
+        type=_export_date_arg,
+        metavar="YYYY-MM-DD",
+        help="an earlier date: maps (png, svg, pdf) show both dates side by side; data files "
+        "(geojson, gpkg, csv) get the changes between the dates beside them "
+        "(FILE.changes.csv and FILE.changes.json)",
+    )
     west, south, east, north = view.DEFAULT_BBOX
     p.add_argument(
         "--bbox",

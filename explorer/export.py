@@ -17,26 +17,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-import geopandas as gpd
-import numpy as np
-import pandas as pd
-import pyogrio
-import shapely
-from shapely.geometry import mapping
-
-from explorer import printmap, table, text, view
+from explorer import config, printmap, view
 from explorer.config import DATA_AS_OF
+from explorer.data_files import (
+    to_csv_bytes,
+    to_geojson_bytes,
+    to_gpkg_bytes,
+    with_overlay_rows,
+)
 from explorer.files import write_atomic
 from explorer.i18n import t
 from explorer.layers import DEFAULT_LAYERS, LAYER_IDS
-from explorer.overlay import KINDS
-from explorer.overlay import popups as overlay_popups
 from explorer.table import features_in_view
 from explorer.view import DEFAULT_BBOX
 
@@ -58,11 +53,15 @@ __all__ = [
     "to_csv_bytes",
     "to_geojson_bytes",
     "to_gpkg_bytes",
+    "with_overlay_rows",
     "write_atomic",
+    "write_changes",
 ]
 
 #: Every export format, static maps first.
 FORMATS: Final[tuple[str, ...]] = ("png", "svg", "pdf", "html", "geojson", "gpkg", "csv")
+#: Formats that hold the data in view (not a drawing).
+DATA_FORMATS: Final[tuple[str, ...]] = ("geojson", "gpkg", "csv")
 
 #: File extension -> format.
 EXTENSIONS: Final[dict[str, str]] = {
@@ -86,9 +85,6 @@ MIME_TYPES: Final[dict[str, str]] = {
     "gpkg": "application/geopackage+sqlite3",
     "csv": "text/csv",
 }
-
-#: Decimals kept in GeoJSON/CSV coordinates (about 0.1 m; the data has 5).
-COORD_DECIMALS: Final[int] = 6
 
 
 class ExportError(ValueError):
@@ -203,169 +199,6 @@ def _check_dpi(dpi: int) -> int:
     return dpi
 
 
-# --- Data formats ------------------------------------------------------------------------------
-
-
-def _rounded(gdf: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    return gdf.geometry.apply(
-        lambda g: g if g is None else shapely.transform(g, lambda c: np.round(c, COORD_DECIMALS))
-    )
-
-
-def _json_value(value: object) -> object:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def to_geojson_bytes(
-    gdf: gpd.GeoDataFrame,
-    *,
-    title: str | None = None,
-    date: dt.date | None = None,
-    lang: str = "en",
-) -> bytes:
-    """Return the features as an RFC 7946 FeatureCollection (UTF-8).
-
-    The collection carries ``attribution``, ``date``, ``data_as_of`` and ``title`` as foreign
-    members; every feature keeps its ``sources`` and ``source_refs`` properties.
-
-    Examples
-    --------
-    >>> empty = gpd.GeoDataFrame({"sources": []}, geometry=[], crs="EPSG:4326")
-    >>> json.loads(to_geojson_bytes(empty))["features"]
-    []
-    """
-    lonlat = gdf.to_crs("EPSG:4326") if gdf.crs is not None else gdf
-    features = []
-    columns = [c for c in lonlat.columns if c != lonlat.geometry.name]
-    for geom, rec in zip(_rounded(lonlat), lonlat[columns].to_dict("records"), strict=True):
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {k: _json_value(v) for k, v in rec.items()},
-                "geometry": None if geom is None else mapping(geom),
-            }
-        )
-    day = date.isoformat() if date is not None else None
-    if day is None and "date" in lonlat.columns and len(lonlat):
-        day = lonlat["date"].iloc[0]
-    collection = {
-        "type": "FeatureCollection",
-        "title": title or t("export.default_title", lang),
-        "date": _json_value(day),
-        "data_as_of": DATA_AS_OF,
-        "attribution": text.attribution_text(),
-        "sources_note": "source ids resolve to geodata/sources.csv; source_refs has them in full",
-        "features": features,
-    }
-    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _sources_table(ds: Dataset, ids: Sequence[str]) -> pd.DataFrame:
-    known = [i for i in ids if i in ds.sources.index]
-    table = ds.sources.loc[known].reset_index()
-    return table.astype(object).where(table.notna(), None)
-
-
-def to_gpkg_bytes(gdf: gpd.GeoDataFrame, *, ds: Dataset | None = None) -> bytes:
-    """Return the features as a GeoPackage: layer ``features`` (and ``sources`` with ``ds``).
-
-    Written with pyogrio to a temporary file (GeoPackage is SQLite: it needs a real file), then
-    read back as bytes. With ``ds``, a non-spatial ``sources`` table lists every cited source in
-    full (id, publisher, title, url, date, accessed, note).
-    """
-    with tempfile.TemporaryDirectory(prefix="bfe-gpkg-") as folder:
-        path = Path(folder) / "export.gpkg"
-        description = f"Border Fortification Explorer, data as of {DATA_AS_OF}. "
-        description += text.attribution_text()
-        gdf.to_file(
-            path,
-            layer="features",
-            driver="GPKG",
-            engine="pyogrio",
-            layer_options={"DESCRIPTION": description},
-        )
-        if ds is not None:
-            refs = _sources_table(ds, table.sources_of(gdf))
-            if len(refs):  # a plain attribute table (no geometry column)
-                pyogrio.write_dataframe(refs, path, layer="sources", driver="GPKG")
-        return path.read_bytes()
-
-
-def to_csv_bytes(gdf: gpd.GeoDataFrame) -> bytes:
-    """Return the features as CSV (UTF-8), with a point and the geometry as text.
-
-    Columns: the attributes (``sources``, ``source_refs``, ``attribution`` included), ``lon`` and
-    ``lat`` of a point on each feature, and the geometry as ``wkt`` (last).
-
-    Examples
-    --------
-    >>> from shapely.geometry import Point
-    >>> g = gpd.GeoDataFrame({"id": ["a"], "sources": ["s1; s2"]}, geometry=[Point(21, 54)],
-    ...                      crs="EPSG:4326")
-    >>> print(to_csv_bytes(g).decode().strip())
-    id,sources,lon,lat,wkt
-    a,s1; s2,21.0,54.0,POINT (21 54)
-    """
-    lonlat = gdf.to_crs("EPSG:4326") if gdf.crs is not None else gdf
-    frame = pd.DataFrame(lonlat.drop(columns=lonlat.geometry.name))
-    geoms = lonlat.geometry.values
-    points = shapely.point_on_surface(geoms)
-    frame["lon"] = np.round(shapely.get_x(points), 5)
-    frame["lat"] = np.round(shapely.get_y(points), 5)
-    frame["wkt"] = shapely.to_wkt(geoms, rounding_precision=COORD_DECIMALS, trim=True)
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
-
-
-def with_overlay_rows(
-    gdf: gpd.GeoDataFrame, overlay: Overlay, *, bbox: Sequence[float], lang: str = "en"
-) -> gpd.GeoDataFrame:
-    """Append an overlay's features touching ``bbox`` to the data of a view.
-
-    Overlay rows have ``layer`` "overlay", ``id`` "overlay-<n>" (n: the feature's number in the
-    file), ``name`` its name-like property, ``element`` point/line/polygon, empty ``sources``,
-    ``attribution`` "Your overlay: <file name>" and every property as JSON text in
-    ``properties`` (a column added for all rows).
-    """
-    area = shapely.box(*bbox)
-    src = overlay.gdf
-    columns = [c for c in src.columns if c != src.geometry.name]
-    label = overlay_popups.label_column(columns)
-    records = src[columns].to_dict("records")
-    rows = [
-        {**rec, "properties": None, "geometry": geom}
-        for rec, geom in zip(
-            pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).to_dict("records"),
-            gdf.geometry.values,
-            strict=True,
-        )
-    ]
-    attribution = t("overlay.legend.group", lang, name=overlay.name)
-    for n, (rec, geom) in enumerate(zip(records, src.geometry.values, strict=True), start=1):
-        if not geom.intersects(area):
-            continue
-        values = {k: _json_value(v) for k, v in rec.items()}
-        rows.append(
-            {
-                "layer": "overlay",
-                "id": f"overlay-{n}",
-                "name": None if label is None else _json_value(rec[label]),
-                "element": KINDS[geom.geom_type],
-                "sources": "",
-                "source_refs": "",
-                "attribution": attribution,
-                "properties": json.dumps(values, ensure_ascii=False, default=str),
-                "geometry": geom,
-            }
-        )
-    order = [c for c in gdf.columns if c != gdf.geometry.name] + ["properties", "geometry"]
-    frame = pd.DataFrame.from_records(rows, columns=order)
-    return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
-
-
 # --- One entry point ------------------------------------------------------------------------------
 
 
@@ -382,6 +215,7 @@ def export_bytes(
     treaty: str = "APMBC",
     overlay: Overlay | None = None,
     base_url: str = view.APP_URL,
+    compare: dt.date | None = None,
 ) -> bytes:
     """Return one export of a view as bytes (for a download button).
 
@@ -412,6 +246,10 @@ def export_bytes(
         their properties as JSON text in ``properties`` and empty ``sources``.
     base_url : str, default :data:`explorer.view.APP_URL`
         The app's address, for the permalink printed on maps (PNG, SVG, PDF, HTML).
+    compare : datetime.date, optional
+        An earlier date: maps (PNG, SVG, PDF) show the view on ``compare`` and on ``date`` side
+        by side (:func:`explorer.printmap.render_compare`); data files hold ``date``'s features
+        (:func:`export` writes the changes beside them).
 
     Returns
     -------
@@ -433,6 +271,19 @@ def export_bytes(
     _check_dpi(dpi)
     bbox = view.validate_bbox(bbox or DEFAULT_BBOX)
     check_data_coverage(bbox, lang)
+    if compare is not None:
+        check_compare(compare, date, fmt)
+    if compare is not None and fmt in printmap.STATIC_FORMATS:
+        from explorer.printmap import compare as two_dates  # local: only comparisons need it
+
+        link = two_dates.compare_permalink(
+            layers=visible, date_a=compare, date_b=date, bbox=bbox, lang=lang, base_url=base_url
+        )
+        fig = two_dates.render_compare(
+            ds, layers=visible, date_a=compare, date_b=date, bbox=bbox, title=title, lang=lang,
+            treaty=treaty, permalink_url=link,
+        )  # fmt: skip
+        return printmap.figure_bytes(fig, fmt, dpi=dpi)
     if fmt in printmap.STATIC_FORMATS:
         link = view.permalink_url(
             layers=visible, date=date, bbox=bbox, lang=lang, base_url=base_url
@@ -459,6 +310,42 @@ def export_bytes(
     return to_csv_bytes(gdf)
 
 
+def check_compare(compare: dt.date, date: dt.date, fmt: str) -> None:
+    """Check a comparison: an earlier date within the range, for a format that can show it.
+
+    Raises
+    ------
+    ExportError
+        One line saying what is wrong.
+
+    Examples
+    --------
+    >>> check_compare(dt.date(2026, 1, 1), dt.date(2025, 1, 1), "png")
+    Traceback (most recent call last):
+    ...
+    explorer.export.ExportError: --compare 2026-01-01 must be before the map's date 2025-01-01
+    """
+    if fmt == "html":
+        raise ExportError("--compare makes a two-panel png, svg or pdf, or data with its changes")
+    if not config.DATE_MIN <= compare <= config.DATE_MAX:
+        raise ExportError(f"--compare {compare} is outside {config.DATE_MIN}..{config.DATE_MAX}")
+    if not compare < date:
+        raise ExportError(f"--compare {compare} must be before the map's date {date}")
+
+
+def changes_paths(target: Path) -> tuple[Path, Path]:
+    """Where a comparison's changes go beside a data export: ``<stem>.changes.csv`` / ``.json``.
+
+    Examples
+    --------
+    >>> [p.name for p in changes_paths(Path("out/view.geojson"))]
+    ['view.changes.csv', 'view.changes.json']
+    """
+    return target.with_name(f"{target.stem}.changes.csv"), target.with_name(
+        f"{target.stem}.changes.json"
+    )
+
+
 def export(
     ds: Dataset,
     *,
@@ -473,8 +360,13 @@ def export(
     treaty: str = "APMBC",
     overlay: Overlay | None = None,
     base_url: str = view.APP_URL,
+    compare: dt.date | None = None,
 ) -> Path:
     """Write one export of a view to ``out_path`` atomically.
+
+    With ``compare`` (an earlier date), maps show both dates side by side, and a data export
+    gets the changes between the two dates beside it (:func:`changes_paths`, from
+    :func:`explorer.changes.changes_between`).
 
     The format is ``fmt`` or follows the extension (:func:`format_for`); the date defaults to
     today clamped to the app's range (:func:`explorer.view.default_date`). The file is made in
@@ -509,5 +401,37 @@ def export(
         treaty=treaty,
         overlay=overlay,
         base_url=base_url,
+        compare=compare,
     )
-    return write_atomic(target, data)
+    path = write_atomic(target, data)
+    if compare is not None and fmt in DATA_FORMATS:
+        write_changes(ds, target, start=compare, end=date or view.default_date(), treaty=treaty)
+    return path
+
+
+def write_changes(
+    ds: Dataset, target: Path, *, start: dt.date, end: dt.date, treaty: str = "APMBC"
+) -> tuple[Path, Path]:
+    """Write the changes between ``start`` and ``end`` beside ``target`` as CSV and JSON.
+
+    The language-neutral rows of :func:`explorer.changes.changes_between` (one per change:
+    kind, country, segment, id, what, from and to state, date with its precision, km, sources).
+    """
+    from explorer import changes  # local: only comparisons need it
+
+    frame = changes.changes_between(ds, start, end, treaty=treaty)
+    csv_path, json_path = changes_paths(target)
+    flat = frame.copy()
+    for column in flat.columns:
+        flat[column] = [
+            "; ".join(map(str, v)) if isinstance(v, tuple | list) else v for v in flat[column]
+        ]
+    write_atomic(csv_path, flat.to_csv(index=False).encode("utf-8"))
+    records = [
+        {k: (list(v) if isinstance(v, tuple) else v) for k, v in rec.items()}
+        for rec in frame.to_dict("records")
+    ]
+    payload = {"from": start.isoformat(), "to": end.isoformat(), "treaty": treaty,
+               "data_as_of": DATA_AS_OF, "changes": records}  # fmt: skip
+    write_atomic(json_path, json.dumps(payload, ensure_ascii=False, indent=1, default=str).encode())
+    return csv_path, json_path

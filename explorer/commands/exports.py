@@ -64,6 +64,14 @@ def run_export(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if warning:
         print(f"{prog}: warning: {warning}", file=sys.stderr)
+    date = args.date or view.default_date()
+    compare = getattr(args, "compare", None)
+    if compare is not None:
+        try:
+            export.check_compare(compare, date, fmt)
+        except export.ExportError as exc:
+            print(f"{prog}: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     ds = load_or_exit(args.data)
     layers = args.layers if args.layers is not None else DEFAULT_LAYERS
     path = export.export(
@@ -71,15 +79,20 @@ def run_export(args: argparse.Namespace) -> int:
         out_path=args.out,
         fmt=fmt,
         layers=layers,
-        date=args.date or view.default_date(),
+        date=date,
         bbox=args.bbox,
         title=args.title,
         lang=args.lang,
         dpi=args.dpi,
         overlay=overlay,
         base_url=args.base_url,
+        compare=compare,
     )
     print(t("cli.wrote", args.lang, path=path, fmt=fmt, size=_size(path.stat().st_size, args.lang)))
+    if compare is not None and fmt in export.DATA_FORMATS:
+        for extra in export.changes_paths(path):
+            size = _size(extra.stat().st_size, args.lang)
+            print(t("cli.wrote", args.lang, path=extra, fmt=extra.suffix[1:], size=size))
     return EXIT_OK
 
 

@@ -101,7 +101,9 @@ def _draw_titles(
     fig.text(margin / fw, 1 - 0.78 / fh, subtitle, fontsize=11.5, va="top", color="#333333")
 
 
-def _draw_footer(fig: Figure, permalink_url: str, margin: float, lang: str = "en") -> None:
+def _draw_footer(
+    fig: Figure, permalink_url: str, margin: float, lang: str = "en", *, app_name: bool = True
+) -> None:
     """Write the attribution and the permalink along the bottom, the app's name at the right."""
     fw, fh = fig.get_size_inches()
     attribution = t("render.map_data", lang, attribution=attribution_text(lang))
@@ -109,8 +111,9 @@ def _draw_footer(fig: Figure, permalink_url: str, margin: float, lang: str = "en
              color="#222222")  # fmt: skip
     fig.text(margin / fw, 0.2 / fh, t("render.permalink", lang, url=permalink_url),
              fontsize=8.5, va="center", color="#1a4f8a")  # fmt: skip
-    fig.text((fw - margin) / fw, 0.2 / fh, t("app.title", lang), fontsize=8,
-             va="center", ha="right", color="#777777")  # fmt: skip
+    if app_name:
+        fig.text((fw - margin) / fw, 0.2 / fh, t("app.title", lang), fontsize=8,
+                 va="center", ha="right", color="#777777")  # fmt: skip
 
 
 def _draw_north_arrow(fig: Figure, map_rect: Sequence[float], angle: float) -> None:

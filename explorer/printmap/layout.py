@@ -253,43 +253,17 @@ def _compose(
     overlay: Overlay | None = None,
 ) -> Figure:
     """Draw the figure of a checked view (under :func:`~explorer.printmap.output._rc`)."""
-    fw, fh = FIGSIZE_IN
+    fw = FIGSIZE_IN[0]
     fig = Figure(figsize=FIGSIZE_IN, dpi=100, facecolor="white")
     fig.set_label(title)
 
-    map_rect, extent, visible = box
+    map_rect = box.rect
     map_w, map_h = map_rect[2], map_rect[3]
 
-    ax = fig.add_axes(
-        (map_rect[0] / fw, map_rect[1] / fh, map_rect[2] / fw, map_rect[3] / fh),
-        facecolor=style.SEA_COLOUR,
-    )
-    ax.set_xlim(extent[0], extent[1])
-    ax.set_ylim(extent[2], extent[3])
-    ax.set_aspect("equal", adjustable="box")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_linewidth(0.8)
-        spine.set_color("#444444")
-        spine.set_zorder(_Z["furniture"] + 1)
-
-    if basemap:
-        _draw_basemap(ax, basemap, crs)
-    _graticule(ax, crs, extent, visible, lang)
-    _draw_layers(ax, data.frames)
-    if overlay is not None:
-        _draw_overlay(ax, overlay, crs)
-    label_size = 9.0 if map_w < 7 else 10.0
-    _label_countries(
-        ax, ds, crs, extent, lang, label_size,
-        obstacles=_line_obstacles(data.frames, basemap, crs, extent),
-        units_per_pt=(extent[1] - extent[0]) / (map_w * 72.0),
+    partial = _draw_map(
+        fig, ds, box=box, crs=crs, centre=centre, bbox=bbox, basemap=basemap, data=data,
+        layers=layers, date=date, lang=lang, overlay=overlay,
     )  # fmt: skip
-    partial = _draw_partial(ax, _partial_rows(ds, layers, date), crs, extent, lang)
-    _draw_scale_bar(ax, crs, centre, extent, lang)
-    if view.bbox_data_coverage(bbox) != "inside":
-        _draw_outside_notice(ax, bbox, lang)
     _draw_north_arrow(fig, map_rect, north_angle_deg(crs, *centre))
 
     # What is in view: legend rows and the sources line describe only that.
@@ -321,6 +295,63 @@ def _compose(
 
     _draw_footer(fig, permalink_url, _MARGIN, lang)
     return fig
+
+
+def _draw_map(
+    fig: Figure,
+    ds: Dataset,
+    *,
+    box: _MapBox,
+    crs: CRS,
+    centre: tuple[float, float],
+    bbox: Sequence[float],
+    basemap: Mapping[str, gpd.GeoDataFrame] | None,
+    data: _LayerData,
+    layers: Sequence[str],
+    date: dt.date,
+    lang: str,
+    overlay: Overlay | None = None,
+    graticule: bool = True,
+) -> list:
+    """Draw one map panel in ``box.rect`` (inches): basemap, layers, labels, scale bar.
+
+    Returns the figures of works not drawn that were written on it (for the legend).
+    """
+    fw, fh = fig.get_size_inches()
+    map_rect, extent, visible = box
+    map_w = map_rect[2]
+    ax = fig.add_axes(
+        (map_rect[0] / fw, map_rect[1] / fh, map_rect[2] / fw, map_rect[3] / fh),
+        facecolor=style.SEA_COLOUR,
+    )
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_linewidth(0.8)
+        spine.set_color("#444444")
+        spine.set_zorder(_Z["furniture"] + 1)
+
+    if basemap:
+        _draw_basemap(ax, basemap, crs)
+    if graticule:
+        _graticule(ax, crs, extent, visible, lang)
+    _draw_layers(ax, data.frames)
+    if overlay is not None:
+        _draw_overlay(ax, overlay, crs)
+    label_size = 9.0 if map_w < 7 else 10.0
+    _label_countries(
+        ax, ds, crs, extent, lang, label_size,
+        obstacles=_line_obstacles(data.frames, basemap, crs, extent),
+        units_per_pt=(extent[1] - extent[0]) / (map_w * 72.0),
+    )  # fmt: skip
+    partial = _draw_partial(ax, _partial_rows(ds, layers, date), crs, extent, lang)
+    _draw_scale_bar(ax, crs, centre, extent, lang)
+    if view.bbox_data_coverage(bbox) != "inside":
+        _draw_outside_notice(ax, bbox, lang)
+    return partial
 
 
 def _basemap_source_ids(ds: Dataset) -> list[str]:
