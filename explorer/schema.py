@@ -354,6 +354,8 @@ TREATY_EVENTS_TABLE = TableSpec(
 #: ``west``..``north`` is the view in degrees, ``layers`` are :data:`explorer.LAYER_IDS`
 #: (checked by :mod:`explorer.validation`, which may import the style), and every chapter cites
 #: its sources. Titles, captions and speaker notes are in each language of the interface.
+#: ``compare`` (optional) makes the chapter a comparison: the map on that earlier date beside
+#: the map on ``date`` (the handout prints both panels).
 STORY = TableSpec(
     name="story",
     filename="story.csv",
@@ -375,6 +377,7 @@ STORY = TableSpec(
         Field("notes_pl"),
         Field("sources", "list", ref="sources"),
         VERIFIED_FIELD,
+        Field("compare", "date", required=False),
     ),
 )
 

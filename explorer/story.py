@@ -53,6 +53,8 @@ class Chapter:
         Language -> text (plain text: escape before HTML or markdown).
     sources : tuple of str
         Ids in ``geodata/sources.csv``.
+    compare : datetime.date or None
+        An earlier date: the chapter compares the map on it with the map on ``date``.
     """
 
     number: int
@@ -64,6 +66,7 @@ class Chapter:
     caption: dict[str, str]
     notes: dict[str, str]
     sources: tuple[str, ...]
+    compare: dt.date | None = None
 
 
 def _chapter(rec: dict) -> Chapter:
@@ -79,6 +82,7 @@ def _chapter(rec: dict) -> Chapter:
         caption={lang: rec[f"caption_{lang}"] for lang in langs},
         notes={lang: rec[f"notes_{lang}"] for lang in langs},
         sources=tuple(rec["sources"]),
+        compare=rec.get("compare"),
     )
 
 

@@ -104,3 +104,39 @@ def test_cli_bad_comparison_is_one_line_and_exit_2(tmp_path, args, message):
     assert proc.returncode == 2, proc.stderr
     assert message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_a_story_chapter_can_be_a_comparison_and_prints_two_panels(dataset):
+    from explorer import story
+    from explorer.printmap import handout
+
+    chapters = story.load_chapters()
+    comparing = [c for c in chapters if c.compare is not None]
+    assert comparing, "the story has a comparison chapter"
+    chapter = comparing[0]
+    assert chapter.compare < chapter.date
+    fig = handout.handout_figure(dataset, chapter, total=len(chapters), lang="en")
+    texts = "\n".join(_texts(fig))
+    assert f"A · {chapter.compare.isoformat()}" in texts
+    assert f"B · {chapter.date.isoformat()}" in texts
+    assert texts.count("© OpenStreetMap contributors") == 1
+
+
+def test_a_comparison_chapter_must_compare_with_an_earlier_date(tmp_path):
+    import csv
+    import shutil
+
+    from explorer import story
+    from explorer.validation import DataError
+
+    for name in ("story.csv", "sources.csv"):
+        shutil.copy(config.GEODATA_DIR / name, tmp_path / name)
+    with (tmp_path / "story.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[0]["compare"] = "2030-01-01"
+    with (tmp_path / "story.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(DataError, match="compare"):
+        story.load_chapters(tmp_path)

@@ -201,7 +201,10 @@ def render_compare(
         both = scene.Scene(
             view=data_b.in_view.view,
             frames={
-                layer: pd.concat([data_a.in_view.frames[layer], frame], ignore_index=True)
+                layer: pd.concat(
+                    [f for f in (data_a.in_view.frames[layer], frame) if len(f)] or [frame],
+                    ignore_index=True,
+                )
                 for layer, frame in data_b.in_view
             },
         )

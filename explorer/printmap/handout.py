@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 from explorer import config, files, story, table, view
 from explorer.i18n import t
-from explorer.printmap import layers, layout, output
+from explorer.printmap import compare, layers, layout, output
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -85,6 +85,8 @@ def handout_figure(
 ) -> Figure:
     """Draw one handout page: the chapter's map with its title, caption, date and sources.
 
+    A chapter with a ``compare`` date prints as two panels (:func:`compare.render_compare`).
+
     Parameters
     ----------
     ds : Dataset
@@ -104,16 +106,18 @@ def handout_figure(
     -------
     matplotlib.figure.Figure
     """
-    fig = layout.render_static(
-        ds,
-        layers=chapter.layers,
-        date=chapter.date,
-        bbox=chapter.bbox,
-        title=f"{chapter.number}. {chapter.title[lang]}",
-        lang=lang,
-        permalink_url=story.chapter_url(chapter, lang, base_url=base_url),
-        basemap=basemap,
-    )
+    common = {
+        "layers": chapter.layers,
+        "bbox": chapter.bbox,
+        "title": f"{chapter.number}. {chapter.title[lang]}",
+        "lang": lang,
+        "permalink_url": story.chapter_url(chapter, lang, base_url=base_url),
+        "basemap": basemap,
+    }
+    if chapter.compare is not None:  # a comparison: both dates, side by side
+        fig = compare.render_compare(ds, date_a=chapter.compare, date_b=chapter.date, **common)
+    else:
+        fig = layout.render_static(ds, date=chapter.date, **common)
     heading = t("presenter.handout.chapter", lang, n=chapter.number, total=total,
                 date=chapter.date.isoformat())  # fmt: skip
     refs = t(

@@ -307,6 +307,15 @@ def story_rules(records: list[Record]) -> list[Problem]:
         if isinstance(day, dt.date) and not config.DATE_MIN <= day <= config.DATE_MAX:
             span = f"{config.DATE_MIN}..{config.DATE_MAX}"
             problems.append(Problem(fname, rid, "date", f"{day} is outside the map's {span}"))
+        compare = rec.get("compare")
+        if isinstance(compare, dt.date) and isinstance(day, dt.date) and not compare < day:
+            message = f"compare date {compare} must be before the chapter's date {day}"
+            problems.append(Problem(fname, rid, "compare", message))
+        elif isinstance(compare, dt.date) and not config.DATE_MIN <= compare <= config.DATE_MAX:
+            span = f"{config.DATE_MIN}..{config.DATE_MAX}"
+            problems.append(
+                Problem(fname, rid, "compare", f"{compare} is outside the map's {span}")
+            )
     return problems
 
 
