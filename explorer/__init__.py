@@ -9,6 +9,8 @@ The package's public API, for notebooks and scripts::
     explorer.features_table(ds, sc)            # the same as a flat table (what exports write)
     explorer.view_summary(ds, layers=view.layers, date=view.date)
     explorer.export.export(ds, "map.png", layers=view.layers, date=view.date)
+    explorer.changes_between(ds, dt.date(2025, 1, 1), dt.date(2026, 3, 1))  # what changed
+    explorer.progress_series(ds)               # km of fortified border per country over time
 
 Names are loaded on first use (PEP 562 ``__getattr__``): ``import explorer`` costs nothing, and
 the command line and the app start without matplotlib or folium until they draw.
@@ -31,12 +33,14 @@ __all__ = [
     "Scene",
     "View",
     "ViewError",
+    "changes_between",
     "export",
     "export_bytes",
     "features_in_view",
     "features_table",
     "load_dataset",
     "make_scene",
+    "progress_series",
     "scene",
     "summary_lines",
     "view_summary",
@@ -58,6 +62,8 @@ _API: dict[str, str] = {
     "summary_lines": "explorer.summary",
     "view_summary": "explorer.summary",
     "export_bytes": "explorer.export",
+    "changes_between": "explorer.changes",
+    "progress_series": "explorer.progress",
 }
 
 #: Public submodules, loaded on first use like the names.

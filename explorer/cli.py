@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
 from explorer import config, view
-from explorer.commands import EXIT_USAGE, exports, servers, tables
+from explorer.commands import EXIT_USAGE, compare, exports, servers, tables
 from explorer.layers import LAYER_IDS
 from explorer.validation import parse_date
 
@@ -188,6 +188,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--data", type=_dir_arg, default=config.GEODATA_DIR, help=data_help)
 
+    p = sub.add_parser(
+        "changes",
+        help="what changed between two dates: treaty statuses, works, events, with sources",
+        description="List every sourced change between dates A (--from) and B (--to): treaty "
+        "status changes, works announced, started or completed, and dated treaty events that "
+        "change no status. The period is (A, B]: a change dated A is already on A's map, one "
+        "dated B is on B's. A date kept as a month or a year says when A or B falls inside it.",
+    )
+    range_help = f"YYYY-MM-DD, within {config.DATE_MIN.isoformat()}..{config.DATE_MAX.isoformat()}"
+    p.add_argument(
+        "--from", dest="start", type=_export_date_arg, required=True, metavar="A", help=range_help
+    )
+    p.add_argument(
+        "--to", dest="end", type=_export_date_arg, required=True, metavar="B", help=range_help
+    )
+    p.add_argument(
+        "--format",
+        choices=("table", "json", "csv", "md"),
+        default="table",
+        help="table and md: readable, in --lang; json and csv: language-neutral rows",
+    )
+    p.add_argument("--lang", choices=config.LANGUAGES, default="en", help="language (default en)")
+    p.add_argument("--treaty", choices=sorted(config.TREATIES), default=config.DEFAULT_TREATY)
+    p.add_argument("--data", type=_dir_arg, default=config.GEODATA_DIR, help=data_help)
+
     p = sub.add_parser("layers", help="list the map's layer ids with their titles")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
@@ -334,6 +359,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": tables.run_validate,
     "segments": tables.run_segments,
     "treaty": tables.run_treaty,
+    "changes": compare.run_changes,
     "layers": tables.run_layers,
     "export": exports.run_export,
     "handout": exports.run_handout,

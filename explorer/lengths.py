@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Mapping
+from typing import Any, Final
 
 #: Shown wherever both lengths appear; short enough for a popup.
 WHY_THEY_DIFFER = (
@@ -136,3 +139,40 @@ def fortified_km(forts: object, segment_id: str, state_on: dict[str, str | None]
             }
         )
     return rows
+
+
+#: A length note that words its figure as approximate ("about 200 km", "44.6–45 km").
+_ABOUT_NOTE: Final = re.compile(
+    r"\b(about|around|approximately|roughly|up to|over|nearly|almost)\b|\d\s*[–-]\s*\d", re.I
+)
+
+
+def length_is_about(work: Mapping[str, Any]) -> bool:
+    """Tell whether a work's sourced ``length_km`` is approximate ("about N km").
+
+    A length is exact only when the work's ``confidence`` is ``official``, its ``precision`` is
+    ``exact``, it lies along at most one border segment (a figure for several borders cannot be
+    split between them) and its ``length_note`` does not word the figure as approximate
+    ("about", "up to", "over", a range such as "44.6–45 km"). A work with no length is not
+    "about" anything (False).
+
+    Examples
+    --------
+    >>> exact = {"length_km": 10.0, "confidence": "official", "precision": "exact",
+    ...          "derive_segments": ["A-B"], "length_note": "10 km (ministry)."}
+    >>> length_is_about(exact), length_is_about({**exact, "length_note": "About 10 km."})
+    (False, True)
+    >>> length_is_about({**exact, "confidence": "reported"}), length_is_about(
+    ...     {**exact, "derive_segments": ["A-B", "A-C"]})
+    (True, True)
+    """
+    km = work.get("length_km")
+    if km is None or (isinstance(km, float) and math.isnan(km)):
+        return False
+    note = work.get("length_note")
+    return (
+        work.get("confidence") != "official"
+        or work.get("precision") != "exact"
+        or len(work.get("derive_segments") or []) > 1
+        or (isinstance(note, str) and bool(_ABOUT_NOTE.search(note)))
+    )
