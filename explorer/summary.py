@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from explorer.data import Dataset
 
-__all__ = ["scene_lines", "summary_lines", "view_summary"]
+__all__ = ["change_lines", "scene_lines", "summary_lines", "view_summary"]
 
 
 def _count_line(layer: str, rows: pd.DataFrame, lang: str) -> str:
@@ -140,6 +140,39 @@ def scene_lines(ds: Dataset, sc: scene.Scene) -> list[str]:
             line = t("summary.treaty_row_since", lang, country=country, status=status, since=since)
         else:
             line = t("summary.treaty_row", lang, country=country, status=status)
+        lines.append("- " + line)
+    return lines
+
+
+def change_lines(
+    ds: Dataset, start: dt.date, end: dt.date, *, lang: str = "en", treaty: str = "APMBC"
+) -> list[str]:
+    """Return what changed between ``start`` (A) and ``end`` (B) as summary lines.
+
+    A heading, then one ``"- "`` line per sourced change (:func:`explorer.changes.changes_between`:
+    treaty statuses, works, dated events; dates keep their precision) with its km when
+    sourced, or a line saying there is none.
+
+    Examples
+    --------
+    >>> from explorer.data import load_dataset
+    >>> lines = change_lines(load_dataset(), dt.date(2025, 1, 1), dt.date(2026, 3, 1))
+    >>> any("2026-02-20: Poland, withdrawal pending → withdrawn" in x for x in lines)
+    True
+    """
+    from explorer import changes  # local: only compare mode asks
+
+    frame = changes.changes_between(ds, start, end, treaty=treaty)
+    lines = [t("changes.summary_title", lang, a=start.isoformat(), b=end.isoformat())]
+    if frame.empty:
+        return [*lines, "- " + t("changes.none", lang)]
+    shown = changes.render_changes(frame, ds, lang).to_dict("records")
+    for kind, rec in zip(frame["kind"], shown, strict=True):
+        name = f" ({rec['name']})" if rec["name"] and kind != "treaty" else ""
+        line = t("changes.summary_row", lang, date=rec["date"], country=rec["country"],
+                 what=rec["what"], name=name)  # fmt: skip
+        if rec["km"]:
+            line += f", {rec['km']}"
         lines.append("- " + line)
     return lines
 
