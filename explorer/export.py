@@ -248,8 +248,9 @@ def export_bytes(
         The app's address, for the permalink printed on maps (PNG, SVG, PDF, HTML).
     compare : datetime.date, optional
         An earlier date: maps (PNG, SVG, PDF) show the view on ``compare`` and on ``date`` side
-        by side (:func:`explorer.printmap.render_compare`); data files hold ``date``'s features
-        (:func:`export` writes the changes beside them).
+        by side (:func:`explorer.printmap.compare.render_compare`), a PDF adds a page with the
+        progress chart and the changes; data files hold ``date``'s features (:func:`export`
+        writes the changes beside them).
 
     Returns
     -------
@@ -283,7 +284,14 @@ def export_bytes(
             ds, layers=visible, date_a=compare, date_b=date, bbox=bbox, title=title, lang=lang,
             treaty=treaty, permalink_url=link,
         )  # fmt: skip
-        return printmap.figure_bytes(fig, fmt, dpi=dpi)
+        data = printmap.figure_bytes(fig, fmt, dpi=dpi)
+        if fmt != "pdf":
+            return data
+        from explorer.printmap import changes_page  # a PDF is a briefing: what changed, too
+
+        return changes_page.with_changes_page(
+            data, ds, compare, date, lang=lang, permalink_url=link
+        )
     if fmt in printmap.STATIC_FORMATS:
         link = view.permalink_url(
             layers=visible, date=date, bbox=bbox, lang=lang, base_url=base_url

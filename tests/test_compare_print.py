@@ -140,3 +140,37 @@ def test_a_comparison_chapter_must_compare_with_an_earlier_date(tmp_path):
         writer.writerows(rows)
     with pytest.raises(DataError, match="compare"):
         story.load_chapters(tmp_path)
+
+
+def test_a_pdf_comparison_is_a_briefing_maps_then_what_changed(dataset):
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = export.export_bytes(dataset, fmt="pdf", layers=LAYERS, date=B, bbox=POLAND, compare=A)
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) == 2
+    first, second = (" ".join(p.extract_text().split()) for p in pages)
+    assert "A · 2025-01-01" in first and "B · 2026-03-01" in first
+    assert "What changed between 2025-01-01 (A) and 2026-03-01 (B)" in second
+    # the status changes come first, with their sources: Poland leaves on 2026-02-20
+    assert "2026-02-20: Poland, withdrawal pending → withdrawn" in second
+    assert "dzu-2025-1514" in second
+    assert "OpenStreetMap" in second and "compare=2025-01-01" in second
+
+
+def test_data_export_with_compare_writes_the_changes_beside_it(tmp_path, dataset):
+    import json
+
+    import pandas as pd
+
+    out = tmp_path / "view.csv"
+    export.export(dataset, out_path=out, layers=LAYERS, date=B, bbox=POLAND, compare=A)
+    csv_path, json_path = export.changes_paths(out)
+    rows = pd.read_csv(csv_path, keep_default_na=False)
+    payload = json.loads(json_path.read_text(encoding="utf-8"))
+    assert payload["from"] == "2025-01-01" and payload["to"] == "2026-03-01"
+    poland = rows[(rows["country"] == "POL") & (rows["kind"] == "treaty")]
+    assert "withdrawn" in set(poland["to_state"])
+    assert len(payload["changes"]) == len(rows) > 0
+    assert all(r["sources"] for r in payload["changes"])
