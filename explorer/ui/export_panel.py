@@ -60,7 +60,11 @@ def _maker(
     lang: str,
     overlay: Overlay | None = None,
     base_url: str = view.APP_URL,
+    compare: dt.date | None = None,
 ) -> Callable[[], bytes]:
+    if fmt == "html":
+        compare = None  # the offline page shows one date; maps and data files compare
+
     def in_process() -> bytes:
         return export.export_bytes(
             ds,
@@ -71,6 +75,7 @@ def _maker(
             lang=lang,
             overlay=overlay,
             base_url=base_url,
+            compare=compare,
         )
 
     if overlay is not None or fmt not in _OFFLOADED:
@@ -82,6 +87,8 @@ def _maker(
             "--date", day.isoformat(), "--bbox", ",".join(f"{v:.4f}" for v in bbox),
             "--lang", lang, "--data", str(config.geodata_dir()), "--base-url", base_url,
         ]  # fmt: skip
+        if compare is not None:
+            args += ["--compare", compare.isoformat()]
         try:
             return offload.run_cli("export", args, suffix=f".{fmt}")
         except offload.OffloadError:
@@ -101,8 +108,12 @@ def show(
     zoom: int,
     lang: str,
     overlay: Overlay | None = None,
+    compare: dt.date | None = None,
 ) -> None:
     """Download buttons for every format, for the current layers, date, view and language.
+
+    In compare mode (``compare``, the earlier date) maps are two panels (a PDF adds the page
+    of what changed) and a "changes" button gives the changes between the dates as CSV.
 
     An analyst's ``overlay`` is drawn on the maps and added to the data files.
 
@@ -141,10 +152,33 @@ def show(
         for i, fmt in enumerate(export.FORMATS):
             cols[i % 4].download_button(
                 _label(fmt, lang),
-                data=_maker(ds, fmt, tuple(layers), day, bbox, lang, overlay, base_url),
+                data=_maker(ds, fmt, tuple(layers), day, bbox, lang, overlay, base_url, compare),
                 file_name=export.default_filename(fmt, day),
                 mime=export.MIME_TYPES[fmt],
                 key=state.export_key(fmt),
                 on_click="ignore",
                 width="stretch",
             )
+        if compare is not None:
+            st.download_button(
+                t("export.changes_csv", lang, a=compare.isoformat(), b=day.isoformat()),
+                data=_changes_csv(ds, compare, day),
+                file_name=f"changes_{compare.isoformat()}_{day.isoformat()}.csv",
+                mime="text/csv",
+                key=state.export_key("changes"),
+                on_click="ignore",
+            )
+
+
+def _changes_csv(ds: Dataset, start: dt.date, end: dt.date) -> Callable[[], bytes]:
+    """Return a maker of the changes between two dates as CSV (lists joined with "; ")."""
+
+    def make() -> bytes:
+        from explorer import changes  # local: only compare mode offers it
+
+        frame = changes.changes_between(ds, start, end)
+        for column in ("sources",):
+            frame[column] = ["; ".join(v) for v in frame[column]]
+        return frame.to_csv(index=False).encode("utf-8")
+
+    return make
