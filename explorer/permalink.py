@@ -23,7 +23,19 @@ MODES = ("explore", "present")
 MAX_VALUE_LEN = 400
 
 #: Every key a permalink may hold; any other key is reported as ignored.
-KEYS = ("layers", "date", "lat", "lon", "zoom", "segment", "lang", "mode", "chapter", "overlay")
+KEYS = (
+    "layers",
+    "date",
+    "lat",
+    "lon",
+    "zoom",
+    "segment",
+    "lang",
+    "mode",
+    "chapter",
+    "overlay",
+    "compare",
+)
 
 #: The value of ``overlay`` in a link made while an uploaded overlay was on the map. The overlay
 #: itself never travels in a link (it lives in one server process's session); the marker lets a
@@ -58,6 +70,9 @@ class State:
         The story chapter shown in ``present`` mode (1..N).
     overlay : bool
         Whether an uploaded overlay was on the map when the link was made (``overlay=1``).
+    compare : datetime.date or None
+        Compare mode (``compare=YYYY-MM-DD``): the earlier day "A" shown beside ``date`` ("B"),
+        always before ``date``; None: one map.
     notices : tuple of Message
         Why values of a parsed query were ignored (not part of the state's identity).
     """
@@ -72,6 +87,7 @@ class State:
     mode: str = "explore"
     chapter: int = 1
     overlay: bool = False
+    compare: dt.date | None = None
     notices: tuple[Message, ...] = field(default=(), compare=False)
 
 
@@ -140,6 +156,17 @@ def parse_query(
     ...                 default=d, chapters=9)
     >>> s.mode, s.chapter, s.notices
     ('present', 1, ("Ignored chapter='12': expected a chapter number 1–9.",))
+
+    ``compare`` (compare mode) must be a day in range before ``date``; otherwise one map is
+    shown, with a notice (the link's ``date`` is what it asked to see: it is never swapped).
+
+    >>> s = parse_query({"date": "2026-03-01", "compare": "2025-01-01"}, known_layers=[],
+    ...                 known_segments=[], default=d)
+    >>> s.date, s.compare, s.notices
+    (datetime.date(2026, 3, 1), datetime.date(2025, 1, 1), ())
+    >>> parse_query({"date": "2025-01-01", "compare": "2026-03-01"}, known_layers=[],
+    ...             known_segments=[], default=d).compare is None
+    True
     """
     notices: list[Message] = []
     state = default
@@ -184,10 +211,7 @@ def parse_query(
                     continue  # nothing usable: the default layers, not an empty map
             state = replace(state, layers=tuple(v for v in known_layers if v in wanted))
         elif key == "date":
-            try:
-                day = dt.date.fromisoformat(raw) if len(raw) == 10 and raw.isascii() else None
-            except ValueError:
-                day = None
+            day = _day(raw)
             if day is None:
                 note(key, raw, "link.bad_date")
             elif not DATE_MIN <= day <= DATE_MAX:
@@ -240,7 +264,33 @@ def parse_query(
                 state = replace(state, overlay=True)
             else:
                 note(key, raw, "link.bad_choice", options=OVERLAY_MARK)
+        elif key == "compare":  # after "date" (KEYS order): A must come before the final B
+            if not raw:
+                continue  # ``compare=`` with no value: one map, nothing to say
+            day = _day(raw)
+            if day is None:
+                note(key, raw, "link.bad_date")
+            elif not DATE_MIN <= day <= DATE_MAX:
+                note(key, raw, "link.compare_outside", first=DATE_MIN.year, last=DATE_MAX.year)
+            elif day >= state.date:
+                note(key, raw, "link.compare_not_before", date=state.date.isoformat())
+            else:
+                state = replace(state, compare=day)
     return replace(state, notices=tuple(notices))
+
+
+def _day(raw: str) -> dt.date | None:
+    """Return the ISO day ``YYYY-MM-DD`` in ``raw`` (ASCII digits only), else None.
+
+    Examples
+    --------
+    >>> _day("2026-02-20"), _day("2026-02-30"), _day("２０２６-０２-２０")
+    (datetime.date(2026, 2, 20), None, None)
+    """
+    try:
+        return dt.date.fromisoformat(raw) if len(raw) == 10 and raw.isascii() else None
+    except ValueError:
+        return None
 
 
 def to_query(state: State) -> dict[str, str]:
@@ -260,6 +310,8 @@ def to_query(state: State) -> dict[str, str]:
     {'mode': 'present', 'chapter': '3', 'lang': 'en'}
     >>> to_query(replace(d, overlay=True))["overlay"], "overlay" in to_query(d)
     ('1', False)
+    >>> to_query(replace(d, compare=dt.date(2025, 1, 1)))["compare"], "compare" in to_query(d)
+    ('2025-01-01', False)
     """
     if state.mode == "present":
         return {"mode": "present", "chapter": str(state.chapter), "lang": state.lang}
@@ -275,4 +327,6 @@ def to_query(state: State) -> dict[str, str]:
         query["segment"] = state.segment
     if state.overlay:
         query["overlay"] = OVERLAY_MARK
+    if state.compare is not None:
+        query["compare"] = state.compare.isoformat()
     return query

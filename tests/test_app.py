@@ -83,7 +83,7 @@ def test_map_assets_are_all_local(default_app):
     assert set(URL_RE.findall(text)) <= ALLOWED_URLS, URL_RE.findall(text)
     assert "cdn" not in text.lower()
     # The component's page and script load nothing from another host.
-    for name in ("index.html", "boot.js", "map.js", "map.css"):
+    for name in ("index.html", "boot.js", "compare.js", "map.js", "map.css"):
         page = (site_dir() / name).read_text(encoding="utf-8")
         assert assets.find_external_assets(page) == [], name
         assert not URL_RE.findall(page), (name, URL_RE.findall(page))
@@ -111,7 +111,7 @@ def test_map_does_not_rerun_on_pan_and_sends_only_state(default_app):
     assert "coordinates" not in json.dumps(args)
     assert len(map_component(default_app).proto.json_args) < 50_000
     assert set(args) == {
-        "layers", "date", "lang", "view", "window", "height", "keyboard", "overlay",
+        "layers", "date", "compare", "lang", "view", "window", "height", "keyboard", "overlay",
         "attribution", "panes", "decor", "labels", "session", "report", "key", "default",
     }  # fmt: skip
 

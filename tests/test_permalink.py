@@ -239,3 +239,75 @@ def test_every_key_either_takes_the_value_or_says_why_not(key, value):
         # Taken as given: the link written for the state holds the same value again.
         written = permalink.to_query(state).get(key)
         assert written is None or parse({key: written}) == state
+
+
+# --- compare mode (issue 16) ---------------------------------------------------------------------
+
+
+def test_compare_round_trip_keeps_both_dates():
+    state = replace(DEFAULT, date=dt.date(2026, 3, 1), compare=dt.date(2025, 1, 1))
+    query = permalink.to_query(state)
+    assert query["compare"] == "2025-01-01" and query["date"] == "2026-03-01"
+    restored = parse(query)
+    assert restored == state and restored.notices == ()
+
+
+def test_compare_is_off_by_default_and_with_an_empty_value():
+    assert parse({}).compare is None
+    assert "compare" not in permalink.to_query(DEFAULT)
+    state = parse({"date": "2026-03-01", "compare": ""})
+    assert state.compare is None and state.notices == ()
+
+
+def test_compare_is_read_whatever_the_order_of_the_keys():
+    state = parse({"compare": "2025-01-01", "date": "2026-03-01"})
+    assert (state.compare, state.date, state.notices) == (
+        dt.date(2025, 1, 1),
+        dt.date(2026, 3, 1),
+        (),
+    )
+
+
+def test_compare_in_present_mode_is_not_written():
+    state = replace(DEFAULT, mode="present", compare=dt.date(2025, 1, 1))
+    assert "compare" not in permalink.to_query(state)
+
+
+@pytest.mark.parametrize(
+    ("params", "needle", "key"),
+    [
+        ({"date": "2026-03-01", "compare": "2025-13-01"}, "expected a date", "link.bad_date"),
+        ({"date": "2026-03-01", "compare": "garbage"}, "expected a date", "link.bad_date"),
+        ({"date": "2026-03-01", "compare": "1990-01-01"}, "outside 1997–2028, showing one map",
+         "link.compare_outside"),
+        ({"date": "2026-03-01", "compare": "2031-01-01"}, "outside 1997–2028",
+         "link.compare_outside"),
+        # A on or after B: the link's date is what it asked to see, so it is never swapped.
+        ({"date": "2026-03-01", "compare": "2026-03-01"}, "must be before date=2026-03-01",
+         "link.compare_not_before"),
+        ({"date": "2025-01-01", "compare": "2026-03-01"}, "must be before date=2025-01-01",
+         "link.compare_not_before"),
+        # ... the date as shown, after its own fallback (2031 is shown as 2028-12-31)
+        ({"date": "2031-01-01", "compare": "2028-12-31"}, "must be before date=2028-12-31",
+         "link.compare_not_before"),
+        ({"date": "2026-03-01", "compare": ["2025-01-01", "2024-01-01"]}, "given 2 times",
+         "link.repeated"),
+        ({"date": "2026-03-01", "compare": "２０２５-０１-０１"}, "expected a date",
+         "link.bad_date"),
+    ],
+)  # fmt: skip
+def test_bad_compare_values_show_one_map_with_a_notice(params, needle, key):
+    state = parse(params)
+    assert state.compare is None
+    compare_notices = [n for n in state.notices if n.startswith("Ignored compare=")]
+    assert len(compare_notices) == 1, state.notices
+    assert needle in compare_notices[0] and compare_notices[0].key == key
+    assert "compare" not in permalink.to_query(state)
+
+
+def test_compare_notices_are_translated():
+    (notice,) = parse({"date": "2025-01-01", "compare": "2026-03-01"}).notices
+    assert notice.text("pl") == (
+        "Pominięto compare='2026-03-01': dzień do porównania musi być wcześniejszy niż "
+        "date=2025-01-01, pokazano jedną mapę."
+    )

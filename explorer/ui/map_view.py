@@ -69,9 +69,17 @@ def _categories(
 
 
 def legend(
-    data_dir: str, ds: Any, layers: Sequence[str], day: dt.date, lang: str
+    data_dir: str,
+    ds: Any,
+    layers: Sequence[str],
+    day: dt.date,
+    lang: str,
+    *,
+    compare: dt.date | None = None,
 ) -> list[legend_rows.LegendItem]:
     """Return the legend of exactly what the map draws on ``day`` (categories present only).
+
+    In compare mode the one legend lists what either map draws (``day`` or ``compare``).
 
     Parameters
     ----------
@@ -85,16 +93,21 @@ def legend(
         The day shown.
     lang : {"en", "pl"}
         Language of the labels.
+    compare : datetime.date, optional
+        The other day of compare mode: its categories join the legend.
     """
     shown: dict[str, set[str]] = {}
     marked = False
+    days = (day,) if compare is None else (day, compare)
     for layer in layers:
         if family(layer) in ("treaty", "programme"):
-            cats, marks = _categories(
-                data_dir, layer, intervals.signature(ds, (layer,), day), ds, day
-            )
-            shown.update(cats)
-            marked = marked or marks
+            for one_day in days:
+                cats, marks = _categories(
+                    data_dir, layer, intervals.signature(ds, (layer,), one_day), ds, one_day
+                )
+                for name, categories in cats.items():
+                    shown[name] = shown.get(name, set()) | categories
+                marked = marked or marks
         elif family(layer) == "border":
             shown[layer] = {"drawn"}
     items = legend_rows.legend_items(layers, lang, shown=shown)
@@ -108,7 +121,11 @@ def _static_args(lang: str) -> dict:
         "attribution": text.attribution_html(lang),
         "panes": dict(bundle.PANES),
         "decor": decor.decor(),
-        "labels": {"features_here": t("map.features_here", lang), "map": t("map.aria", lang)},
+        "labels": {
+            "features_here": t("map.features_here", lang),
+            "map": t("map.aria", lang),
+            "on_date": t("map.on_date", lang),
+        },
     }
 
 
@@ -139,8 +156,13 @@ def show_map(
     overlay: Overlay | None = None,
     key: str = state.MAP_KEY,
     report_drawn: bool = False,
+    compare: dt.date | None = None,
 ) -> Any:
     """Draw the map component with ``layers`` on ``date`` (only state travels).
+
+    With ``compare``, the component draws two maps of the same layers side by side (stacked
+    in a narrow frame), ``compare`` and ``date``, each labelled with its day, their pan and
+    zoom kept together in the browser (``explorer/web/frontend/compare.js``).
 
     Parameters
     ----------
@@ -169,6 +191,8 @@ def show_map(
     report_drawn : bool, default False
         Ask the map to report (its value becomes 1) once its layers are drawn: the page's
         first run in a browser draws the rest then (:mod:`explorer.ui.first_paint`).
+    compare : datetime.date, optional
+        Compare mode: the other day shown ("A", before ``date``); None: one map.
 
     Returns
     -------
@@ -182,6 +206,7 @@ def show_map(
         **_static_args(lang),
         "layers": [[i, files[i][lang]] for i in ordered],
         "date": date.isoformat(),
+        "compare": None if compare is None else compare.isoformat(),
         "lang": lang,
         "view": [float(view[0]), float(view[1]), int(view[2]), int(view_version)],
         "window": list(the_site.window),

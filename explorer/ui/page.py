@@ -148,6 +148,7 @@ def main() -> None:
     else:
         sidebar.language_picker()
         sidebar.time_controls(get_key_events(data_dir), lang)
+        sidebar.compare_controls(lang)
         sidebar.layer_toggles(style.layers(lang), lang)
         names = dict(zip(ds.segments["id"], ds.segments[f"name_{lang}"], strict=True))
         sidebar.segment_picker(names, get_segment_views(data_dir), lang)
@@ -176,7 +177,9 @@ def main() -> None:
     if not current.layers:
         st.warning(md_escape(t("app.all_off", lang)))
 
-    legend_col, map_col = st.columns([1, 3.2])
+    compare = current.compare  # compare mode: the earlier day "A", drawn beside ``day``
+    # Two maps side by side need the width: the legend's column is narrower in compare mode.
+    legend_col, map_col = st.columns([1, 3.2] if compare is None else [1, 4.6])
     with map_col:
         # Only state travels: the layer files reach the browser once (explorer/ui/map_view.py).
         drawn_reported = map_view.show_map(
@@ -189,13 +192,23 @@ def main() -> None:
             height=620,
             overlay=overlay,
             report_drawn=light,
+            compare=compare,
         )
-        caption = t("app.map_caption", lang, date=day.isoformat(), as_of=config.DATA_AS_OF)
+        if compare is None:
+            caption = t("app.map_caption", lang, date=day.isoformat(), as_of=config.DATA_AS_OF)
+        else:
+            caption = t(
+                "app.map_caption_compare",
+                lang,
+                compare=compare.isoformat(),
+                date=day.isoformat(),
+                as_of=config.DATA_AS_OF,
+            )
         st.caption(md_escape(caption))
     with legend_col:
         st.markdown(f"**{md_escape(t('legend.title', lang))}**")
         legend = web_legend.legend_html(
-            map_view.legend(data_dir, ds, drawn, day, lang)
+            map_view.legend(data_dir, ds, drawn, day, lang, compare=compare)
             + overlay_panel.legend_items(overlay, lang)
         )
         if legend.strip():

@@ -169,6 +169,7 @@ def _exit(chapter: story.Chapter | None) -> None:
         st.session_state[state.layer_key(layer_id)] = layer_id in chapter.layers
     st.session_state[state.DATE_KEY] = chapter.date
     st.session_state[state.SEGMENT_KEY] = ""
+    st.session_state[state.COMPARE_ON] = False  # a chapter shows one day
     state.go_to(*view.view_centre_zoom(chapter.bbox))
 
 

@@ -1,4 +1,4 @@
-"""Sidebar controls: language, date and key events, layer toggles, border segment."""
+"""Sidebar controls: language, date and key events, compare mode, layer toggles, border segment."""
 
 from __future__ import annotations
 
@@ -11,7 +11,16 @@ import streamlit as st
 from explorer import config
 from explorer.i18n import t
 from explorer.ui import state
-from explorer.ui.state import DATE_INPUT_KEY, DATE_KEY, EVENT_KEY, LANG_KEY, SEGMENT_KEY
+from explorer.ui.state import (
+    COMPARE_DATE,
+    COMPARE_INPUT_KEY,
+    COMPARE_ON,
+    DATE_INPUT_KEY,
+    DATE_KEY,
+    EVENT_KEY,
+    LANG_KEY,
+    SEGMENT_KEY,
+)
 
 #: Value of the key-events list when no event is chosen (its label is translated).
 _NO_EVENT = ""
@@ -164,6 +173,68 @@ def time_controls(events: pd.DataFrame, lang: str = "en") -> None:
         format_func=lambda o: labels.get(o, t("sidebar.no_event", lang)),
         on_change=lambda: _jump_to_event(options),
         help=t("sidebar.events_help", lang),
+    )
+
+
+def year_before(day: dt.date) -> dt.date:
+    """Return the same day a year before ``day`` (28 Feb for 29 Feb), not before the range.
+
+    The day compare mode starts on when no other day has been chosen.
+
+    Examples
+    --------
+    >>> year_before(dt.date(2026, 3, 1)), year_before(dt.date(2024, 2, 29))
+    (datetime.date(2025, 3, 1), datetime.date(2023, 2, 28))
+    >>> year_before(dt.date(1997, 6, 1))
+    datetime.date(1997, 1, 1)
+    """
+    try:
+        earlier = day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        earlier = day.replace(year=day.year - 1, day=28)
+    return max(earlier, config.DATE_MIN)
+
+
+def _compare_from_input() -> None:
+    """Take the day typed into compare mode's date input as the day compared with."""
+    day = st.session_state.get(COMPARE_INPUT_KEY)
+    if isinstance(day, dt.date):
+        st.session_state[COMPARE_DATE] = day
+
+
+def compare_controls(lang: str = "en") -> None:
+    """Show the toggle "Compare with another date" and, while it is on, the day "A" to compare with.
+
+    The day compared with is always before the date shown ("B"): the input offers only earlier
+    days, and moving the date to or before it pushes it back to the day before (like the two
+    thumbs of a range slider). It starts a year before the date. Off, the day is kept for the
+    next time. The link holds it as ``compare`` (:func:`explorer.ui.state.compare_day`).
+    """
+    on = st.sidebar.toggle(
+        t("sidebar.compare", lang), key=COMPARE_ON, help=t("sidebar.compare_help", lang)
+    )
+    day = st.session_state.get(DATE_KEY)
+    if not isinstance(day, dt.date) or day <= config.DATE_MIN:
+        if on:  # nothing lies before the first day of the range
+            st.sidebar.caption(t("sidebar.compare_none", lang, first=config.DATE_MIN))
+        return
+    latest = day - dt.timedelta(days=1)
+    other = st.session_state.get(COMPARE_DATE)
+    other = other if isinstance(other, dt.date) else year_before(day)
+    other = min(max(other, config.DATE_MIN), latest)
+    st.session_state[COMPARE_DATE] = other
+    if not on:
+        return
+    if st.session_state.get(COMPARE_INPUT_KEY) != other:
+        st.session_state[COMPARE_INPUT_KEY] = other
+    st.sidebar.date_input(
+        t("sidebar.compare_date", lang),
+        min_value=config.DATE_MIN,
+        max_value=latest,
+        key=COMPARE_INPUT_KEY,
+        format="YYYY-MM-DD",
+        on_change=_compare_from_input,
+        help=t("sidebar.compare_date_help", lang),
     )
 
 

@@ -58,6 +58,13 @@ DATE_KEY: Final[str] = "date"
 DATE_INPUT_KEY: Final[str] = "date_input"
 #: The id of the chosen key event (``""``: none).
 EVENT_KEY: Final[str] = "event"
+#: The "Compare with another date" toggle (True: compare mode, two maps side by side).
+COMPARE_ON: Final[str] = "compare_on"
+#: The day compared with, "A" (always before :data:`DATE_KEY`; the permalink's ``compare``
+#: while :data:`COMPARE_ON`); None until there is one. Kept while compare mode is off.
+COMPARE_DATE: Final[str] = "compare_date"
+#: The compare mode's date input (follows :data:`COMPARE_DATE`, and moves it when typed into).
+COMPARE_INPUT_KEY: Final[str] = "compare_input"
 #: The id of the chosen border segment (``""``: all borders; the permalink's ``segment``).
 SEGMENT_KEY: Final[str] = "segment"
 #: The sidebar's "Present the story" button.
@@ -199,9 +206,23 @@ def init_from_query(
     st.session_state[NOTICES] = notice_texts(state.lang)
     st.session_state[MODE] = state.mode
     st.session_state[CHAPTER] = state.chapter
+    st.session_state[COMPARE_ON] = state.compare is not None
+    st.session_state[COMPARE_DATE] = state.compare
     # A new session never holds an overlay: one named by the link is gone (issue 13).
     st.session_state[OVERLAY_LOST] = state.overlay
     st.session_state[_LOADED] = True
+
+
+def compare_day() -> dt.date | None:
+    """Return the day compare mode shows beside the date ("A"), or None: one map.
+
+    None while the toggle is off, or when no day before the date is chosen (the sidebar keeps
+    :data:`COMPARE_DATE` before :data:`DATE_KEY`; a day on or after it is never shown).
+    """
+    day, other = st.session_state.get(DATE_KEY), st.session_state.get(COMPARE_DATE)
+    if not st.session_state.get(COMPARE_ON) or not isinstance(other, dt.date):
+        return None
+    return other if isinstance(day, dt.date) and config.DATE_MIN <= other < day else None
 
 
 def current(layer_ids: Sequence[str], *, overlay: bool = False) -> State:
@@ -216,6 +237,7 @@ def current(layer_ids: Sequence[str], *, overlay: bool = False) -> State:
         segment=st.session_state.get(SEGMENT_KEY) or None,
         lang=st.session_state.get(LANG_KEY, "en"),
         overlay=overlay,
+        compare=compare_day(),
     )
 
 
@@ -265,7 +287,13 @@ def notice_text(notice: str, lang: str) -> str:
 #: Notices after which the link shows something other than the default: the nearest date, or
 #: nothing replaced at all (unknown parameters). They are not followed by "the default is shown".
 _NOT_DEFAULT: frozenset[str] = frozenset(
-    {"link.date_outside", "link.unknown_keys", "link.unknown_keys_more"}
+    {
+        "link.date_outside",
+        "link.unknown_keys",
+        "link.unknown_keys_more",
+        "link.compare_outside",
+        "link.compare_not_before",
+    }
 )
 
 

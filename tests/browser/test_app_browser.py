@@ -76,7 +76,8 @@ def test_permalink_restores_layers_and_date(server, page: Page, page_log: PageLo
     )
     frame = map_frame(page, min_paths=20)
     wait_idle(page)
-    boxes = page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"] input')
+    # The layer toggles (the sidebar's compare-mode toggle is a checkbox input too).
+    boxes = page.locator('[data-testid="stSidebar"] [class*="st-key-layer_"] input')
     checked = [boxes.nth(i).is_checked() for i in range(boxes.count())]
     assert checked == [True, True, True, False, False, False, False, False]
     assert "2026-02-20" in page.locator('[data-testid="stSidebar"]').inner_text()
@@ -182,6 +183,8 @@ _ORDER_JS = """
 })();
 """
 _FIND_MAP = "Object.values(window).find(v => v && v._leaflet_id && v.getCenter)"
+#: The sidebar's layer checkboxes (the compare-mode toggle is an ``stCheckbox`` too).
+_LAYER_TOGGLES = '[data-testid="stSidebar"] [class*="st-key-layer_"] [data-testid="stCheckbox"]'
 
 
 def test_the_map_comes_first_and_the_controls_follow_without_a_remount(
@@ -197,7 +200,7 @@ def test_the_map_comes_first_and_the_controls_follow_without_a_remount(
     wait_idle(page)
     order = page.evaluate("() => window.__order")
     assert order["map"] < order["controls"], order
-    assert checkboxes.count() == 8
+    assert page.locator(_LAYER_TOGGLES).count() == 8
     assert page.get_by_text("Border lengths").first.is_visible()
     assert frame.evaluate(f"() => window.__probe !== undefined && {_FIND_MAP} === window.__probe")
     assert "date=2026-02-20" in page.url
@@ -213,6 +216,6 @@ def test_a_map_that_never_reports_still_gets_the_whole_page(server, page: Page):
     checkboxes = page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]')
     checkboxes.first.wait_for(timeout=TIMEOUT_MS)
     wait_idle(page)
-    assert checkboxes.count() == 8
+    assert page.locator(_LAYER_TOGGLES).count() == 8
     assert page.get_by_text("Border lengths").first.is_visible()
     assert any(u.endswith("bfe_map/map.js") for u in requests), requests  # it was blocked

@@ -6,17 +6,19 @@
 //
 // One derivation of time: every feature carries its [from, to) -> look intervals, computed in
 // Python (explorer/intervals.py); for a date this file only finds the interval that holds it.
+//
+// A "sheet" is one Leaflet map and the layers drawn on it. The explorer has one; compare mode
+// (compare.js) adds a second, drawing the same loaded documents on another date.
 (function () {
   "use strict";
 
   var map = null;
   var args = null;
-  var docs = {};        // url -> {doc, group, items: [{layer, feature, look}]} once loaded
-  var loading = {};     // url -> Promise
-  var shown = [];       // urls drawn now, in drawing order
+  var docs = {};        // url -> the layer document, once loaded (shared by every sheet)
+  var loading = {};     // url -> Promise of the document
+  var main = null;      // the sheet of ``map``: the date shown
+  var compare = null;   // compare mode (compare.js): the second map, on args.compare
   var viewVersion = null;
-  var overlayToken = null;
-  var overlayGroup = null;
   var frameHeight = null;
   var basemapOn = true;
   var reported = false;  // the first drawing was reported (args.report)
@@ -53,7 +55,7 @@
   window.bfeStates = function (day) {
     var out = {};
     Object.keys(docs).forEach(function (url) {
-      var doc = docs[url].doc;
+      var doc = docs[url];
       if (doc.layer === "basemap") { return; }
       var states = out[doc.layer] = {};
       doc.features.forEach(function (f) {
@@ -69,15 +71,15 @@
 
   // The view must stay inside the data window at every width: the lowest zoom is the one at
   // which the whole viewport fits in it.
-  function fitMinZoom() {
-    if (!map || !args) { return; }
-    var size = map.getSize();
+  function fitMinZoom(m) {
+    if (!m || !args) { return; }
+    var size = m.getSize();
     if (!size.x || !size.y) { return; }
-    map.options.minZoom = 0;
-    var z = map.getBoundsZoom(windowBounds(args.window), true);
-    map.setMinZoom(Math.max(3, z));
-    if (map.getZoom() < map.getMinZoom()) { map.setZoom(map.getMinZoom(), { animate: false }); }
-    map.panInsideBounds(windowBounds(args.window), { animate: false });
+    m.options.minZoom = 0;
+    var z = m.getBoundsZoom(windowBounds(args.window), true);
+    m.setMinZoom(Math.max(3, z));
+    if (m.getZoom() < m.getMinZoom()) { m.setZoom(m.getMinZoom(), { animate: false }); }
+    m.panInsideBounds(windowBounds(args.window), { animate: false });
   }
 
   // The scale bar sits above the credit line whatever its height (it wraps on a phone).
@@ -88,17 +90,11 @@
     scale.getContainer().style.marginBottom = (credits.offsetHeight + 6) + "px";
   }
 
-  function createMap(a) {
-    var decor = document.createElement("div");
-    decor.id = "bfe-defs";
-    decor.innerHTML = a.decor.svg;
-    document.body.appendChild(decor);
-    var css = document.createElement("style");
-    css.textContent = a.decor.css;
-    document.head.appendChild(css);
-    map = L.map("map", {
-      center: [a.view[0], a.view[1]],
-      zoom: a.view[2],
+  // A Leaflet map in element ``id`` with the explorer's options and panes, at ``center``/``zoom``.
+  function makeMap(id, a, center, zoom, credits) {
+    var m = L.map(id, {
+      center: center,
+      zoom: zoom,
       maxZoom: 13,
       minZoom: 3,
       maxBounds: windowBounds(a.window),
@@ -110,20 +106,43 @@
       keyboard: a.keyboard !== false,
       renderer: L.svg({ padding: 0.5, tolerance: 4 }),
       zoomControl: true,
-      attributionControl: true
+      attributionControl: credits
     });
-    window.map = map;
     Object.keys(a.panes).forEach(function (name) {
-      var pane = map.createPane(name);
+      var pane = m.createPane(name);
       pane.style.zIndex = String(a.panes[name]);
     });
+    m.on("resize", function () { fitMinZoom(m); });
+    return m;
+  }
+  function newSheet(m) {
+    // entries: url -> {doc, group, items: [{layer, feature, look}]}, built for this map
+    return { map: m, entries: {}, shown: [], slots: {}, overlayToken: null, overlayGroup: null };
+  }
+
+  function createMap(a) {
+    var decor = document.createElement("div");
+    decor.id = "bfe-defs";
+    decor.innerHTML = a.decor.svg;
+    document.body.appendChild(decor);
+    var css = document.createElement("style");
+    css.textContent = a.decor.css;
+    document.head.appendChild(css);
+    map = makeMap("map", a, [a.view[0], a.view[1]], a.view[2], true);
+    window.map = map;
+    main = newSheet(map);
     map.attributionControl.setPrefix(false);
     scale = L.control.scale({ metric: true, imperial: false, position: "bottomleft" }).addTo(map);
     map.on("moveend", syncUrl);
-    map.on("resize", fitMinZoom);
     map.on("resize", placeScale);
     viewVersion = a.view[3];
     installUrlSync();
+    if (window.bfeCompare) {
+      compare = window.bfeCompare({
+        main: main, newSheet: newSheet, makeMap: makeMap, draw: drawSheet,
+        overlay: drawOverlay, fitMinZoom: fitMinZoom
+      });
+    }
   }
 
   // The ruler, in the page's language (leaflet-measure ships Polish).
@@ -218,10 +237,15 @@
   function load(url) {
     if (!loading[url]) {
       loading[url] = boot.fetch(url)  // started by boot.js, maybe before Leaflet was parsed
-        .then(function (doc) { docs[url] = build(doc, url); return docs[url]; });
+        .then(function (doc) { docs[url] = doc; return doc; });
       loading[url].catch(function (e) { delete loading[url]; report(e); });
     }
     return loading[url];
+  }
+  // The layer ``url`` as drawn on ``sheet`` (built from the shared document on first use).
+  function entryOf(sheet, url) {
+    if (!sheet.entries[url] && docs[url]) { sheet.entries[url] = build(docs[url], url, sheet); }
+    return sheet.entries[url] || null;
   }
 
   // Marks of works that are not drawn sit at the middle of their border; several on one border
@@ -236,14 +260,15 @@
     }
   });
   var SLOTS = [[0, 0], [20, 0], [-20, 0], [0, 20], [0, -20], [20, 20], [-20, -20]];
-  var slotsTaken = {};  // per language: a language's marks take the same places as another's
-  function markOffset(latlng, lang) {
+  // Per sheet and language: a language's marks take the same places as another's, and the
+  // same places on both maps of compare mode.
+  function markOffset(sheet, latlng, lang) {
     var key = lang + ":" + latlng.lat.toFixed(4) + "," + latlng.lng.toFixed(4);
-    var n = slotsTaken[key] = (slotsTaken[key] || 0) + 1;
+    var n = sheet.slots[key] = (sheet.slots[key] || 0) + 1;
     return L.point(SLOTS[(n - 1) % SLOTS.length]);
   }
 
-  function build(doc, url) {
+  function build(doc, url, sheet) {
     var lang = (/\.(en|pl)\.[0-9a-f]+\.json$/.exec(url || "") || [null, "all"])[1];
     var group = L.featureGroup();
     var entry = { doc: doc, group: group, items: [], key: null };
@@ -268,7 +293,7 @@
         pointToLayer: function (f, latlng) {
           if (props.partial) {
             return new OffsetMarker(
-              latlng, { pane: props.pane, radius: 8, bfeOffset: markOffset(latlng, lang) });
+              latlng, { pane: props.pane, radius: 8, bfeOffset: markOffset(sheet, latlng, lang) });
           }
           return L.circleMarker(latlng, { pane: props.pane, radius: 7 });
         },
@@ -278,7 +303,7 @@
       if (!layer) { return; }
       layer.feature = feature;
       layer.bfeLayer = doc.layer;
-      layer.on("click", onFeatureClick);
+      layer.on("click", function (e) { onFeatureClick(sheet, e); });
       entry.items.push({ layer: layer, feature: feature, look: null });
     });
     return entry;
@@ -312,11 +337,11 @@
   // Every feature under the click, not only the top one: works drawn on the same border line
   // cannot be clicked apart otherwise.
   var KIND_ORDER = { point: 0, line: 1, area: 2 };
-  function hitsAt(latlng) {
-    var p = map.latLngToLayerPoint(latlng);
+  function hitsAt(sheet, latlng) {
+    var p = sheet.map.latLngToLayerPoint(latlng);
     var hits = [];
-    shown.forEach(function (url) {
-      var entry = docs[url];
+    sheet.shown.forEach(function (url) {
+      var entry = sheet.entries[url];
       if (!entry || entry.doc.layer === "basemap") { return; }
       entry.items.forEach(function (item) {
         var l = item.layer;
@@ -327,15 +352,15 @@
     return hits;
   }
   window.bfeHitsAt = function (lat, lng) {
-    return hitsAt(L.latLng(lat, lng)).map(function (h) { return [h.layer.bfeLayer, h.feature.id]; });
+    return hitsAt(main, L.latLng(lat, lng)).map(function (h) { return [h.layer.bfeLayer, h.feature.id]; });
   };
-  function onFeatureClick(e) {
+  function onFeatureClick(sheet, e) {
     var clicked = e.target;
-    var hits = hitsAt(e.latlng);
+    var hits = hitsAt(sheet, e.latlng);
     var mine = null;
     hits.forEach(function (h) { if (h.layer === clicked) { mine = h; } });
     if (!mine) {
-      docsEach(function (entry) {
+      docsEach(sheet, function (entry) {
         entry.items.forEach(function (item) { if (item.layer === clicked) { mine = item; } });
       });
       if (mine) { hits.unshift(mine); }
@@ -345,19 +370,22 @@
       if (ka !== kb) { return ka - kb; }
       return (a === mine ? -1 : 0) - (b === mine ? -1 : 0);
     });
-    var html = popupHtml(hits);
+    var html = popupHtml(sheet, hits);
     if (!html) { return; }
-    L.popup({ maxWidth: 380, autoPanPadding: [20, 20] }).setLatLng(e.latlng).setContent(html).openOn(map);
+    L.popup({ maxWidth: 380, autoPanPadding: [20, 20] }).setLatLng(e.latlng).setContent(html)
+      .openOn(sheet.map);
     if (e.originalEvent) { L.DomEvent.stop(e.originalEvent); }
   }
-  function docsEach(fn) { shown.forEach(function (url) { if (docs[url]) { fn(docs[url]); } }); }
-  function lookOf(item) {
+  function docsEach(sheet, fn) {
+    sheet.shown.forEach(function (url) { if (sheet.entries[url]) { fn(sheet.entries[url]); } });
+  }
+  function lookOf(sheet, item) {
     var entry = null;
-    docsEach(function (d) { if (d.items.indexOf(item) >= 0) { entry = d; } });
+    docsEach(sheet, function (d) { if (d.items.indexOf(item) >= 0) { entry = d; } });
     return entry ? entry.doc.looks[item.look] : null;
   }
-  function popupHtml(hits) {
-    var looks = hits.map(lookOf).filter(function (l) { return l; });
+  function popupHtml(sheet, hits) {
+    var looks = hits.map(function (h) { return lookOf(sheet, h); }).filter(function (l) { return l; });
     if (!looks.length) { return ""; }
     if (looks.length === 1) { return looks[0].popup; }
     var head = (args.labels.features_here || "{n} features here").replace("{n}", String(looks.length));
@@ -370,23 +398,36 @@
     return parts.join("");
   }
 
+  // Draw the layer files ``urls`` on ``sheet`` as they are on ``day`` (a Promise: all drawn).
+  function drawSheet(sheet, urls, day) {
+    sheet.shown.forEach(function (url) {  // remove what is no longer wanted
+      var entry = sheet.entries[url];
+      if (urls.indexOf(url) < 0 && entry && sheet.map.hasLayer(entry.group)) {
+        sheet.map.removeLayer(entry.group);
+      }
+    });
+    sheet.shown = urls;
+    sheet.day = day;
+    var pending = [];
+    urls.forEach(function (url) {
+      if (docs[url]) { show(sheet, entryOf(sheet, url)); }
+      else {
+        pending.push(load(url).then(function () {
+          // only if still wanted; on the sheet's day now (a newer message may have changed it)
+          if (sheet.shown.indexOf(url) >= 0) { show(sheet, entryOf(sheet, url)); }
+        }));
+      }
+    });
+    sheet.map.getContainer().style.background = basemapOn ? args.decor.sea : args.decor.blank;
+    return Promise.all(pending);
+  }
+
   function redraw() {
     if (!map || !args) { return; }
     var wanted = args.layers.map(function (pair) { return pair[1]; });
-    // remove what is no longer wanted
-    shown.forEach(function (url) {
-      if (wanted.indexOf(url) < 0 && docs[url] && map.hasLayer(docs[url].group)) {
-        map.removeLayer(docs[url].group);
-      }
-    });
-    shown = wanted;
-    var pending = [];
-    wanted.forEach(function (url) {
-      if (docs[url]) { show(docs[url]); }
-      else { pending.push(load(url).then(function () { if (shown.indexOf(url) >= 0) { show(docs[url]); } })); }
-    });
     basemapOn = args.layers.some(function (pair) { return pair[0] === "basemap"; });
-    map.getContainer().style.background = basemapOn ? args.decor.sea : args.decor.blank;
+    var pending = [drawSheet(main, wanted, args.date)];
+    if (compare) { pending.push(compare.draw(args, wanted)); }
     var asked = args.report;
     Promise.all(pending).then(function () {
       setRuler(args.lang || "en");
@@ -400,19 +441,19 @@
       }
     });
   }
-  function show(entry) {
-    applyDate(entry, args.date);
-    if (!map.hasLayer(entry.group)) { entry.group.addTo(map); }
+  function show(sheet, entry) {
+    applyDate(entry, sheet.day);
+    if (!sheet.map.hasLayer(entry.group)) { entry.group.addTo(sheet.map); }
   }
 
   // --- The analyst's overlay (session data: never a static file) --------------------------------
-  function drawOverlay(overlay) {
+  function drawOverlay(sheet, overlay) {
     var token = overlay ? overlay.token : null;
-    if (token === overlayToken) { return; }
-    if (overlayGroup) { map.removeLayer(overlayGroup); overlayGroup = null; }
-    overlayToken = token;
+    if (token === sheet.overlayToken) { return; }
+    if (sheet.overlayGroup) { sheet.map.removeLayer(sheet.overlayGroup); sheet.overlayGroup = null; }
+    sheet.overlayToken = token;
     if (!overlay) { return; }
-    overlayGroup = L.featureGroup().addTo(map);
+    var overlayGroup = sheet.overlayGroup = L.featureGroup().addTo(sheet.map);
     var panes = { polygon: "bfe-forts", line: "bfe-borders", point: "bfe-points" };
     ["polygon", "line", "point"].forEach(function (kind) {
       var fc = overlay.kinds[kind];
@@ -446,8 +487,8 @@
     }
     var first = map === null;
     args = a;
-    if (a.height !== frameHeight) { frameHeight = a.height; send("streamlit:setFrameHeight", { height: a.height }); }
     if (first) { createMap(a); }
+    setHeight();
     map.attributionControl._attributions = {};
     map.attributionControl.addAttribution(a.attribution);
     placeScale();
@@ -457,10 +498,27 @@
       viewVersion = a.view[3];
       map.setView([a.view[0], a.view[1]], a.view[2], { animate: false });
     }
-    if (first) { setTimeout(function () { map.invalidateSize(); fitMinZoom(); }, 0); }
-    drawOverlay(a.overlay || null);
+    if (compare) { compare.update(a); }  // one map or two (before the first invalidateSize)
+    if (first) {
+      setTimeout(function () {
+        map.invalidateSize();
+        fitMinZoom(map);
+        if (compare) { compare.invalidate(); }
+      }, 0);
+    }
+    drawOverlay(main, a.overlay || null);
     redraw();
   }
+  // The frame's height: the message's, or more when compare mode stacks two maps.
+  function setHeight() {
+    var height = compare ? compare.height(args) : args.height;
+    if (height !== frameHeight) { frameHeight = height; send("streamlit:setFrameHeight", { height: height }); }
+  }
+  window.addEventListener("resize", function () {
+    if (!map || !args || !compare) { return; }
+    compare.update(args);
+    setHeight();
+  });
 
   // boot.js said "ready"; a message that came before this file ran is drawn now.
   if (boot && boot.args) { try { render(boot.args); } catch (e) { report(e); } }
