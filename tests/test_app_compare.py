@@ -136,3 +136,51 @@ def test_the_presenter_shows_one_map_and_exit_leaves_compare_off():
     at.button(key=state.PRESENTER_EXIT).click().run()
     assert not at.exception
     assert map_args(at)["compare"] is None and "compare" not in at.query_params
+
+
+# --- What changed between A and B: the panel, the chart, the summary, the export --------------
+
+
+def _html(at: AppTest) -> str:
+    return "\n".join(e.proto.body for e in at.main.get("html"))
+
+
+def test_compare_mode_shows_what_changed_with_sources_and_the_chart():
+    at = make_app(compare="2025-01-01", date="2026-03-01")
+    heads = [h.value for h in at.main.subheader]
+    assert "What changed between 2025-01-01 (A) and 2026-03-01 (B)" in heads
+    body = _html(at)
+    # Poland leaves the Mine Ban Treaty on 2026-02-20, with the decree's source id
+    assert "2026-02-20" in body and "withdrawal pending → withdrawn" in body
+    assert "dzu-2025-1514" in body
+    # a work completed in the period, its month kept as the source gives it
+    assert "2025-02" in body and "about 47.0 km" in body
+    charts = at.main.get("arrow_vega_lite_chart") or at.main.get("vega_lite_chart")
+    assert len(charts) == 1
+
+
+def test_without_compare_there_is_no_changes_panel():
+    at = make_app(date="2026-03-01")
+    assert not [h for h in at.main.subheader if "What changed" in h.value]
+
+
+def test_the_summary_says_what_changed_in_compare_mode():
+    at = make_app(compare="2025-01-01", date="2026-03-01")
+    at.session_state[state.SUMMARY_OPEN] = True
+    at.run()
+    text = "\n".join(m.value for m in at.main.markdown).replace("\\", "")  # markdown escapes
+    assert "Changes between 2025-01-01 (A) and 2026-03-01 (B)" in text
+    assert "Finland, withdrawal pending → withdrawn" in text
+
+
+def test_the_polish_panel_is_in_polish():
+    at = make_app(compare="2025-01-01", date="2026-03-01", lang="pl")
+    heads = [h.value for h in at.main.subheader]
+    assert "Co się zmieniło między 2025-01-01 (A) a 2026-03-01 (B)" in heads
+    assert "wystąpiło" in _html(at)
+
+
+def test_the_export_panel_offers_the_changes_in_compare_mode():
+    at = make_app(open_export=True, compare="2025-01-01", date="2026-03-01")
+    labels = [b.proto.label for b in at.main.get("download_button")]
+    assert "Changes 2025-01-01 → 2026-03-01 (CSV)" in labels

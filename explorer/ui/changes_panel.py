@@ -101,5 +101,5 @@ def show(ds: Any, data_dir: str, start: dt.date, end: dt.date, lang: str) -> Non
     names = dict(zip(ds.countries.index, ds.countries[f"name_{lang}"], strict=True))
     st.markdown(f"**{md_escape(t('changes.chart_title', lang))}**")
     st.altair_chart(progress_chart(_series(data_dir, ds), names, (start, end), lang),
-                    use_container_width=True)  # fmt: skip
+                    width="stretch")  # fmt: skip
     st.caption(md_escape(t("changes.chart_note", lang)))

@@ -17,6 +17,7 @@ from explorer.layers import DEFAULT_LAYERS, LAYER_IDS
 from explorer.text import html_text
 from explorer.ui import (
     about_data,
+    changes_panel,
     copy_link,
     data_errors,
     export_panel,
@@ -58,6 +59,12 @@ def get_key_events(data_dir: str) -> object:
     """Return the key events the time control can jump to."""
     ds = get_dataset(data_dir)
     return timeline.key_events(ds.treaty_events, ds.fortifications)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def get_change_lines(data_dir: str, start: dt.date, end: dt.date, lang: str) -> list[str]:
+    """Return what changed between ``start`` and ``end`` as summary lines (cached)."""
+    return summary.change_lines(get_dataset(data_dir), start, end, lang=lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
@@ -229,6 +236,8 @@ def main() -> None:
             lines = get_summary_lines(
                 data_dir, drawn, day, view.view_bbox(live_lat, live_lon, live_zoom), lang
             )
+            if compare is not None:  # and what changed since A (issue 16)
+                lines = [*lines, *get_change_lines(data_dir, compare, day, lang)]
             st.markdown(
                 "\n".join(
                     f"- {md_escape(line[2:])}"
@@ -246,7 +255,12 @@ def main() -> None:
         zoom=live_zoom,
         lang=current.lang,
         overlay=overlay,
+        compare=compare,
     )
+    if compare is not None and not data_errors.show_panel_unavailable(
+        ds, "What changed", ("treaty_events", "fortifications")
+    ):
+        changes_panel.show(ds, data_dir, compare, day, lang)
     if not data_errors.show_panel_unavailable(
         ds, "Border lengths", ("border_lengths", "fortifications")
     ):

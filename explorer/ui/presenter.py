@@ -345,10 +345,12 @@ def _map(
             height=MAP_HEIGHT,
             keyboard=False,
             key=state.PRESENTER_MAP,
+            compare=chapter.compare,  # a comparison chapter: its earlier date beside
         )
     with legend_col, st.container(key="presenter_legend"):
         # The same escaped legend as the explorer's: exactly what this chapter draws.
-        st.html(legend_html.legend_html(map_view.legend(data_dir, ds, drawn, chapter.date, lang)))
+        legend = map_view.legend(data_dir, ds, drawn, chapter.date, lang, compare=chapter.compare)
+        st.html(legend_html.legend_html(legend))
     map_on = t("presenter.map_on", lang, date=chapter.date.isoformat())
     st.caption(
         md_escape(f"{map_on} · {t('render.map_data', lang, attribution=attribution_text(lang))}")
