@@ -106,6 +106,12 @@ TREATY_STATUS_HATCH: Final[dict[str, str | None]] = {
     "disputed": "xx",
 }
 
+#: Country lines of the progress chart (app and paper), in the series' order: Okabe–Ito,
+#: colour-vision-deficiency safe.
+COUNTRY_COLOURS: Final[tuple[str, ...]] = (
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442",
+)  # fmt: skip
+
 #: Border segment ink: near-black for the three required segments, dark grey for the others.
 BORDER_COLOURS: Final[dict[str, str]] = {"required": "#111111", "expected": "#4a4a4a"}
 

@@ -16,15 +16,14 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from explorer import style
 from explorer.config import DATA_AS_OF
 from explorer.i18n import t
 
 __all__ = ["COUNTRY_COLOURS", "draw_progress"]
 
-#: Line colours, in the order of the series' countries: Okabe–Ito (colour-vision-deficiency safe).
-COUNTRY_COLOURS: tuple[str, ...] = (
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442",
-)  # fmt: skip
+#: Line colours, in the order of the series' countries (one palette: the app's chart too).
+COUNTRY_COLOURS: tuple[str, ...] = style.COUNTRY_COLOURS
 
 _MARK_COLOUR = "#333333"
 _DASHED = (0, (5, 3))

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from explorer import changes, progress
+from explorer import changes, progress, style
 from explorer.i18n import t
 from explorer.text import fmt_km
 from explorer.ui import panel
@@ -69,12 +69,24 @@ def progress_chart(series: pd.DataFrame, names: dict[str, str], marks: tuple, la
         km_total=series["km_complete"] + series["km_building"],
     )[["date", "country", "km_complete", "km_total"]]
     x = alt.X("date:T", title=t("changes.chart_date", lang))
-    colour = alt.Color("country:N", title=t("changes.col.country", lang))
-    band = alt.Chart(data).mark_area(opacity=0.18).encode(
+    colour = alt.Color(
+        "country:N", title=t("changes.col.country", lang),
+        scale=alt.Scale(range=list(style.COUNTRY_COLOURS)),
+    )  # fmt: skip
+    band = alt.Chart(data).mark_area(opacity=0.18, interpolate="step-after").encode(
         x=x, y=alt.Y("km_complete:Q", title=t("changes.chart_km", lang)), y2="km_total:Q",
         color=colour,
     )  # fmt: skip
-    line = alt.Chart(data).mark_line().encode(x=x, y="km_complete:Q", color=colour)
+    line = (
+        alt.Chart(data)
+        .mark_line(interpolate="step-after")
+        .encode(x=x, y="km_complete:Q", color=colour)
+    )
+    edge = (
+        alt.Chart(data)
+        .mark_line(interpolate="step-after", strokeDash=[5, 3])
+        .encode(x=x, y="km_total:Q", color=colour)
+    )
     rules = pd.DataFrame({"date": [d.isoformat() for d in marks], "label": ["A", "B"]})
     rule = alt.Chart(rules).mark_rule(strokeDash=[4, 4], color="#333333").encode(x="date:T")
     text = (
@@ -82,7 +94,7 @@ def progress_chart(series: pd.DataFrame, names: dict[str, str], marks: tuple, la
         .mark_text(dy=-8, align="left", dx=3, fontWeight="bold")
         .encode(x="date:T", text="label:N", y=alt.value(8))
     )
-    return (band + line + rule + text).properties(height=260)
+    return (band + edge + line + rule + text).properties(height=260)
 
 
 def show(ds: Any, data_dir: str, start: dt.date, end: dt.date, lang: str) -> None:

@@ -264,3 +264,20 @@ def test_a_narrow_screen_stacks_the_maps_without_sideways_scrolling(
         assert page_log.problems() == []
     finally:
         context.close()
+
+
+def test_what_changed_panel_and_its_chart_are_drawn_offline(server, page: Page, page_log: PageLog):
+    _open(page, f"{server.url}{LINK}")
+    heading = page.get_by_role("heading", name="What changed between 2025-01-01 (A)")
+    heading.scroll_into_view_if_needed()
+    heading.wait_for(timeout=20_000)
+    table = page.locator('[data-testid="stMain"] table.bfe-table').filter(has_text="withdrawn")
+    assert table.count() >= 1
+    assert "2026-02-20" in table.first.inner_text()
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.scroll_into_view_if_needed()
+    chart.locator("canvas, svg").first.wait_for(timeout=20_000)  # Vega drew it, no CDN
+    box = chart.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 150
+    page.screenshot(path=ARTIFACTS_DIR / "compare_changes.png", full_page=True)
+    assert page_log.problems() == []
