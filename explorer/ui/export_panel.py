@@ -165,7 +165,7 @@ def show(
                 data=_changes_csv(ds, compare, day),
                 file_name=f"changes_{compare.isoformat()}_{day.isoformat()}.csv",
                 mime="text/csv",
-                key=state.export_key("changes"),
+                key=state.EXPORT_CHANGES_KEY,
                 on_click="ignore",
             )
 

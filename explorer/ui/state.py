@@ -121,6 +121,8 @@ SESSION_TOKEN: Final[str] = "_bfe_session_token"
 _OVERLAY_UPLOAD_PREFIX: Final[str] = "overlay_upload_"
 #: Prefix of the export panel's download buttons' keys (:func:`export_key`).
 _EXPORT_PREFIX: Final[str] = "export_"
+#: The export panel's button for the changes between the compared dates (compare mode).
+EXPORT_CHANGES_KEY: Final[str] = "export_changes"
 #: Prefix of the layer toggles' keys (:func:`layer_key`).
 _LAYER_PREFIX: Final[str] = "layer_"
 
