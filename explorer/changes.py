@@ -49,6 +49,7 @@ __all__ = [
     "date_span",
     "km_added",
     "render_changes",
+    "to_csv",
 ]
 
 #: Columns of :func:`changes_between`, in order.
@@ -387,3 +388,30 @@ def render_changes(df: pd.DataFrame, ds: Dataset, lang: str = "en") -> pd.DataFr
                   *states, date, km, ", ".join(rec["sources"]))  # fmt: skip
         rows.append(dict(zip(RENDERED_COLUMNS, values, strict=True)))
     return pd.DataFrame(rows, columns=list(RENDERED_COLUMNS))
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """Return :func:`changes_between`'s rows as CSV text (the one serialisation of changes).
+
+    The language-neutral columns, ids joined with ``;``, ``km_about`` as ``true``/``false``: the
+    CLI's ``--format csv``, the file beside a data export and the app's download are this text.
+
+    Examples
+    --------
+    >>> from explorer.data import load_dataset
+    >>> text = to_csv(changes_between(load_dataset(), dt.date(2026, 2, 1), dt.date(2026, 3, 1)))
+    >>> text.splitlines()[0].startswith("kind,country,segment,id,what")
+    True
+    """
+    import csv  # local: only files need it
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CHANGE_COLUMNS)
+    for rec in frame.to_dict("records"):
+        rec["sources"] = config.LIST_SEPARATOR.join(rec["sources"])
+        rec["km_about"] = "true" if rec["km_about"] else "false"
+        rec["km"] = "" if rec["km"] is None else rec["km"]
+        writer.writerow([rec[c] for c in CHANGE_COLUMNS])
+    return out.getvalue()

@@ -429,12 +429,7 @@ def write_changes(
 
     frame = changes.changes_between(ds, start, end, treaty=treaty)
     csv_path, json_path = changes_paths(target)
-    flat = frame.copy()
-    for column in flat.columns:
-        flat[column] = [
-            "; ".join(map(str, v)) if isinstance(v, tuple | list) else v for v in flat[column]
-        ]
-    write_atomic(csv_path, flat.to_csv(index=False).encode("utf-8"))
+    write_atomic(csv_path, changes.to_csv(frame).encode("utf-8"))
     records = [
         {k: (list(v) if isinstance(v, tuple) else v) for k, v in rec.items()}
         for rec in frame.to_dict("records")

@@ -7,14 +7,11 @@ rows of :func:`explorer.changes.changes_between` (dates as written, with their p
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from explorer import config
 from explorer.commands import EXIT_OK, EXIT_USAGE, load_or_exit
 from explorer.i18n import t
 
@@ -50,17 +47,9 @@ def markdown_table(rows: Sequence[dict], columns: Sequence[str], titles: dict[st
 
 
 def _csv(frame: pd.DataFrame) -> str:
-    from explorer.changes import CHANGE_COLUMNS  # local, as every command's imports
+    from explorer.changes import to_csv  # local, as every command's imports
 
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CHANGE_COLUMNS)
-    for rec in frame.to_dict("records"):
-        rec["sources"] = config.LIST_SEPARATOR.join(rec["sources"])
-        rec["km_about"] = "true" if rec["km_about"] else "false"
-        rec["km"] = "" if rec["km"] is None else rec["km"]
-        writer.writerow([rec[c] for c in CHANGE_COLUMNS])
-    return out.getvalue()
+    return to_csv(frame)
 
 
 def run_changes(args: argparse.Namespace) -> int:

@@ -176,9 +176,6 @@ def _changes_csv(ds: Dataset, start: dt.date, end: dt.date) -> Callable[[], byte
     def make() -> bytes:
         from explorer import changes  # local: only compare mode offers it
 
-        frame = changes.changes_between(ds, start, end)
-        for column in ("sources",):
-            frame[column] = ["; ".join(v) for v in frame[column]]
-        return frame.to_csv(index=False).encode("utf-8")
+        return changes.to_csv(changes.changes_between(ds, start, end)).encode("utf-8")
 
     return make
