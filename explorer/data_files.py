@@ -55,6 +55,10 @@ GPKG_LAYERS: Final[dict[str, tuple[str, str]]] = {
     "polygon": ("features_polygons", "MultiPolygon"),
 }
 
+#: GeoPackage version written: 1.2, which every GDAL since 2.2 (Debian's ``ogrinfo`` among them),
+#: QGIS and ArcGIS read without a warning; pyogrio's own GDAL would write 1.4.
+GPKG_VERSION: Final[str] = "1.2"
+
 #: shapely type id -> element (:data:`GPKG_LAYERS`); -1 is a missing geometry.
 _ELEMENT_OF_TYPE_ID: Final[dict[int, str]] = {
     0: "point",
@@ -173,7 +177,7 @@ def to_gpkg_bytes(gdf: gpd.GeoDataFrame, *, ds: Dataset | None = None) -> bytes:
     accessed, note).
 
     Written with pyogrio to a temporary file (GeoPackage is SQLite: it needs a real file), then
-    read back as bytes.
+    read back as bytes, as GeoPackage :data:`GPKG_VERSION`.
 
     Parameters
     ----------
@@ -198,7 +202,7 @@ def to_gpkg_bytes(gdf: gpd.GeoDataFrame, *, ds: Dataset | None = None) -> bytes:
         path = Path(folder) / "export.gpkg"
         description = f"Border Fortification Explorer, data as of {DATA_AS_OF}. "
         description += text.attribution_text()
-        for element, part in written.items():
+        for n, (element, part) in enumerate(written.items()):
             layer, geometry_type = GPKG_LAYERS[element]
             if element == "point" and (part.geom_type == "MultiPoint").any():
                 geometry_type = "MultiPoint"
@@ -209,6 +213,7 @@ def to_gpkg_bytes(gdf: gpd.GeoDataFrame, *, ds: Dataset | None = None) -> bytes:
                 driver="GPKG",
                 geometry_type=geometry_type,
                 promote_to_multi=geometry_type.startswith("Multi"),
+                dataset_options=None if n else {"VERSION": GPKG_VERSION},
                 layer_options={"DESCRIPTION": description},
             )
         if ds is not None:
