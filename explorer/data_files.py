@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COORD_DECIMALS",
+    "GPKG_LAYERS",
     "to_csv_bytes",
     "to_geojson_bytes",
     "to_gpkg_bytes",
@@ -45,10 +46,46 @@ __all__ = [
 COORD_DECIMALS: Final[int] = 6
 
 
-def _rounded(gdf: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    return gdf.geometry.apply(
-        lambda g: g if g is None else shapely.transform(g, lambda c: np.round(c, COORD_DECIMALS))
-    )
+#: GeoPackage feature layers, one geometry type each: element -> (layer name, geometry type).
+#: Lines and polygons are always written as multi-part types, so a layer's type does not depend
+#: on the view; points are ``Point`` unless a row is a ``MultiPoint`` (an overlay's).
+GPKG_LAYERS: Final[dict[str, tuple[str, str]]] = {
+    "point": ("features_points", "Point"),
+    "line": ("features_lines", "MultiLineString"),
+    "polygon": ("features_polygons", "MultiPolygon"),
+}
+
+#: GeoPackage version written: 1.2, which every GDAL since 2.2 (Debian's ``ogrinfo`` among them),
+#: QGIS and ArcGIS read without a warning; pyogrio's own GDAL would write 1.4.
+GPKG_VERSION: Final[str] = "1.2"
+
+#: shapely type id -> element (:data:`GPKG_LAYERS`); -1 is a missing geometry.
+_ELEMENT_OF_TYPE_ID: Final[dict[int, str]] = {
+    0: "point",
+    4: "point",
+    1: "line",
+    5: "line",
+    3: "polygon",
+    6: "polygon",
+}
+
+
+def _rfc7946_geometries(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Geometries rounded to :data:`COORD_DECIMALS`, polygons oriented by the right-hand rule.
+
+    RFC 7946 (section 3.1.6): a polygon's exterior ring is counter-clockwise and its holes are
+    clockwise. Oriented after rounding, so rounding cannot undo it.
+
+    Examples
+    --------
+    >>> clockwise = shapely.Polygon([(0, 0), (0, 1), (1, 1), (1, 0)])
+    >>> frame = gpd.GeoDataFrame(geometry=[clockwise, None], crs="EPSG:4326")
+    >>> [g if g is None else g.exterior.is_ccw for g in _rfc7946_geometries(frame)]
+    [True, None]
+    """
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    rounded = shapely.transform(geoms, lambda c: np.round(c, COORD_DECIMALS))
+    return shapely.orient_polygons(rounded, exterior_cw=False)
 
 
 def _json_value(value: object) -> object:
@@ -68,8 +105,10 @@ def to_geojson_bytes(
 ) -> bytes:
     """Return the features as an RFC 7946 FeatureCollection (UTF-8).
 
-    The collection carries ``attribution``, ``date``, ``data_as_of`` and ``title`` as foreign
-    members; every feature keeps its ``sources`` and ``source_refs`` properties.
+    As the RFC asks: longitude and latitude on WGS 84 (no ``crs`` member), polygons by the
+    right-hand rule (exterior rings counter-clockwise, holes clockwise). The collection carries
+    ``attribution``, ``date``, ``data_as_of`` and ``title`` as foreign members; every feature
+    keeps its ``sources`` and ``source_refs`` properties.
 
     Examples
     --------
@@ -80,7 +119,8 @@ def to_geojson_bytes(
     lonlat = gdf.to_crs("EPSG:4326") if gdf.crs is not None else gdf
     features = []
     columns = [c for c in lonlat.columns if c != lonlat.geometry.name]
-    for geom, rec in zip(_rounded(lonlat), lonlat[columns].to_dict("records"), strict=True):
+    records = lonlat[columns].to_dict("records")
+    for geom, rec in zip(_rfc7946_geometries(lonlat), records, strict=True):
         features.append(
             {
                 "type": "Feature",
@@ -109,24 +149,73 @@ def _sources_table(ds: Dataset, ids: Sequence[str]) -> pd.DataFrame:
     return table.astype(object).where(table.notna(), None)
 
 
+def _gpkg_parts(gdf: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
+    """Split the rows by element (:data:`GPKG_LAYERS`), keeping their order.
+
+    Raises
+    ------
+    ValueError
+        For a row with no geometry or a geometry collection (no layer type fits it).
+    """
+    type_ids = shapely.get_type_id(np.asarray(gdf.geometry.values, dtype=object))
+    elements = pd.Series([_ELEMENT_OF_TYPE_ID.get(int(i)) for i in type_ids], index=gdf.index)
+    if elements.isna().any():
+        found = gdf.geometry[elements.isna()].geom_type.fillna("no geometry")
+        raise ValueError(f"no GeoPackage layer for {', '.join(sorted(set(found)))}")
+    return {element: gdf[elements == element] for element in GPKG_LAYERS}
+
+
 def to_gpkg_bytes(gdf: gpd.GeoDataFrame, *, ds: Dataset | None = None) -> bytes:
-    """Return the features as a GeoPackage: layer ``features`` (and ``sources`` with ``ds``).
+    """Return the features as a GeoPackage: one layer per geometry type, and ``sources``.
+
+    Points, lines and polygons go to the layers ``features_points`` (``Point``, or
+    ``MultiPoint`` when a row is one), ``features_lines`` (``MultiLineString``) and
+    ``features_polygons`` (``MultiPolygon``), each only when it has rows, so every layer has
+    one geometry type, as GIS tools expect (:data:`GPKG_LAYERS`). A view with no features gets
+    the three layers empty, so the file still shows the columns. With ``ds``, a non-spatial
+    ``sources`` table lists every cited source in full (id, publisher, title, url, date,
+    accessed, note).
 
     Written with pyogrio to a temporary file (GeoPackage is SQLite: it needs a real file), then
-    read back as bytes. With ``ds``, a non-spatial ``sources`` table lists every cited source in
-    full (id, publisher, title, url, date, accessed, note).
+    read back as bytes, as GeoPackage :data:`GPKG_VERSION`.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The features (:func:`explorer.table.features_in_view`, perhaps
+        :func:`with_overlay_rows`).
+    ds : Dataset, optional
+        The loaded data, for the ``sources`` table.
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    ValueError
+        For a row with no geometry or a geometry collection.
     """
+    parts = _gpkg_parts(gdf)
+    written = {k: part for k, part in parts.items() if len(part)} or parts
     with tempfile.TemporaryDirectory(prefix="bfe-gpkg-") as folder:
         path = Path(folder) / "export.gpkg"
         description = f"Border Fortification Explorer, data as of {DATA_AS_OF}. "
         description += text.attribution_text()
-        gdf.to_file(
-            path,
-            layer="features",
-            driver="GPKG",
-            engine="pyogrio",
-            layer_options={"DESCRIPTION": description},
-        )
+        for n, (element, part) in enumerate(written.items()):
+            layer, geometry_type = GPKG_LAYERS[element]
+            if element == "point" and (part.geom_type == "MultiPoint").any():
+                geometry_type = "MultiPoint"
+            pyogrio.write_dataframe(
+                part,
+                path,
+                layer=layer,
+                driver="GPKG",
+                geometry_type=geometry_type,
+                promote_to_multi=geometry_type.startswith("Multi"),
+                dataset_options=None if n else {"VERSION": GPKG_VERSION},
+                layer_options={"DESCRIPTION": description},
+            )
         if ds is not None:
             refs = _sources_table(ds, table.sources_of(gdf))
             if len(refs):  # a plain attribute table (no geometry column)

@@ -18,4 +18,12 @@ if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ] && [ -z "$
     echo "NOTE: HAProxy not found: the serve tests will be SKIPPED. Install it with: sudo apt-get install -y haproxy" >&2
   fi
 fi
+# GDAL's ogrinfo opens every data export (tests/test_export_standards.py).
+if ! command -v ogrinfo >/dev/null 2>&1; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "ERROR: ogrinfo is missing under CI; the export checks will fail. Install: apt-get install -y gdal-bin" >&2
+  else
+    echo "NOTE: ogrinfo not found: the GDAL export checks will be SKIPPED. Install it with: sudo apt-get install -y gdal-bin" >&2
+  fi
+fi
 exec .venv/bin/python -m pytest "$@"

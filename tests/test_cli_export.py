@@ -40,9 +40,10 @@ def test_export_data_formats_with_defaults(capsys, tmp_path):
     code, _, err = main(capsys, "export", "--out", str(tmp_path / "v.gpkg"), "--layers",
                           "borders,treaty", "--date", "2026-02-20")  # fmt: skip
     assert code == 0, err
-    gdf = gpd.read_file(tmp_path / "v.gpkg", layer="features")
-    assert {"sources", "source_refs", "attribution"} <= set(gdf.columns)
-    assert set(gdf["layer"]) == {"borders", "treaty"}
+    lines = gpd.read_file(tmp_path / "v.gpkg", layer="features_lines")
+    polygons = gpd.read_file(tmp_path / "v.gpkg", layer="features_polygons")
+    assert {"sources", "source_refs", "attribution"} <= set(lines.columns)
+    assert set(lines["layer"]) == {"borders"} and set(polygons["layer"]) == {"treaty"}
     code, _, err = main(capsys, "export", "--out", str(tmp_path / "v.txt"), "--format", "csv")
     assert code == 0, err
     header = (tmp_path / "v.txt").read_text(encoding="utf-8").splitlines()[0]

@@ -127,11 +127,20 @@ def test_geopackage_round_trips_with_source_columns_and_a_sources_table(dataset,
     path = tmp_path / "view.gpkg"
     path.write_bytes(export.to_gpkg_bytes(in_view, ds=dataset))
     layers = dict(pyogrio.list_layers(path))
-    assert set(layers) == {"features", "sources"}
-    back = gpd.read_file(path, layer="features")
-    assert back.crs == "EPSG:4326" and len(back) == len(in_view)
-    for column in SOURCE_COLUMNS:
-        assert back[column].tolist() == in_view[column].tolist()
+    assert layers == {
+        "features_points": "Point",
+        "features_lines": "MultiLineString",
+        "features_polygons": "MultiPolygon",
+        "sources": None,
+    }
+    kinds = in_view.geom_type.str.removeprefix("Multi")
+    for name, kind in (("points", "Point"), ("lines", "LineString"), ("polygons", "Polygon")):
+        back = gpd.read_file(path, layer=f"features_{name}")
+        rows = in_view[kinds == kind]
+        assert back.crs == "EPSG:4326" and len(back) == len(rows) > 0
+        assert set(back.geom_type.str.removeprefix("Multi")) == {kind}
+        for column in SOURCE_COLUMNS:
+            assert back[column].tolist() == rows[column].tolist()
     sources = pyogrio.read_dataframe(path, layer="sources")
     assert set(sources["id"]) == set(table.sources_of(in_view))
     assert {"publisher", "title", "url", "date", "accessed"} <= set(sources.columns)
@@ -141,8 +150,9 @@ def test_geopackage_of_an_empty_view(dataset, tmp_path):
     empty = export.features_in_view(dataset, layers=[], date=AS_OF)
     path = tmp_path / "empty.gpkg"
     path.write_bytes(export.to_gpkg_bytes(empty, ds=dataset))
-    back = gpd.read_file(path)
-    assert len(back) == 0 and "sources" in back.columns
+    for name in ("features_points", "features_lines", "features_polygons"):
+        back = gpd.read_file(path, layer=name)
+        assert len(back) == 0 and "sources" in back.columns
 
 
 def test_csv_has_source_columns_points_and_wkt(in_view):

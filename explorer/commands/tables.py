@@ -107,7 +107,7 @@ def run_segments(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         geo = ds.segments[["id", "geometry"]].merge(pd.DataFrame(rows), on="id", how="left")
-        print(geo.to_json(drop_id=True, ensure_ascii=False))
+        print(geo.to_json(drop_id=True, ensure_ascii=False, to_wgs84=True))  # RFC 7946: no crs
     return EXIT_OK
 
 
