@@ -171,7 +171,7 @@ _BASE_URL_HELP = (
 
 
 def program_name() -> str:
-    """Return how the command was started: ``explorer`` (installed script) or ``python -m explorer``.
+    """Return how the command was started: ``explorer`` (installed) or ``python -m explorer``.
 
     Examples
     --------
