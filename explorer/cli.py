@@ -1,4 +1,7 @@
-"""Command line: ``python -m explorer validate | segments | treaty | export | handout | ...``.
+"""Command line: ``explorer validate | segments | treaty | export | handout | app | ...``.
+
+Installed, the command is ``explorer`` (``[project.scripts]`` in ``pyproject.toml``); in a checkout
+it is ``python -m explorer``. ``--version`` prints :data:`explorer.__version__`.
 
 This module builds the argument parser (values are checked by argument types, so a bad one is a
 one-line usage error with exit status 2) and hands the parsed arguments to the command's function
@@ -10,12 +13,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
-from explorer import config, view
+from explorer import __version__, config, view
 from explorer.commands import EXIT_USAGE, compare, exports, servers, tables
 from explorer.layers import LAYER_IDS
 from explorer.validation import parse_date
@@ -166,11 +170,25 @@ _BASE_URL_HELP = (
 )
 
 
+def program_name() -> str:
+    """Return how the command was started: ``explorer`` (installed) or ``python -m explorer``.
+
+    Examples
+    --------
+    >>> program_name() in ("explorer", "python -m explorer")
+    True
+    """
+    return "explorer" if Path(sys.argv[0]).name == "explorer" else "python -m explorer"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser for every sub-command (used by ``main`` and the README)."""
     parser = _Parser(
-        prog="python -m explorer",
+        prog=program_name(),
         description="Border Fortification Explorer: sourced data on NATO eastern-flank borders.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}", help="show the version"
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     data_help = f"data folder (default: {config.GEODATA_DIR})"

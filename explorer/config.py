@@ -10,11 +10,39 @@ import datetime as dt
 from pathlib import Path
 from typing import Final
 
-#: Repository root (the folder holding ``explorer/`` and ``geodata/``).
-ROOT: Final[Path] = Path(__file__).resolve().parent.parent
+#: The package's own folder (``explorer/``: ``app.py``, ``static/``, ``web/frontend/``).
+PACKAGE_DIR: Final[Path] = Path(__file__).resolve().parent
+
+#: The folder holding the package: the repository in a checkout, ``site-packages`` when installed.
+#: Child processes (``python -m explorer ...``) start here, so they import this same copy.
+ROOT: Final[Path] = PACKAGE_DIR.parent
+
+#: The Streamlit script ``python -m explorer app`` runs; its ``static/`` folder is served.
+APP_SCRIPT: Final[Path] = PACKAGE_DIR / "app.py"
+
+#: Name of the bundled data inside an installed package: the repository's top-level ``geodata/``
+#: is mapped to ``explorer/_geodata/`` when the wheel is built (``pyproject.toml``).
+INSTALLED_DATA: Final[str] = "_geodata"
+
+
+def _bundled_data() -> Path:
+    """Return the bundled data folder: ``geodata/`` in a checkout, else the installed copy.
+
+    A checkout (or an editable install) is recognised by ``pyproject.toml`` beside the package;
+    an installed package has ``explorer/_geodata/`` instead, found with :mod:`importlib.resources`.
+    """
+    checkout = ROOT / "geodata"
+    if (ROOT / "pyproject.toml").is_file() and checkout.is_dir():
+        return checkout
+    import importlib.resources  # local: only an installed copy needs it
+
+    installed = importlib.resources.files("explorer") / INSTALLED_DATA
+    # The package is installed as files (a wheel), so the resource is a real folder.
+    return Path(str(installed))
+
 
 #: Bundled data; every file here is validated by :mod:`explorer.validation`.
-GEODATA_DIR: Final[Path] = ROOT / "geodata"
+GEODATA_DIR: Final[Path] = _bundled_data()
 
 #: Storage and display CRS (RFC 7946 GeoJSON is always WGS84 lon/lat).
 DISPLAY_CRS: Final[str] = "EPSG:4326"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up (virtualenv + pinned requirements) and start the app on http://localhost:${PORT:-8501}
-# (bundled data, offline). PORT=8600 bash scripts/run.sh serves on another port.
+# Set up (virtualenv + the app's pinned requirements.txt, no test tooling) and start the app on
+# http://localhost:${PORT:-8501} (bundled data, offline). PORT=8600 bash scripts/run.sh serves on
+# another port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Create .venv (if missing) and install the pinned requirements. Sourced by run.sh and test.sh.
+# Create .venv (if missing) and install pinned requirements. Sourced by run.sh, which installs the
+# app's requirements.txt only, and by test.sh, which sets BFE_REQUIREMENTS=requirements-dev.txt
+# (the same pins plus the test and tooling ones).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [ ! -x .venv/bin/python ]; then
@@ -8,4 +10,4 @@ if [ ! -x .venv/bin/python ]; then
     exit 1
   }
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r "${BFE_REQUIREMENTS:-requirements.txt}"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Set up (virtualenv + pinned requirements) and run the whole test suite, browser tests included.
+# Set up (virtualenv + pinned requirements, tests and tooling included: requirements-dev.txt)
+# and run the whole test suite, browser tests included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+BFE_REQUIREMENTS=requirements-dev.txt
 source scripts/setup.sh
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   if [ "${CI:-}" = "true" ]; then

@@ -7,6 +7,7 @@ import re
 import pytest
 from app_runner import make_app
 
+import explorer
 from explorer import config, i18n
 from explorer.ui import about_data, state
 
@@ -32,6 +33,9 @@ def test_about_panel_shows_the_as_of_date_and_the_change_log(lang):
     boxes = [e for e in at.main.expander if e.label == title]
     texts = [m.value for m in boxes[0].markdown]
     assert any(config.DATA_AS_OF in t for t in texts)
+    # The code's version (issue 19), in the page's language: "Explorer version 0.3.0."
+    version = i18n.t("about.version", lang, version=explorer.__version__)
+    assert version in [c.value for c in boxes[0].caption]
     log = next(t for t in texts if _first_heading() in t)
     assert re.search(rf"^#+ {re.escape(_first_heading())}$", log, flags=re.M)  # a heading
     assert "pl-by-electronic-barrier" in log  # the tables came along

@@ -13,8 +13,9 @@ import time
 import urllib.request
 
 import pytest
-from cli_runner import run
+from cli_runner import run, run_in_process
 
+import explorer
 from explorer import config, schema
 from explorer.commands.tables import format_table
 
@@ -151,6 +152,12 @@ def test_invalid_data_gives_exit_1_for_data_commands(data_copy):
     proc = run("segments", "--data", str(data_copy))
     assert proc.returncode == 1
     assert "sources.csv: -: -: file is missing" in proc.stderr
+
+
+def test_version_prints_the_package_version(capsys):
+    code, out, _ = run_in_process(capsys, "--version")
+    assert code == 0
+    assert out == f"python -m explorer {explorer.__version__}\n"
 
 
 def test_format_table_aligns_columns():

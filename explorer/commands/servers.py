@@ -24,9 +24,16 @@ def run_app(args: argparse.Namespace) -> int:
     With a child process, SIGTERM to this command ended only this process and left Streamlit
     listening on the port; after ``exec`` there is one process, and Streamlit's own handlers
     shut it down cleanly on SIGTERM and SIGINT.
+
+    It works from any folder and from an installed package alike: the script is the package's own
+    ``app.py`` (Streamlit serves the ``static/`` folder beside it) and every server option is
+    passed on the command line (:func:`explorer.config.server_options`), so nothing depends on a
+    ``.streamlit/config.toml``, which an installed copy does not have. The server runs in
+    :data:`explorer.config.ROOT` (the repository, or ``site-packages``), where its child
+    processes import this same copy of the package.
     """
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(config.ROOT / "explorer" / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(config.APP_SCRIPT),
         "--server.port", str(args.port), *config.server_options(),
     ]  # fmt: skip
     if args.address:

@@ -1,4 +1,4 @@
-"""The "About the data" panel: the data's as-of date and the change log, in the app itself.
+"""The "About the data" panel: the data's as-of date, the explorer's version and the change log.
 
 The app is offline, so the change log (``CHANGES.md`` in the data folder) is rendered here rather
 than linked. It is read once per data folder (cached for every session).
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from explorer import config
+from explorer import __version__, config
 from explorer.i18n import t
 from explorer.ui import state
 from explorer.ui.text import md_escape
@@ -52,7 +52,10 @@ def read_change_log(data_dir: str) -> str | None:
 
 
 def show(data_dir: str, lang: str) -> None:
-    """Draw the collapsed "About the data" expander: as-of date, then the change log.
+    """Draw the collapsed "About the data" expander: as-of date, version, then the change log.
+
+    The version is the code's (:data:`explorer.__version__`, ``CHANGELOG.md`` in the repository);
+    the change log shown is the data's own (``CHANGES.md`` in the data folder).
 
     The content is sent only while the expander is open (opening it reruns): the change log is
     tens of kilobytes of Markdown, which the browser would otherwise lay out, hidden, on every
@@ -63,6 +66,7 @@ def show(data_dir: str, lang: str) -> None:
         return
     with box:
         st.markdown(md_escape(t("about.as_of", lang, date=config.DATA_AS_OF)))
+        st.caption(md_escape(t("about.version", lang, version=__version__)))
         log = read_change_log(data_dir)
         if log is None:
             st.caption(md_escape(t("about.missing", lang)))
