@@ -8,6 +8,7 @@ import streamlit as st
 
 from explorer.i18n import t
 from explorer.text import html_text
+from explorer.ui.text import frame_page
 
 # The component reads the parent page's URL live (it includes the map view, which the browser
 # keeps current), shows it, and copies it. Clipboard API first, selection + execCommand as the
@@ -50,7 +51,7 @@ def control_html(lang: str = "en") -> str:
     for name, key in (("COPIED", "copy.copied"), ("FALLBACK", "copy.fallback")):
         # JSON is a JavaScript string literal; "<" escaped so no text can close the script.
         page = page.replace(f"%{name}%", json.dumps(t(key, lang)).replace("<", "\\u003c"))
-    return page
+    return frame_page(page, lang=lang, title=t("copy.share", lang))
 
 
 def copy_link_control(lang: str = "en") -> None:

@@ -14,7 +14,7 @@ from explorer.i18n import number, t
 from explorer.overlay import Overlay
 from explorer.text import html_text
 from explorer.ui import offload, state
-from explorer.ui.text import md_escape
+from explorer.ui.text import frame_page, md_escape
 
 # The button reads the page URL (kept on the live map view by the map itself) and types it into
 # the hidden text input state.LIVE_VIEW_KEY, as a user would: React's value setter, an input event
@@ -131,7 +131,7 @@ def show(
     with box:
         button = html_text(t("export.use_view", lang))
         page = _USE_VIEW_HTML.replace("%KEY%", state.LIVE_VIEW_KEY).replace("%LABEL%", button)
-        st.iframe(page, height=40)
+        st.iframe(frame_page(page, lang=lang, title=t("export.use_view", lang)), height=40)
         caption = t(
             "export.caption",
             lang,
