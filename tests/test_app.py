@@ -432,7 +432,7 @@ def test_fenced_km_are_listed_per_work_never_as_a_sum(lang):
 def test_exports_carry_the_address_the_app_is_served_at():
     with served_at("https://class.example.org/bfe/?lang=en") as downloads:
         at = make_app(layers="borders", date="2026-02-20", open_export=True)
-    caption = next(plain(c.value) for c in at.main.caption if "Link printed" in c.value)
+    caption = next(plain(c.value) for c in at.main.markdown if "Link printed" in c.value)
     assert "(https://class.example.org/bfe/?layers=borders&date=2026-02-20&" in caption
     with mock.patch("explorer.export.export_bytes", return_value=b"") as make:
         downloads["export_svg"]["data"]()

@@ -98,8 +98,13 @@ _HELPER_JS: Final[str] = """<!doctype html>
     e.preventDefault();
     if (a.getAttribute("data-target") === "map") { toMap(); } else { toSummary(); }
   }
-  // The legend starts folded on a phone (each new legend once; unfolding it stays the user's).
-  function fold() {
+  // The links' targets carry their ids (a link works, and names its target, even without this
+  // script's click handler); the legend starts folded on a phone (each new legend once).
+  function tick() {
+    var frame = doc.querySelector('iframe[title="' + MAP + '"]');
+    if (frame && frame.id !== "bfe-map") { frame.id = "bfe-map"; }
+    var box = doc.querySelector(SUMMARY);
+    if (box && box.id !== "bfe-summary") { box.id = "bfe-summary"; }
     if (P.innerWidth >= NARROW) { return; }
     doc.querySelectorAll("details.bfe-legend-fold:not([data-bfe-folded])").forEach(function (d) {
       d.setAttribute("data-bfe-folded", "1");
@@ -109,8 +114,8 @@ _HELPER_JS: Final[str] = """<!doctype html>
   var old = P.__bfeSkip;
   if (old) { doc.removeEventListener("click", old.click, true); clearInterval(old.timer); }
   doc.addEventListener("click", onClick, true);
-  fold();
-  P.__bfeSkip = { click: onClick, timer: setInterval(fold, 300) };
+  tick();
+  P.__bfeSkip = { click: onClick, timer: setInterval(tick, 300) };
 })();
 </script></body></html>
 """
