@@ -37,7 +37,7 @@
     }
     function plain(html) {  // tooltip HTML (escaped in Python) as text
       var div = document.createElement("div");
-      div.innerHTML = html || "";
+      div.innerHTML = (html || "").replace(/<br\s*\/?>/gi, ", ");
       return (div.textContent || "").replace(/\s+/g, " ").trim();
     }
 
@@ -90,10 +90,12 @@
       if (item.layer.getTooltip && item.layer.getTooltip()) { item.layer.openTooltip(item.at); }
     }
     function step(by) {
-      list = inView();
+      var was = current();
+      list = inView();  // the view may have moved since: the list is made again, in order
       if (!list.length) { index = -1; mark(null); say(label("no_features", "No features in view.")); return; }
-      var current = index >= 0 && index < list.length ? index : (by > 0 ? -1 : 0);
-      index = (current + by + list.length) % list.length;
+      var at = -1;
+      for (var i = 0; was && i < list.length; i++) { if (list[i].layer === was.layer) { at = i; } }
+      index = ((at < 0 ? (by > 0 ? -1 : 0) : at) + by + list.length) % list.length;
       var item = list[index];
       mark(item);
       say(label("feature_n", "Feature {i} of {n}: {name}. Enter opens its details.")
@@ -152,8 +154,6 @@
       }
       e.preventDefault();
     });
-    // The ring belongs to the view it was chosen in: a move starts the list again.
-    map.on("zoomend", function () { if (!opened) { index = -1; mark(null); } });
 
     return {
       // Every message: the labels, and the presenter's own description of its keys.
