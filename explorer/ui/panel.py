@@ -154,7 +154,8 @@ TABLE_CSS: Final[str] = (
     "font-variant-numeric:tabular-nums}.bfe-table-wrap{max-width:100%;overflow-x:auto}"
     # A phone: smaller type, tighter cells and long headers broken, so the table fits the width.
     "@media (max-width:640px){.bfe-table{font-size:0.78rem}.bfe-table th,.bfe-table td"
-    "{padding:0.2rem 0.25rem}.bfe-table th{overflow-wrap:anywhere;hyphens:auto}}</style>"
+    "{padding:0.2rem 0.25rem;overflow-wrap:break-word;hyphens:auto}.bfe-table th"
+    "{overflow-wrap:anywhere}}</style>"
 )
 
 
@@ -197,8 +198,18 @@ def _table(table: pd.DataFrame | str, lang: str) -> None:
     Static HTML, not ``st.dataframe``'s interactive grid (~1.2 MB of JavaScript) nor
     ``st.table`` (~0.9 MB): for a dozen rows a static table is enough and the map appears sooner.
     """
-    body = table if isinstance(table, str) else table_html(table, lang)
-    st.html(f'{TABLE_CSS}<div class="bfe-table-wrap">{body}</div>')
+    st.html(table_block(table if isinstance(table, str) else table_html(table, lang)))
+
+
+def table_block(table: str) -> str:
+    """Return a :func:`table_html` table with its CSS, in a box as wide as the column (phones).
+
+    Examples
+    --------
+    >>> table_block("<table></table>").endswith('<div class="bfe-table-wrap"><table></table></div>')
+    True
+    """
+    return f'{TABLE_CSS}<div class="bfe-table-wrap">{table}</div>'
 
 
 def fenced_markdown(ds: Dataset, works: list[dict], lang: str = "en") -> str:

@@ -52,7 +52,7 @@ header[data-testid="stHeader"] { display: none !important; }
 .st-key-presenter_panel h2 { font-size: 2.1rem; padding: 0.2rem 0 0.1rem; }
 .st-key-presenter_caption p { font-size: 1.45rem; line-height: 1.45; color: #111; }
 .st-key-presenter_sources p { font-size: 1rem; color: #333; }
-.st-key-presenter button { font-size: 1.15rem; min-height: 2.6rem; }
+.st-key-presenter button { font-size: 1.15rem; min-height: 2.75rem; }  /* 44 px: a tap */
 .st-key-presenter button:focus-visible, .st-key-presenter a:focus-visible,
 .st-key-presenter summary:focus-visible, .st-key-presenter iframe:focus-visible {
   outline: 3px solid #1a4f8a !important; outline-offset: 2px;

@@ -114,16 +114,16 @@
       content.setAttribute("role", "dialog");
       content.setAttribute("aria-label", item.name);
       content.tabIndex = -1;
-      content.focus();
+      content.focus({ preventScroll: true });  // the popup pans itself into view (autoPan)
     }
     function closePopup() {
       map.closePopup();
-      container.focus();
+      container.focus({ preventScroll: true });
     }
     map.on("popupclose", function (e) {
       var el = e.popup.getElement();
       var inside = el && el.contains(document.activeElement);
-      if (opened || inside) { opened = false; container.focus(); }
+      if (opened || inside) { opened = false; container.focus({ preventScroll: true }); }
     });
 
     // --- Keys ------------------------------------------------------------------------------------
