@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 
-from app_runner import make_app, map_args
+from app_runner import make_app, map_args, map_component, site_dir
 
 from explorer import config
 from explorer.ui import state
+from explorer.web import bundle
+
+
+def legends_of(play: dict) -> dict:
+    """The legends' file the map fetches (named ``layers/play.<lang>.<hash>.json``)."""
+    url = play["legends"]
+    assert re.fullmatch(r"layers/play\.(en|pl)\.[0-9a-f]{12}\.json", url), url
+    payload = (site_dir() / url).read_bytes()
+    assert bundle.version_of(payload) in url  # named by its content
+    return json.loads(payload)
 
 
 def play_on(**query: str):
@@ -30,16 +42,19 @@ def test_play_sends_its_range_step_speed_and_the_legend_of_each_stretch():
     assert play["to"] == config.DATA_AS_OF
     assert (play["step"], play["fps"], play["loop"], play["report"]) == ("month", 4, False, True)
     assert play["labels"]["play"] == "Play"
+    # The legends are a file in the component's folder, named by its content.
+    doc = legends_of(play)
     # The first stretch starts on the first day; the stretches are in order, each names a
     # legend, and two neighbours never repeat one.
-    days = [row[0] for row in play["legend_at"]]
+    days = [row[0] for row in doc["legend_at"]]
     assert days[0] == play["from"] and days == sorted(days)
-    assert all(0 <= row[1] < len(play["legends"]) for row in play["legend_at"])
-    assert all(a[1] != b[1] for a, b in zip(play["legend_at"], play["legend_at"][1:]))
+    assert all(0 <= row[1] < len(doc["legends"]) for row in doc["legend_at"])
+    pairs = zip(doc["legend_at"], doc["legend_at"][1:], strict=False)
+    assert all(a[1] != b[1] for a, b in pairs)
     # The treaty's legend changes inside 2022-2026: the Baltic withdrawals took effect on
     # 27 December 2025, so a "withdrawn" row appears only in a later stretch.
-    first = play["legends"][play["legend_at"][0][1]]
-    last = play["legends"][play["legend_at"][-1][1]]
+    first = doc["legends"][doc["legend_at"][0][1]]
+    last = doc["legends"][doc["legend_at"][-1][1]]
     assert "Withdrawn" not in first and "Withdrawn" in last
     assert 'class="bfe-legend"' in first
 
@@ -103,3 +118,11 @@ def test_a_malformed_or_stale_report_changes_nothing():
         at.run()
         assert not at.exception
         assert at.sidebar.slider(key=state.DATE_KEY).value == dt.date(2026, 3, 1)
+
+
+def test_with_play_on_a_message_stays_small():
+    at = play_on(layers=",".join(["borders", "treaty", "east-shield", "pl-by-barrier",
+                                  "baltic-defence-line", "border-fence", "basemap"]))  # fmt: skip
+    size = len(map_component(at).proto.json_args)
+    assert size < 50_000, size
+    assert len(legends_of(map_args(at)["play"])["legends"]) >= 2

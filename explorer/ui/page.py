@@ -209,6 +209,7 @@ def main() -> None:
             else play_controls.payload(
                 data_dir,
                 ds,
+                get_site(data_dir),
                 drawn,
                 play,
                 current.lang,

@@ -11,6 +11,7 @@ Pause and at the end.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,9 +23,18 @@ from explorer.i18n import t
 from explorer.layers import family
 from explorer.legend import LegendItem
 from explorer.ui import map_view, sidebar, state
-from explorer.web import legend_html
+from explorer.web import legend_html, site
 
-__all__ = ["PlaySettings", "catch_up", "controls", "legend_steps", "payload", "settings"]
+__all__ = [
+    "PlaySettings",
+    "catch_up",
+    "controls",
+    "legend_steps",
+    "merge_legends",
+    "payload",
+    "range_legend",
+    "settings",
+]
 
 #: Speeds offered, in steps a second.
 SPEED_MIN, SPEED_MAX, SPEED_DEFAULT = 1, 10, 4
@@ -94,9 +104,7 @@ def controls(lang: str = "en") -> None:
         st.sidebar.caption(t("play.not_in_compare", lang))
         return
     start = _clamp(st.session_state.get(state.PLAY_FROM), config.PLAY_START)
-    end = _clamp(
-        st.session_state.get(state.PLAY_TO), dt.date.fromisoformat(config.DATA_AS_OF)
-    )
+    end = _clamp(st.session_state.get(state.PLAY_TO), dt.date.fromisoformat(config.DATA_AS_OF))
     st.session_state[state.PLAY_FROM], st.session_state[state.PLAY_TO] = start, end
     st.sidebar.date_input(
         t("play.from", lang),
@@ -146,9 +154,7 @@ def settings() -> PlaySettings | None:
     )
 
 
-def legend_steps(
-    ds: Any, layers: Sequence[str], start: dt.date, end: dt.date
-) -> list[dt.date]:
+def legend_steps(ds: Any, layers: Sequence[str], start: dt.date, end: dt.date) -> list[dt.date]:
     """Return the days of ``[start, end]`` from which what the ``layers`` draw may change.
 
     ``start`` first, then every change day of a dated layer inside the range
@@ -176,9 +182,78 @@ def legend_steps(
     return sorted(days)
 
 
+def merge_legends(legends: Sequence[Sequence[LegendItem]]) -> list[LegendItem]:
+    """Return every row of ``legends`` once, each after the row it follows where it first appears.
+
+    Examples
+    --------
+    >>> rows = lambda *labels: [{"layer": "x", "label": s} for s in labels]
+    >>> [r["label"] for r in merge_legends([rows("a", "c"), rows("a", "b", "c"), rows("c", "d")])]
+    ['a', 'b', 'c', 'd']
+    """
+    out: list[LegendItem] = []
+    for rows in legends:
+        after = -1
+        for row in rows:
+            if row in out:
+                after = out.index(row)
+            else:
+                after += 1
+                out.insert(after, row)
+    return out
+
+
+def range_legend(
+    data_dir: str, ds: Any, layers: Sequence[str], start: dt.date, end: dt.date, lang: str
+) -> list[LegendItem]:
+    """Return the legend of everything the ``layers`` draw on some day from ``start`` to ``end``.
+
+    The presenter's legend beside a chapter that plays: the map's own legend follows each step,
+    and this one lists every category met on the way.
+    """
+    return merge_legends(
+        [
+            map_view.legend(data_dir, ds, layers, day, lang)
+            for day in legend_steps(ds, layers, start, end)
+        ]
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _legends_url(
+    data_dir: str,
+    layers: tuple[str, ...],
+    start: dt.date,
+    end: dt.date,
+    lang: str,
+    extra_key: str,
+    _ds: Any,
+    _site: site.Site,
+    _extra: Sequence[LegendItem],
+) -> str:
+    """Write the legends of Play's range as a file the map fetches once; return its URL.
+
+    The legends are tens of kB with every layer on: in each message they would be sent again on
+    every click while Play is on. As a file named by its content, a browser fetches each once.
+    """
+    legends: list[str] = []
+    legend_at: list[list[Any]] = []
+    for day in legend_steps(_ds, layers, start, end):
+        rows = map_view.legend(data_dir, _ds, layers, day, lang) + list(_extra)
+        html = legend_html.legend_html(rows)
+        if html not in legends:
+            legends.append(html)
+        index = legends.index(html)
+        if not legend_at or legend_at[-1][1] != index:
+            legend_at.append([day.isoformat(), index])
+    doc = {"legends": legends, "legend_at": legend_at}
+    return site.put_document(_site, f"play.{lang}", doc)
+
+
 def payload(
     data_dir: str,
     ds: Any,
+    the_site: site.Site,
     layers: Sequence[str],
     play: PlaySettings,
     lang: str,
@@ -187,7 +262,7 @@ def payload(
     report: bool = True,
     autoplay: str | None = None,
 ) -> dict[str, Any]:
-    """Return what the map needs to play: the settings, the labels and the legends of the range.
+    """Return what the map needs to play: the settings, the labels and its legends' file.
 
     Parameters
     ----------
@@ -195,6 +270,9 @@ def payload(
         The data folder (cache key of ``ds``).
     ds : Dataset
         The loaded data.
+    the_site : Site
+        The map component's folder (:func:`explorer.ui.map_view.get_site`): the legends are
+        written there.
     layers : sequence of str
         The layers drawn.
     play : PlaySettings
@@ -212,19 +290,22 @@ def payload(
     Returns
     -------
     dict
-        ``from``, ``to``, ``step``, ``fps``, ``loop``, ``report``, ``seen``, ``labels``,
-        ``legends`` (distinct legend HTML) and ``legend_at`` (``[first day, legend index]`` rows).
+        ``from``, ``to``, ``step``, ``fps``, ``loop``, ``report``, ``seen``, ``key``,
+        ``autoplay``, ``labels`` and ``legends``: the URL of ``{"legends": [distinct legend
+        HTML], "legend_at": [[first day, legend index], ...]}``.
     """
-    legends: list[str] = []
-    legend_at: list[list[Any]] = []
-    for day in legend_steps(ds, layers, play.start, play.end):
-        rows = map_view.legend(data_dir, ds, layers, day, lang) + list(extra_legend)
-        html = legend_html.legend_html(rows)
-        if html not in legends:
-            legends.append(html)
-        index = legends.index(html)
-        if not legend_at or legend_at[-1][1] != index:
-            legend_at.append([day.isoformat(), index])
+    extra = list(extra_legend)
+    url = _legends_url(
+        data_dir,
+        tuple(layers),
+        play.start,
+        play.end,
+        lang,
+        json.dumps(extra, sort_keys=True, default=str),
+        ds,
+        the_site,
+        extra,
+    )
     return {
         "from": play.start.isoformat(),
         "to": play.end.isoformat(),
@@ -236,6 +317,5 @@ def payload(
         "key": autoplay,
         "autoplay": autoplay is not None,
         "labels": {name: t(f"play.{name}", lang) for name in ("play", "pause", "rewind")},
-        "legends": legends,
-        "legend_at": legend_at,
+        "legends": url,
     }

@@ -120,8 +120,9 @@ SESSION_TOKEN: Final[str] = "_bfe_session_token"
 # Play (the timeline in motion, issue 17: it runs in the browser, these are its settings)
 #: The "Play the timeline" toggle (True: the map shows its Play button, date stamp and legend).
 PLAY_ON: Final[str] = "play_on"
-#: Play's range: its first and last day.
+#: Play's range: its first day.
 PLAY_FROM: Final[str] = "play_from"
+#: Play's range: its last day.
 PLAY_TO: Final[str] = "play_to"
 #: Play's step (:data:`explorer.config.TIME_STEPS`).
 PLAY_STEP: Final[str] = "play_step"

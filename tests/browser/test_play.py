@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import Frame, Page
 
-from explorer import config, steps, style
+from explorer import config, steps, story, style
 
 from .helpers import ARTIFACTS_DIR, COMPONENT_IFRAME, TIMEOUT_MS, PageLog, map_frame, wait_idle
 
@@ -41,8 +41,10 @@ def _fill(frame: Frame, feature_id: str) -> str | None:
 
 
 def _play_on(page: Page) -> Frame:
-    toggle = page.get_by_test_id("stSidebar").get_by_test_id("stCheckbox").filter(
-        has_text="Play the timeline"
+    toggle = (
+        page.get_by_test_id("stSidebar")
+        .get_by_test_id("stCheckbox")
+        .filter(has_text="Play the timeline")
     )
     toggle.locator("label").click()
     frame = map_frame(page, min_paths=20)
@@ -91,7 +93,8 @@ def test_play_steps_the_map_in_the_browser_and_the_page_catches_up_on_pause(
     n_log = len(frame.evaluate("() => window.__playLog"))
     # The page catches up: the link and the slider show the day the map stopped on ...
     page.wait_for_function(
-        "day => new URL(location.href).searchParams.get('date') === day", arg=day,
+        "day => new URL(location.href).searchParams.get('date') === day",
+        arg=day,
         timeout=TIMEOUT_MS,
     )
     wait_idle(page)
@@ -127,7 +130,8 @@ def test_play_runs_to_the_end_and_the_link_ends_on_it(server, page: Page, page_l
     last = frame.evaluate("() => document.body.getAttribute('data-bfe-play')").split("|")[1]
     assert last == config.DATA_AS_OF
     page.wait_for_function(
-        "day => new URL(location.href).searchParams.get('date') === day", arg=last,
+        "day => new URL(location.href).searchParams.get('date') === day",
+        arg=last,
         timeout=TIMEOUT_MS,
     )
     assert _fill(frame, "APMBC-LTU") == style.TREATY_STATUS_COLOURS["withdrawn"]
@@ -150,3 +154,36 @@ def test_the_browser_steps_the_same_days_as_python(server, page: Page, start, en
     in_js = frame.evaluate("([a, b, s]) => window.bfeStepDays(a, b, s)", [start, end, step])
     in_python = steps.step_dates(dt.date.fromisoformat(start), dt.date.fromisoformat(end), step)
     assert in_js == [d.isoformat() for d in in_python]
+
+
+def test_a_presenter_chapter_plays_by_itself_and_the_arrow_keys_still_work(
+    server, page: Page, page_log: PageLog
+):
+    chapter = next(c for c in story.load_chapters() if c.play_to is not None)
+    page.goto(f"{server.url}/?mode=present&chapter={chapter.number}")
+    frame = map_frame(page, min_paths=20)
+    # It starts on the chapter's day and plays, month by month, to play_to, where it stops.
+    frame.wait_for_function(
+        "() => (document.body.getAttribute('data-bfe-play') || '').startsWith('playing|')",
+        timeout=TIMEOUT_MS,
+    )
+    frame.wait_for_function(
+        "end => document.body.getAttribute('data-bfe-play') === 'paused|' + end",
+        arg=chapter.play_to.isoformat(),
+        timeout=TIMEOUT_MS,
+    )
+    assert frame.locator(".bfe-play-stamp").inner_text() == chapter.play_to.isoformat()
+    assert _fill(frame, "APMBC-LTU") == style.TREATY_STATUS_COLOURS["withdrawn"]
+    page.locator(COMPONENT_IFRAME).screenshot(path=ARTIFACTS_DIR / "play_presenter_end.png")
+    # The page did not move: still this chapter (the presenter's date is the chapter's).
+    assert f"chapter={chapter.number}" in page.url
+    # Pressing Play with the focus in the map, then an arrow key, still changes the chapter.
+    frame.locator(".bfe-play-button").click()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "n => new URL(location.href).searchParams.get('chapter') === String(n)",
+        arg=chapter.number + 1,
+        timeout=TIMEOUT_MS,
+    )
+    frame.wait_for_function("() => !document.querySelector('.bfe-play-button')", timeout=TIMEOUT_MS)
+    assert page_log.problems() == []

@@ -143,7 +143,8 @@
         map: map,
         draw: function (day) { return drawSheet(main, wantedUrls(), day); },
         send: function (value) { send("streamlit:setComponentValue", { value: value, dataType: "json" }); },
-        date: function () { return args.date; }
+        date: function () { return args.date; },
+        fetch: function (url) { return boot.fetch(url); }
       });
     }
     if (window.bfeCompare) {

@@ -55,7 +55,8 @@
   }
   window.bfeStepDays = stepDays;  // for tests: the same list as explorer/timeline.step_dates
 
-  // ``kit``: {map, draw(day) -> Promise, send(value), label(key) -> text}.
+  // ``kit``: {map, draw(day) -> Promise, send(value), date() -> the message's day,
+  // fetch(url) -> Promise of a JSON document}.
   window.bfePlay = function (kit) {
     var cfg = null;        // args.play of the newest message (null: no Play on this page)
     var days = [];         // the days of the run in progress
@@ -115,6 +116,7 @@
       if (bar) { bar.remove(); legend.remove(); stamp.parentNode.removeChild(stamp); }
       bar = legend = stamp = button = rewind = null;
       shown = null;
+      autoKey = null;  // a chapter left and opened again plays again
       document.body.removeAttribute("data-bfe-play");
     }
     function labels() {
@@ -125,10 +127,21 @@
       rewind.title = text.rewind;
       rewind.setAttribute("aria-label", text.rewind);
     }
+    // The legends of the range: a file named by its content, fetched once (like the layers).
+    var legends = {};  // url -> {legends: [html], legend_at: [[first day, index]]}
     function legendFor(day) {
+      var doc = cfg && legends[cfg.legends];
+      if (!doc) { return ""; }
       var pick = null;
-      cfg.legend_at.forEach(function (row) { if (row[0] <= day) { pick = row[1]; } });
-      return pick === null ? "" : cfg.legends[pick];
+      doc.legend_at.forEach(function (row) { if (row[0] <= day) { pick = row[1]; } });
+      return pick === null ? "" : doc.legends[pick];
+    }
+    function loadLegends(url) {
+      if (!url || legends[url]) { return; }
+      kit.fetch(url).then(function (doc) {
+        legends[url] = doc;
+        if (shown !== null && cfg && cfg.legends === url) { show(shown, true); }
+      }, function () { /* no legend on the map; the page's legend still holds */ });
     }
     // Draw ``day``: the map, its date stamp and (while Play owns the day) its legend.
     function show(day, owned) {
@@ -206,6 +219,7 @@
         // A map made again (the page left and came back) counts on from what the page saw.
         sent = Math.max(sent, cfg.seen || 0);
         if (fresh) { build(); }
+        loadLegends(cfg.legends);
         labels();
         // The page has caught up with the day Play stopped on: its own date is drawn again.
         if (!playing && shown !== null && (!cfg.report || (cfg.seen || 0) >= sent)) {
