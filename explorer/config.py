@@ -73,6 +73,13 @@ DEFAULT_TREATY: Final[str] = TREATIES[0]
 DATE_MIN: Final[dt.date] = dt.date(1997, 1, 1)
 DATE_MAX: Final[dt.date] = dt.date(2028, 12, 31)
 
+#: Steps of the timeline in motion (Play in the app, ``animate`` on the command line), the first
+#: the default: see :func:`explorer.steps.step_dates`.
+TIME_STEPS: Final[tuple[str, ...]] = ("month", "week", "quarter", "year")
+#: Where Play starts by default: Russia's full-scale invasion of Ukraine (24 February 2022) began
+#: the fortifications the map is about; the year it happened.
+PLAY_START: Final[dt.date] = dt.date(2022, 1, 1)
+
 #: Languages of the interface and the map's content (translation tables in ``geodata/i18n/``).
 LANGUAGES: Final[tuple[str, ...]] = ("en", "pl")
 

@@ -26,6 +26,7 @@ from explorer.ui import (
     map_view,
     overlay_panel,
     panel,
+    play_controls,
     presenter,
     sidebar,
     state,
@@ -147,6 +148,7 @@ def main() -> None:
     # The language picker's state is current before the script reruns: read it first, so every
     # label on this run (the sidebar title included) is in the chosen language.
     lang = st.session_state.get(state.LANG_KEY, "en")
+    play_controls.catch_up()  # the day Play stopped on becomes the date, before the slider
     light = first_paint.map_only()  # a browser's first run of the page: the map before the rest
     st.sidebar.title(t("app.title", lang))
     st.sidebar.caption(t("app.caption", lang))
@@ -157,6 +159,7 @@ def main() -> None:
         sidebar.language_picker()
         sidebar.time_controls(get_key_events(data_dir), lang)
         sidebar.compare_controls(lang)
+        play_controls.controls(lang)
         sidebar.layer_toggles(style.layers(lang), lang)
         names = dict(zip(ds.segments["id"], ds.segments[f"name_{lang}"], strict=True))
         sidebar.segment_picker(names, get_segment_views(data_dir), lang)
@@ -186,6 +189,7 @@ def main() -> None:
         st.warning(md_escape(t("app.all_off", lang)))
 
     compare = current.compare  # compare mode: the earlier day "A", drawn beside ``day``
+    play = None if light else play_controls.settings()
     # Two maps side by side need the width: the legend's column is narrower in compare mode.
     legend_col, map_col = st.columns([1, 3.2] if compare is None else [1, 4.6])
     with map_col:
@@ -201,6 +205,17 @@ def main() -> None:
             overlay=overlay,
             report_drawn=light,
             compare=compare,
+            play=None
+            if play is None
+            else play_controls.payload(
+                data_dir,
+                ds,
+                get_site(data_dir),
+                drawn,
+                play,
+                current.lang,
+                extra_legend=overlay_panel.legend_items(overlay, lang),
+            ),
         )
         if compare is None:
             caption = t("app.map_caption", lang, date=day.isoformat(), as_of=config.DATA_AS_OF)

@@ -23,7 +23,7 @@ from explorer.i18n import t
 from explorer.layers import LAYER_IDS
 from explorer.printmap import handout
 from explorer.text import attribution_text
-from explorer.ui import a11y, map_view, offload, state
+from explorer.ui import a11y, map_view, offload, play_controls, state
 from explorer.ui.text import frame_page, md_escape
 from explorer.web import legend_html
 from explorer.web.site import Site
@@ -353,6 +353,28 @@ def _handout_bytes(ds: Dataset, chapters: tuple, lang: str, data_dir: str, base_
         return handout.handout_bytes(ds, chapters, lang=lang, base_url=base_url)
 
 
+#: A chapter that plays steps a month at this pace: slow enough to read aloud.
+PLAY_FPS: Final[int] = 2
+
+
+def _play(
+    ds: Dataset,
+    chapter: story.Chapter,
+    drawn: list[str],
+    lang: str,
+    *,
+    site: Site,
+    data_dir: str,
+) -> dict | None:
+    """Return Play's payload for a chapter with ``play_to`` (it starts by itself), else None."""
+    if chapter.play_to is None:
+        return None
+    settings = play_controls.PlaySettings(start=chapter.date, end=chapter.play_to, fps=PLAY_FPS)
+    return play_controls.payload(
+        data_dir, ds, site, drawn, settings, lang, report=False, autoplay=chapter.id
+    )
+
+
 def _map(
     ds: Dataset,
     chapter: story.Chapter,
@@ -378,12 +400,29 @@ def _map(
             keyboard=False,
             key=state.PRESENTER_MAP,
             compare=chapter.compare,  # a comparison chapter: its earlier date beside
+            play=_play(ds, chapter, drawn, lang, site=site, data_dir=data_dir),
         )
     with legend_col, st.container(key="presenter_legend"):
-        # The same escaped legend as the explorer's: exactly what this chapter draws.
-        legend = map_view.legend(data_dir, ds, drawn, chapter.date, lang, compare=chapter.compare)
+        # The same escaped legend as the explorer's: exactly what this chapter draws (on any
+        # day of a chapter that plays; the map's own legend follows each step).
+        if chapter.play_to is None:
+            legend = map_view.legend(
+                data_dir, ds, drawn, chapter.date, lang, compare=chapter.compare
+            )
+        else:
+            legend = play_controls.range_legend(
+                data_dir, ds, drawn, chapter.date, chapter.play_to, lang
+            )
         st.html(legend_html.legend_html(legend))
-    map_on = t("presenter.map_on", lang, date=chapter.date.isoformat())
+    if chapter.play_to is None:
+        map_on = t("presenter.map_on", lang, date=chapter.date.isoformat())
+    else:
+        map_on = t(
+            "presenter.map_playing",
+            lang,
+            start=chapter.date.isoformat(),
+            end=chapter.play_to.isoformat(),
+        )
     st.caption(
         md_escape(f"{map_on} · {t('render.map_data', lang, attribution=attribution_text(lang))}")
     )

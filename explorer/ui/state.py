@@ -120,6 +120,23 @@ MAP_KEY: Final[str] = "map"
 #: A random id of this server session (:func:`explorer.ui.map_view.session_token`).
 SESSION_TOKEN: Final[str] = "_bfe_session_token"
 
+# Play (the timeline in motion, issue 17: it runs in the browser, these are its settings)
+#: The "Play the timeline" toggle (True: the map shows its Play button, date stamp and legend).
+PLAY_ON: Final[str] = "play_on"
+#: Play's range: its first day.
+PLAY_FROM: Final[str] = "play_from"
+#: Play's range: its last day.
+PLAY_TO: Final[str] = "play_to"
+#: Play's step (:data:`explorer.config.TIME_STEPS`).
+PLAY_STEP: Final[str] = "play_step"
+#: Play's speed, in steps a second.
+PLAY_SPEED: Final[str] = "play_speed"
+#: Play starts again from the start at the end.
+PLAY_LOOP: Final[str] = "play_loop"
+#: The number of the last day the map reported on Pause (or at the end) and the page took as
+#: its date; the map compares it with its own count to know the page has caught up.
+PLAY_SEEN: Final[str] = "_play_seen"
+
 #: Prefix of the overlay upload widget's keys (one per file: :func:`overlay_upload_key`).
 _OVERLAY_UPLOAD_PREFIX: Final[str] = "overlay_upload_"
 #: Prefix of the export panel's download buttons' keys (:func:`export_key`).
