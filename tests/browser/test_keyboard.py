@@ -197,11 +197,13 @@ def test_keyboard_only_walk_segment_date_popup_png(server, page: Page, page_log:
     # Move the date: Tab to the slider, three days back with the arrow key.
     slider = f".st-key-{state.DATE_KEY} input"
     tab_to(page, f"() => document.activeElement.matches('{slider}')", backwards=True)
-    for _ in range(3):
+    # One day at a time, as a reader watching the date would: keys pressed faster than the
+    # script reruns can be lost (seen after the merge of Play; a Streamlit rerun race).
+    for back in (1, 2, 3):
         page.keyboard.press("ArrowLeft")
-    day = (dt.date(2026, 2, 20) - dt.timedelta(days=3)).isoformat()
-    page.wait_for_function(f"() => location.search.includes('date={day}')", timeout=TIMEOUT_MS)
-    wait_idle(page)
+        day = (dt.date(2026, 2, 20) - dt.timedelta(days=back)).isoformat()
+        page.wait_for_function(f"() => location.search.includes('date={day}')", timeout=TIMEOUT_MS)
+        wait_idle(page)
     frame.wait_for_function(
         f"() => (document.body.getAttribute('data-bfe-ready') || '').startsWith('{day}')",
         timeout=TIMEOUT_MS,
