@@ -18,6 +18,7 @@ import streamlit as st
 from explorer.i18n import t
 from explorer.text import html_text
 from explorer.ui import map_view, state
+from explorer.ui.text import frame_page
 
 __all__ = ["NARROW_PX", "helper", "legend_fold", "page_css"]
 
@@ -44,81 +45,13 @@ _CSS: Final[str] = f"""
 </style>
 """
 
-# The script of the hidden iframe. Its listeners are re-attached by every copy (a page's newer
-# run may replace the iframe's document, and a listener of a replaced document stops running).
-_HELPER_JS: Final[str] = """<!doctype html>
-<html lang="%LANG%"><head><meta charset="utf-8"><title>%TITLE%</title></head><body>
-<script>
-(function () {
-  var P = window.parent, doc;
-  try { doc = P.document; if (!doc || !doc.body) { return; } } catch (e) { return; }
-  var LINKS = %LINKS%, NAV_LABEL = %NAV%, MAP = %MAP%, SUMMARY = %SUMMARY%, NARROW = %NARROW%;
-  if (!doc.getElementById("bfe-skip-style")) {
-    var css = doc.createElement("style");
-    css.id = "bfe-skip-style";
-    css.textContent = ".bfe-skip a { position: fixed; left: 8px; top: -200px; z-index: 1000100;" +
-      " background: #fff; color: #0b3a6e; padding: 12px 16px; border: 3px solid #0b3a6e;" +
-      " border-radius: 4px; font: 600 16px/1.2 sans-serif; text-decoration: underline; }" +
-      " .bfe-skip a:focus { top: 8px; outline: 3px solid #ffd54f; outline-offset: 0; }";
-    doc.head.appendChild(css);
-  }
-  var nav = doc.getElementById("bfe-skip");
-  if (!nav) {
-    nav = doc.createElement("nav");
-    nav.id = "bfe-skip";
-    nav.className = "bfe-skip";
-    doc.body.insertBefore(nav, doc.body.firstChild);  // before Streamlit's root: first Tab stop
-  }
-  nav.setAttribute("aria-label", NAV_LABEL);
-  nav.textContent = "";
-  LINKS.forEach(function (pair) {
-    var a = doc.createElement("a");
-    a.href = "#bfe-" + pair[0];
-    a.setAttribute("data-target", pair[0]);
-    a.textContent = pair[1];
-    nav.appendChild(a);
-  });
-  function toMap() {
-    var frame = doc.querySelector('iframe[title="' + MAP + '"]');
-    if (!frame) { return; }
-    frame.scrollIntoView({ block: "nearest" });
-    frame.focus();
-    try { frame.contentDocument.querySelector(".leaflet-container").focus(); } catch (e) { }
-  }
-  function toSummary() {
-    var box = doc.querySelector(SUMMARY + " summary");
-    if (!box) { return; }
-    box.scrollIntoView({ block: "start" });
-    box.focus();
-    if (!box.parentElement.open) { box.click(); }  // opening it makes the summary (a rerun)
-  }
-  function onClick(e) {
-    var a = e.target.closest ? e.target.closest("#bfe-skip a") : null;
-    if (!a) { return; }
-    e.preventDefault();
-    if (a.getAttribute("data-target") === "map") { toMap(); } else { toSummary(); }
-  }
-  // The links' targets carry their ids (a link works, and names its target, even without this
-  // script's click handler); the legend starts folded on a phone (each new legend once).
-  function tick() {
-    var frame = doc.querySelector('iframe[title="' + MAP + '"]');
-    if (frame && frame.id !== "bfe-map") { frame.id = "bfe-map"; }
-    var box = doc.querySelector(SUMMARY);
-    if (box && box.id !== "bfe-summary") { box.id = "bfe-summary"; }
-    if (P.innerWidth >= NARROW) { return; }
-    doc.querySelectorAll("details.bfe-legend-fold:not([data-bfe-folded])").forEach(function (d) {
-      d.setAttribute("data-bfe-folded", "1");
-      d.open = false;
-    });
-  }
-  var old = P.__bfeSkip;
-  if (old) { doc.removeEventListener("click", old.click, true); clearInterval(old.timer); }
-  doc.addEventListener("click", onClick, true);
-  tick();
-  P.__bfeSkip = { click: onClick, timer: setInterval(tick, 300) };
-})();
-</script></body></html>
-"""
+# The hidden iframe loads the helper's script as a static file (``explorer/static/a11y_helper.js``,
+# relative to the page, as the ``srcdoc`` frame's base is the page's): the Content-Security-Policy
+# of ``explorer serve`` allows no inline script. Its settings travel as escaped data attributes.
+_HELPER_HTML: Final[str] = (
+    '<script id="bfe-a11y-helper" src="app/static/a11y_helper.js" data-links="%LINKS%" '
+    'data-nav="%NAV%" data-map="%MAP%" data-summary="%SUMMARY%" data-narrow="%NARROW%"></script>'
+)
 
 
 def page_css() -> None:
@@ -139,15 +72,17 @@ def helper(lang: str, *, summary: bool = True) -> None:
     links = [["map", t("a11y.skip_map", lang)]]
     if summary:
         links.append(["summary", t("a11y.skip_summary", lang)])
-    page = (
-        _HELPER_JS.replace("%LANG%", html_text(lang))
-        .replace("%TITLE%", html_text(t("a11y.skip_links", lang)))
-        .replace("%LINKS%", _js(links))
-        .replace("%NAV%", _js(t("a11y.skip_links", lang)))
-        .replace("%MAP%", _js(MAP_IFRAME_TITLE))
-        .replace("%SUMMARY%", _js(f".st-key-{state.SUMMARY_OPEN}"))
-        .replace("%NARROW%", str(NARROW_PX))
-    )
+    data = {
+        "LINKS": json.dumps(links),
+        "NAV": t("a11y.skip_links", lang),
+        "MAP": MAP_IFRAME_TITLE,
+        "SUMMARY": f".st-key-{state.SUMMARY_OPEN}",
+        "NARROW": str(NARROW_PX),
+    }
+    page = _HELPER_HTML
+    for name, value in data.items():
+        page = page.replace(f"%{name}%", html_text(value))
+    page = frame_page(page, lang=lang, title=t("a11y.skip_links", lang))
     with st.container(key=state.PAGE_HELPER):
         st.iframe(page, height=1, tab_index=-1)
 
@@ -162,8 +97,3 @@ def legend_fold(legend: str, lang: str) -> str:
     """
     title = html_text(t("legend.title", lang))
     return f'<details class="bfe-legend-fold" open><summary>{title}</summary>{legend}</details>'
-
-
-def _js(value: object) -> str:
-    """Return a JSON literal safe inside a ``<script>`` element (no ``</script>`` in it)."""
-    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
