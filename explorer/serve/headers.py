@@ -119,7 +119,7 @@ def inline_script_hashes(html: str) -> list[str]:
     Examples
     --------
     >>> inline_script_hashes("<script>window.x = 1</script><script src='a.js'></script>")
-    ["'sha256-nKL/SoMFn1H7OCm2HRRzV9SH9aLbzRHdVHqe6lRD8FQ='"]
+    ["'sha256-TRQHTtKk2Jz9TNrGZb+BnTJZb+vLVfeW/a0aaZ7avUM='"]
     """
     found: list[str] = []
     for body in _INLINE_SCRIPT_RE.findall(html):

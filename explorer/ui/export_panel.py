@@ -87,6 +87,13 @@ def _maker(
     return make
 
 
+def use_view_button(lang: str) -> None:
+    """Draw the button "Use the map's current view" (the browser reports its live view)."""
+    button = html_text(t("export.use_view", lang))
+    page = _USE_VIEW_HTML.replace("%KEY%", state.LIVE_VIEW_KEY).replace("%LABEL%", button)
+    st.iframe(page, height=40)
+
+
 def show(
     ds: Dataset,
     *,
@@ -118,9 +125,7 @@ def show(
     if not box.open:
         return  # its buttons are sent only while it is open (state.EXPORT_OPEN)
     with box:
-        button = html_text(t("export.use_view", lang))
-        page = _USE_VIEW_HTML.replace("%KEY%", state.LIVE_VIEW_KEY).replace("%LABEL%", button)
-        st.iframe(page, height=40)
+        use_view_button(lang)
         caption = t(
             "export.caption",
             lang,

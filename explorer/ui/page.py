@@ -20,6 +20,7 @@ from explorer.ui import (
     changes_panel,
     copy_link,
     data_errors,
+    embed_panel,
     export_panel,
     first_paint,
     map_view,
@@ -166,6 +167,8 @@ def main() -> None:
     # say it is gone (the overlay itself stays in its session only; issue 13).
     current = state.current(layer_ids, overlay=overlay_panel.current() is not None)
     state.write_query(current)
+    if not light:
+        embed_panel.show(current, lang)  # in the sidebar, under "Share this view"
     # The analyst's own data (sidebar, session only); a page's first run has none yet.
     overlay = None if light else overlay_panel.show(current.lang)
 
