@@ -148,3 +148,15 @@ def test_closed_the_panel_costs_nothing():
     at = app_runner.make_app(**LINK)
     assert _snippets(at) == []
     assert any(e.label == "Embed this view" for e in at.sidebar.expander)
+
+
+def test_embedded_the_page_shows_the_view_without_controls():
+    from unittest import mock
+
+    with mock.patch("explorer.ui.page._embedded", return_value=True):
+        at = app_runner.make_app(**LINK)
+    assert not at.exception
+    assert len(at.sidebar.children) == 0  # no sidebar at all (25 elements when not embedded)
+    assert app_runner.drawn_layers(at)  # the map is there
+    link = next(c.value for c in at.caption if "Open this view in the explorer" in c.value)
+    assert "embed" not in link and "layers=borders,treaty,basemap" in link

@@ -144,9 +144,12 @@ def test_tls_changes_the_bind_line_and_both_cookies():
     plain = haproxy_config(LOCAL, port=8501)
     tls = haproxy_config(LOCAL, port=8501, tls_pem="/run/bfe/tls.pem")
     assert "bind 0.0.0.0:8501 ssl crt /run/bfe/tls.pem alpn http/1.1" in tls
-    assert "cookie BFE_WORKER insert indirect nocache attr SameSite=None secure" in tls
+    assert (
+        "cookie BFE_WORKER insert indirect nocache attr SameSite=None attr Partitioned secure"
+        in tls
+    )
     assert f"replace-header Set-Cookie ^({proxy.XSRF_COOKIE}=[^;]*).*$" in tls
-    assert '"\\1; Path=/; SameSite=None; Secure"' in tls
+    assert '"\\1; Path=/; SameSite=None; Secure; Partitioned"' in tls
     assert "ssl" not in plain and "SameSite=None" not in plain and "attr SameSite=Lax" in plain
 
 
@@ -324,7 +327,8 @@ def test_served_over_https_with_hsts_and_cookies_for_embedding(haproxy_path, cer
         _, found, _ = _request(s.url, "/_stcore/health")
         xsrf = next(c for c in found["set-cookie"] if c.startswith("_streamlit_xsrf="))
         for cookie in (affinity, xsrf):
-            assert "SameSite=None" in cookie and "Secure" in cookie, cookie
+            for attribute in ("SameSite=None", "Secure", "Partitioned"):
+                assert attribute in cookie, cookie
         assert "SameSite=Lax" not in xsrf
         bundle, component = _static_paths(s.url)
         status, found, _ = _request(s.url, bundle, headers_={"Accept-Encoding": "gzip"})

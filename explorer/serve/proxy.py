@@ -290,11 +290,14 @@ def haproxy_config(
         f"if {{ var(txn.path) -m beg {prefix} }}"
         for prefix, name, value in path_headers
     )
-    cookie_attr = "attr SameSite=None secure" if tls_pem else "attr SameSite=Lax"
+    # On HTTPS the cookies are sent inside another site's frame too (embedding): SameSite=None,
+    # Secure, and Partitioned (CHIPS), which browsers blocking third-party cookies still keep,
+    # in a jar of that site's own.
+    cookie_attr = "attr SameSite=None attr Partitioned secure" if tls_pem else "attr SameSite=Lax"
     xsrf_rule = (
         "\n    # Embedded in another site (HTTPS only), Streamlit's XSRF cookie must be sent too."
         f"\n    http-response replace-header Set-Cookie ^({XSRF_COOKIE}=[^;]*).*$ "
-        '"\\1; Path=/; SameSite=None; Secure"'
+        '"\\1; Path=/; SameSite=None; Secure; Partitioned"'
         if tls_pem
         else ""
     )

@@ -9,10 +9,11 @@ once the browser reported it ("Use the map's current view", here or in the expor
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from explorer import embed
+from explorer import embed, permalink
 from explorer.i18n import t
 from explorer.permalink import State
 from explorer.ui import export_panel, state
@@ -63,3 +64,10 @@ def show(current: State, lang: str, sizes: Sequence[str] = tuple(embed.SIZES)) -
         export_panel.use_view_button(lang)
         st.code(snippet(current, size, lang), language="html", wrap_lines=True)
         st.caption(md_escape(t("embed.help", lang)))
+
+
+def full_app_link(current: State, lang: str) -> str:
+    """Return a markdown link "Open in the explorer" to ``current`` (for the embedded page)."""
+    url = f"{state.app_url()}?{urlencode(permalink.to_query(current), safe=',')}"
+    # A real markdown link: the URL is made by urlencode (no spaces, quotes or brackets).
+    return f"[{md_escape(t('embed.open_full', lang))}]({url})"
