@@ -19,7 +19,7 @@ from explorer.serve.proxy import Backend, haproxy_config
 
 LOCAL = [Backend("w1", "127.0.0.1", 8601)]
 #: Every source a policy of this offline app may name (and the embedding origins given).
-ALLOWED_SOURCES = {"'self'", "'none'", "data:", "blob:", "'unsafe-inline'", "'wasm-unsafe-eval'"}
+ALLOWED_SOURCES = {"'self'", "'none'", "data:", "'unsafe-inline'", "'wasm-unsafe-eval'"}
 
 
 def _directives(policy: str) -> dict[str, list[str]]:

@@ -18,9 +18,9 @@ allowance is there, as found in Chromium through ``serve`` (``securitypolicyviol
   tool (``leaflet-measure``) compiles its templates with ``new Function``.
 - ``style-src 'self' 'unsafe-inline'``: Streamlit's React styling (emotion) writes ``<style>``
   elements at run time and Leaflet positions every tile and path with ``style=""``.
-- ``img-src``/``font-src`` ``data:`` and ``blob:``: icons and fonts inlined as ``data:`` URIs;
-  images made in the page (downloads) are ``blob:``; ``worker-src blob:`` for workers Streamlit
-  starts from ``blob:`` URLs.
+- ``img-src 'self' data:`` and ``font-src 'self' data:``: Streamlit's page icon (an SVG
+  ``data:`` URI) and a font its CSS inlines as a ``data:`` URI; Leaflet's icons too. No
+  ``blob:`` and no ``worker-src``: nothing on the pages needed them.
 - ``frame-ancestors``: ``'self'`` (the map component's iframe is same-origin) plus the origins a
   deployer lets embed the app (``serve --frame-ancestors https://lms.example.org``).
 """
@@ -166,10 +166,9 @@ def content_security_policy(
         "default-src 'self'",
         f"script-src {' '.join(scripts)}",
         "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
+        "img-src 'self' data:",
         "font-src 'self' data:",
         "connect-src 'self'",
-        "worker-src 'self' blob:",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",

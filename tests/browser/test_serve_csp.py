@@ -120,6 +120,11 @@ def test_compare_mode_runs_under_the_policy(served: Served, strict_page, page_lo
         "() => document.querySelectorAll('.leaflet-container').length === 2", timeout=TIMEOUT_MS
     )
     wait_idle(page)
+    # The changes panel's chart (Vega, loaded when scrolled to) draws under the policy too.
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.scroll_into_view_if_needed()
+    chart.locator("canvas, svg").first.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(500)
     assert _violations(page) == [] and _csp_console(page_log, console) == []
 
 
