@@ -1,14 +1,15 @@
 """The security headers the proxy sends with every answer: CSP, nosniff, referrer, HSTS.
 
-Pure: text in, text out. :func:`explorer.serve.proxy.haproxy_config` writes them as
-``http-after-response set-header`` lines, so they are on every answer, the workers', HAProxy's
-own (the Lua service's precompressed bundles) and its error pages (413, 503) alike.
+Pure (text in, text out), except :func:`streamlit_script_hashes` and :func:`site_headers`, which
+read the installed Streamlit's ``index.html``. :func:`explorer.serve.proxy.haproxy_config` writes
+them as ``http-after-response set-header`` lines, so they are on every answer, the workers',
+HAProxy's own (the Lua service's precompressed bundles) and its error pages (413, 503) alike.
 
 The Content-Security-Policy is as strict as the app allows; ``docs/deploy.md`` says why each
 allowance is there, as found in Chromium through ``serve`` (``securitypolicyviolation`` events):
 
 - **No outside origin at all**: the app is offline by design, so every source is ``'self'``
-  (which covers the page's own WebSocket too), ``data:`` or ``blob:``.
+  (which covers the page's own WebSocket too) or ``data:``.
 - ``script-src 'self'``, the SHA-256 of the one inline script of Streamlit's ``index.html``
   (read from the installed Streamlit: :func:`streamlit_script_hashes`) and
   ``'wasm-unsafe-eval'`` (Streamlit's protobuf decoder compiles WebAssembly; it allows no
@@ -19,7 +20,7 @@ allowance is there, as found in Chromium through ``serve`` (``securitypolicyviol
 - ``style-src 'self' 'unsafe-inline'``: Streamlit's React styling (emotion) writes ``<style>``
   elements at run time and Leaflet positions every tile and path with ``style=""``.
 - ``img-src 'self' data:`` and ``font-src 'self' data:``: Streamlit's page icon (an SVG
-  ``data:`` URI) and a font its CSS inlines as a ``data:`` URI; Leaflet's icons too. No
+  ``data:`` URI) and a font its CSS inlines as a ``data:`` URI, each refused without. No
   ``blob:`` and no ``worker-src``: nothing on the pages needed them.
 - ``frame-ancestors``: ``'self'`` (the map component's iframe is same-origin) plus the origins a
   deployer lets embed the app (``serve --frame-ancestors https://lms.example.org``).
@@ -48,6 +49,7 @@ __all__ = [
 #: ``Strict-Transport-Security`` on HTTPS: browsers use HTTPS only for a year. No
 #: ``includeSubDomains``: the app's host name says nothing about its neighbours.
 HSTS: Final[str] = "max-age=31536000"
+#: The policy's header (set once per answer; the map component's frame gets its own value).
 CSP_HEADER: Final[str] = "Content-Security-Policy"
 #: Path of Streamlit's custom components (the map's frame), which get their own policy.
 COMPONENT_PREFIX: Final[str] = "/component/"
