@@ -233,5 +233,18 @@ def test_embedded_in_another_site_over_https_the_map_draws_offline(
                     # does): partitioned (CHIPS) under the host site.
                     assert cookies[name].get("partitionKey") == "https://127.0.0.2", cookies
                 assert _violations(page) == [] and errors == [] and blocked == []
+                # A site the deployer did not name (another origin) may not frame the app.
+                with _host_site("127.0.0.2", free_port(), page_html, cert) as other_url:
+                    refused: list[str] = []
+                    page.on("console", lambda m: refused.append(m.text))
+                    page.goto(other_url)
+                    page.wait_for_selector("iframe", state="attached", timeout=TIMEOUT_MS)
+                    for _ in range(100):  # up to 10 s for the browser's refusal
+                        if any("frame-ancestors" in m for m in refused):
+                            break
+                        page.wait_for_timeout(100)
+                    assert any("frame-ancestors" in m for m in refused), refused
+                    framed = page.frames[1:]
+                    assert framed and not any(f.url.startswith(app_url) for f in framed)
             finally:
                 own.close()
