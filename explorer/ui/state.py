@@ -69,6 +69,11 @@ COMPARE_INPUT_KEY: Final[str] = "compare_input"
 SEGMENT_KEY: Final[str] = "segment"
 #: The sidebar's "Present the story" button.
 PRESENT_BUTTON: Final[str] = "present"
+#: The sidebar's "Embed this view" expander (its snippet is made only while it is open).
+EMBED_OPEN: Final[str] = "embed_open"
+#: The embed snippet's size, an id of :data:`explorer.embed.SIZES` (its radio's key is
+#: :func:`widget_key` of this, per language).
+EMBED_SIZE: Final[str] = "embed_size"
 
 # Presenter (its buttons' keys are also the ``st-key-...`` classes the arrow keys press)
 #: The presenter's "Previous" button.
