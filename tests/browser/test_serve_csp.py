@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Frame, Page, Route
 from serve_runner import Served, free_port, make_cert, start_serve
 
-from explorer import embed, permalink
+from explorer import embed, permalink, story
 
 from .conftest import VIEWPORT
 from .helpers import CHROMIUM_ARGS, COMPONENT_IFRAME, TIMEOUT_MS, PageLog, map_frame, wait_idle
@@ -98,13 +98,26 @@ def test_the_explorer_page_runs_under_the_policy(served: Served, strict_page, pa
 
 def test_the_presenter_runs_under_the_policy(served: Served, strict_page, page_log):
     page, console = strict_page
-    page.goto(f"{served.url}/?mode=present&chapter=1")
+    playing = next(c for c in story.load_chapters() if c.play_to is not None)
+    page.goto(f"{served.url}/?mode=present&chapter={playing.number - 1}")
     map_frame(page)
     wait_idle(page)
     page.keyboard.press("ArrowRight")  # presenter_keys.js, a static file: no inline script
-    page.wait_for_function("() => location.search.includes('chapter=2')", timeout=TIMEOUT_MS)
-    map_frame(page)
+    page.wait_for_function(
+        "n => new URL(location.href).searchParams.get('chapter') === String(n)",
+        arg=playing.number,
+        timeout=TIMEOUT_MS,
+    )
+    frame = map_frame(page)
     wait_idle(page)
+    # The chapter plays by itself (play.js, its drawn icons and the legends' file) ...
+    frame.wait_for_function(
+        "() => (document.body.getAttribute('data-bfe-play') || '') > 'playing|' + "
+        f"'{playing.date.isoformat()}'",
+        timeout=TIMEOUT_MS,
+    )
+    frame.wait_for_selector(".bfe-play-legend .bfe-legend", timeout=TIMEOUT_MS)
+    # ... under the policy.
     assert _violations(page) == [] and _csp_console(page_log, console) == []
 
 
