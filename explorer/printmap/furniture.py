@@ -39,7 +39,13 @@ _LINE_SPACING: Final[float] = 1.2
 
 
 def _draw_scale_bar(
-    ax: Axes, crs: CRS, centre: tuple[float, float], extent: Sequence[float], lang: str = "en"
+    ax: Axes,
+    crs: CRS,
+    centre: tuple[float, float],
+    extent: Sequence[float],
+    lang: str = "en",
+    *,
+    min_pt: float = 0.0,
 ) -> float:
     """Draw an alternating black/white bar in the lower left, true at the map centre."""
     x0, x1 = extent[0], extent[1]
@@ -68,7 +74,9 @@ def _draw_scale_bar(
         )
     ax.text(left + frac + 0.008, base + height / 2, "km", ha="left", va="center", **text)
     true_at = t("render.scale_true", lang, lat=_deg(round(centre[1], 1), "N", "S", lang))
-    ax.text(left, base - 0.006, true_at, ha="left", va="top", **dict(text, fontsize=6.5))
+    ax.text(
+        left, base - 0.006, true_at, ha="left", va="top", **dict(text, fontsize=max(6.5, min_pt))
+    )
     return km
 
 
@@ -169,21 +177,29 @@ def _draw_legend(
     items: Sequence[legend.LegendItem],
     columns: int,
     lang: str = "en",
+    *,
+    size: float = 9.5,
 ) -> float:
-    """Draw the legend into ``rect`` (inches: left, bottom, width, height); return its height."""
+    """Draw the legend into ``rect`` (inches: left, bottom, width, height); return its height.
+
+    ``size`` is the labels' type size in points (the title, group names and rows scale with
+    it; paper pages pick the largest that fits, :mod:`.sheet`).
+    """
     fw, fh = fig.get_size_inches()
     left, bottom, width, height = rect
+    k = size / 9.5
+    row = _ROW_IN * k
     ax = fig.add_axes((left / fw, bottom / fh, width / fw, height / fh))
     ax.set_xlim(0, width)
     ax.set_ylim(-height, 0)  # y: inches below the top
     ax.axis("off")
-    ax.text(0, -0.02, t("legend.title", lang), fontsize=12.5, fontweight="bold", va="top")
-    top = -0.42
+    ax.text(0, -0.02, t("legend.title", lang), fontsize=12.5 * k, fontweight="bold", va="top")
+    top = -0.42 * k
     if not items:
-        ax.text(0, top, t("legend.empty", lang), fontsize=9.5, va="top")
-        return 0.7
+        ax.text(0, top, t("legend.empty", lang), fontsize=size, va="top")
+        return 0.7 * k
     rows = _legend_rows(items)
-    heights = [_ROW_IN + (0.1 if kind == "group" else 0.0) for kind, _ in rows]
+    heights = [row + (0.1 * k if kind == "group" else 0.0) for kind, _ in rows]
     # split at a group boundary near the middle
     breaks = [0]
     if columns > 1:
@@ -200,14 +216,14 @@ def _draw_legend(
             kind, item = rows[n]
             if kind == "group":
                 if n != breaks[c]:
-                    y -= 0.1
-                ax.text(x, y - _ROW_IN / 2, item["group"], fontsize=10, fontweight="bold",
+                    y -= 0.1 * k
+                ax.text(x, y - row / 2, item["group"], fontsize=10 * k, fontweight="bold",
                         va="center", color="#222222")  # fmt: skip
             else:
-                _swatch(ax, item, x + 0.05, y - _ROW_IN / 2)
-                ax.text(x + 0.66, y - _ROW_IN / 2, item["label"], fontsize=9.5, va="center",
+                _swatch(ax, item, x + 0.05, y - row / 2)
+                ax.text(x + 0.66, y - row / 2, item["label"], fontsize=size, va="center",
                         color="#222222")  # fmt: skip
-            y -= _ROW_IN
+            y -= row
         lowest = min(lowest, y)
     return -lowest
 
