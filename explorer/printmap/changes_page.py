@@ -113,7 +113,7 @@ def changes_figure(
 def _paper_figure(
     ds: Dataset, start: dt.date, end: dt.date, *, lang: str, permalink_url: str, paper: Paper
 ) -> Figure:
-    """The "what changed" page on paper: titles, the chart, the changes, the footer."""
+    """Draw the "what changed" page on paper: titles, the chart, the changes, the footer."""
     with _rc():
         fw, fh = paper.size_in
         m = paper.margin_in

@@ -134,7 +134,7 @@ def footer_block(
 def sources_para(
     sources: Sequence[str], keep: int, size: float, lang: str, *, continued: str
 ) -> Para:
-    """The sources line: the first ``keep`` ids, then where the others are (``continued``)."""
+    """Return the sources line: the first ``keep`` ids, then where the rest are (``continued``)."""
     if sources and not keep:  # none fits: say where they all are
         return Para(t("paper.sources_later", lang, n=len(sources)) + t(continued, lang,
                     n=len(sources)) + ".", size, colour="#333333")  # fmt: skip

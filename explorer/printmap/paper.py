@@ -96,7 +96,7 @@ def _link(
     lang: str,
     compare: dt.date | None,
 ) -> str:
-    """The view's permalink (a comparison's has ``compare=A``), as the map page prints it."""
+    """Return the view's permalink (a comparison's has ``compare=A``), as the map page prints it."""
     link = view.permalink_url(layers=layers, date=date, bbox=bbox or view.DEFAULT_BBOX,
                               lang=lang)  # fmt: skip
     return link if compare is None else f"{link}&compare={compare.isoformat()}"

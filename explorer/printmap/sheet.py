@@ -181,7 +181,7 @@ def render_sheet(
                     treaty=treaty,
                     crs=crs,
                     visible=b.visible,
-                )  # fmt: skip
+                )
                 for b, day in zip(boxes, dates, strict=True)
             ]
             return [boxes, data]
@@ -294,7 +294,7 @@ def _legend_plan(
     columns: Sequence[int],
     sizes: Sequence[float],
 ) -> _Plan:
-    """The largest legend type (and fewest columns) whose rows fit ``width`` × ``height``."""
+    """Choose the largest legend type (and fewest columns) whose rows fit ``width`` × ``height``."""
     fallback = None
     for n in columns:
         for size in sizes:
@@ -351,7 +351,7 @@ def _both(data: list) -> scene.Scene:
 def _predict_partial(
     ds: Dataset, layers: Sequence[str], dates: Sequence[dt.date], crs: CRS, extent: Sequence[float]
 ) -> list:
-    """The figures of works not drawn that a panel will write (those in ``extent``)."""
+    """Return the figures of works not drawn that a panel will write (those in ``extent``)."""
     to_map = Transformer.from_crs(DISPLAY_CRS, crs, always_xy=True)
     x0, x1, y0, y1 = extent
     out = []

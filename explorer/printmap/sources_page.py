@@ -77,7 +77,7 @@ def sources_figures(
     with _rc():
         while entries:
             fig = _blank(paper, title)
-            fw, fh = fig.get_size_inches()
+            fw = paper.size_in[0]
             m = paper.margin_in
             head = t("paper.sources_title", lang, title=title)
             top = title_block(fig, m, head, t("paper.sources_note", lang)) - 0.1
