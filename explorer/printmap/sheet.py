@@ -97,6 +97,7 @@ def render_sheet(
     extra_sources: Sequence[str] = (),
     body_pt: float = BODY_PT,
     continued: str = "paper.more_pdf",
+    about: bool = True,
 ) -> Sheet:
     """Draw a print map of a view on one sheet of ``paper``.
 
@@ -121,6 +122,9 @@ def render_sheet(
         Type size of the text beside the map (the handout: 9).
     continued : str
         Key of the words saying where source ids that do not fit continue.
+    about : bool, default True
+        Explain the map (what it shows, how to read it, its projection) after ``facts``; an
+        atlas's segment pages leave it to the cover.
 
     Returns
     -------
@@ -133,6 +137,7 @@ def render_sheet(
         (a ``ValueError``) for unknown layers, language or treaty, a malformed box or a date
         outside the range; ``ValueError`` when ``compare`` is not before ``date``.
     """
+    with_about = about
     checked = view.View(layers=tuple(layers), date=date, bbox=bbox or view.DEFAULT_BBOX,
                         lang=lang, treaty=treaty)  # fmt: skip
     dates = [date]
@@ -202,6 +207,8 @@ def render_sheet(
             if overlay is not None:
                 about.append(_plain(t("overlay.about", lang, name=overlay.name,
                                       counts=overlay.counts_text(lang))))  # fmt: skip
+            if not with_about:
+                about = []
             return [*facts, *(Para(p, body_pt, colour="#333333") for p in about)]
 
         def sources_of(data: list, partial: list) -> list[str]:
@@ -244,7 +251,7 @@ def render_sheet(
             text_h = measure(fig, col_w, [*paragraphs(partial), sources_para(
                 sources, len(sources), body_pt, lang, continued=continued)])  # fmt: skip
             below = _LON_ROOM + plan.height + 0.15 + text_h + 0.05
-            map_h = max(0.45 * middle, min(0.8 * middle, middle - below))
+            map_h = max(0.4 * middle, min(0.8 * middle, middle - below))
             region = [m + _LAT_ROOM, title_bottom - 0.05 - map_h, fw - m, title_bottom - 0.05]
             boxes, data = frames(_panels(region, len(dates), side_by_side=False))
 
