@@ -112,7 +112,12 @@ def _margin_arg(value: str) -> float:
     return margin
 
 
-def _paper_options(p: argparse.ArgumentParser, papers: Sequence[str], default: str | None) -> None:
+def _paper_options(
+    p: argparse.ArgumentParser,
+    papers: Sequence[str],
+    default: str | None,
+    orientation: str = paper.ORIENTATIONS[0],
+) -> None:
     """Add ``--paper``, ``--orientation`` and ``--margin`` (:mod:`explorer.paper`)."""
     p.add_argument(
         "--paper",
@@ -124,7 +129,7 @@ def _paper_options(p: argparse.ArgumentParser, papers: Sequence[str], default: s
     p.add_argument(
         "--orientation",
         choices=paper.ORIENTATIONS,
-        help=f"with --paper (default {paper.ORIENTATIONS[0]})",
+        help=f"with --paper (default {orientation})",
     )
     p.add_argument(
         "--margin",
@@ -361,7 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", type=_out_arg, required=True, metavar="FILE.pdf", help="file to write")
     p.add_argument("--lang", choices=config.LANGUAGES, default="en", help="language (default en)")
-    _paper_options(p, paper.HANDOUT_PAPERS, paper.HANDOUT_PAPERS[0])
+    _paper_options(p, paper.HANDOUT_PAPERS, paper.HANDOUT_PAPERS[0], paper.HANDOUT_ORIENTATION)
     p.add_argument(
         "--base-url", type=_base_url_arg, default=view.APP_URL, metavar="URL", help=_BASE_URL_HELP
     )

@@ -13,6 +13,7 @@ from typing import Final
 
 __all__ = [
     "DEFAULT_MARGIN_MM",
+    "HANDOUT_ORIENTATION",
     "HANDOUT_PAPERS",
     "MARGIN_RANGE_MM",
     "ORIENTATIONS",
@@ -35,6 +36,8 @@ PAPERS: Final[tuple[str, ...]] = tuple(PAPER_SIZES_MM)
 HANDOUT_PAPERS: Final[tuple[str, ...]] = ("a4", "letter")
 #: Orientations; a map's page is landscape unless asked otherwise.
 ORIENTATIONS: Final[tuple[str, ...]] = ("landscape", "portrait")
+#: The handout's default orientation: caption, map, legend and references one under another.
+HANDOUT_ORIENTATION: Final[str] = "portrait"
 #: Margin on every side, millimetres: most office printers cannot print the outer 4–6 mm.
 DEFAULT_MARGIN_MM: Final[float] = 10.0
 #: Accepted margins (inclusive), millimetres: more than 40 mm leaves no room for the map on A4.

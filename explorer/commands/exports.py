@@ -15,7 +15,14 @@ from explorer import view
 from explorer.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_exit
 from explorer.i18n import number, t
 from explorer.layers import DEFAULT_LAYERS
-from explorer.paper import DEFAULT_MARGIN_MM, ORIENTATIONS, PAPERS, Paper, PaperError
+from explorer.paper import (
+    DEFAULT_MARGIN_MM,
+    HANDOUT_ORIENTATION,
+    ORIENTATIONS,
+    PAPERS,
+    Paper,
+    PaperError,
+)
 
 __all__ = ["paper_of", "run_export", "run_handout"]
 
@@ -33,7 +40,7 @@ def _size(n_bytes: int, lang: str = "en") -> str:
     return f"{n_bytes / 1e3:.0f} kB"
 
 
-def paper_of(args: argparse.Namespace) -> Paper | None:
+def paper_of(args: argparse.Namespace, orientation: str = ORIENTATIONS[0]) -> Paper | None:
     """Return the :class:`~explorer.paper.Paper` the arguments ask for (None: no ``--paper``).
 
     Raises
@@ -47,7 +54,7 @@ def paper_of(args: argparse.Namespace) -> Paper | None:
         return None
     return Paper(
         args.paper,
-        args.orientation or ORIENTATIONS[0],
+        args.orientation or orientation,
         DEFAULT_MARGIN_MM if args.margin is None else args.margin,
     )
 
@@ -158,7 +165,7 @@ def run_handout(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return EXIT_INVALID
     try:
-        sheet = paper_of(args)
+        sheet = paper_of(args, HANDOUT_ORIENTATION)
     except PaperError as exc:
         print(f"{prog}: error: {exc} (see --help)", file=sys.stderr)
         return EXIT_USAGE

@@ -166,7 +166,7 @@ def atlas_pages(
     )  # fmt: skip
     pages = [cover.figure]
     continued = [(t("atlas.sources_heading", lang, page=1, name=title), cover.overflow,
-                  cover.notes)]  # fmt: skip
+                  cover.notes, t("paper.page_short", lang, n=1))]  # fmt: skip
     for n, seg in enumerate(segments):
         bbox = segment_box(seg["geometry"])
         facts, cited = _facts(ds, seg, whole, date, lang)
@@ -179,7 +179,8 @@ def atlas_pages(
         )  # fmt: skip
         pages.append(sheet.figure)
         heading = t("atlas.sources_heading", lang, page=n + 2, name=name)
-        continued.append((heading, sheet.overflow, sheet.notes))
+        continued.append((heading, sheet.overflow, sheet.notes,
+                          t("paper.page_short", lang, n=n + 2)))  # fmt: skip
     pages += sources_figures(ds, paper, continued, title=title, permalink_url=link(
         view.DEFAULT_BBOX), lang=lang)  # fmt: skip
     return pages

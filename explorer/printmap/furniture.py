@@ -51,8 +51,12 @@ def _draw_scale_bar(
     x0, x1 = extent[0], extent[1]
     km, length = scale_bar(crs, centre[0], centre[1], (x1 - x0) * 0.22)
     frac = length / (x1 - x0)
-    left, base, height = 0.03, 0.045, 0.011
     z = _Z["furniture"]
+    true_at = t("render.scale_true", lang, lat=_deg(round(centre[1], 1), "N", "S", lang))
+    if min_pt:
+        _paper_scale_bar(ax, km, frac, true_at, lang, min_pt)
+        return km
+    left, base, height = 0.03, 0.045, 0.011
     ax.add_patch(
         Rectangle(
             (left - 0.012, base - 0.032), frac + 0.07, 0.082, transform=ax.transAxes,
@@ -73,11 +77,50 @@ def _draw_scale_bar(
             x, base + height + 0.006, number(value, lang=lang), ha="center", va="bottom", **text
         )
     ax.text(left + frac + 0.008, base + height / 2, "km", ha="left", va="center", **text)
-    true_at = t("render.scale_true", lang, lat=_deg(round(centre[1], 1), "N", "S", lang))
-    ax.text(
-        left, base - 0.006, true_at, ha="left", va="top", **dict(text, fontsize=max(6.5, min_pt))
-    )
+    ax.text(left, base - 0.006, true_at, ha="left", va="top", **dict(text, fontsize=6.5))
     return km
+
+
+def _paper_scale_bar(
+    ax: Axes, km: float, frac: float, true_at: str, lang: str, min_pt: float
+) -> None:
+    """Draw the scale bar of a paper page, laid out in inches (maps there can be small).
+
+    From the bottom: the "true at" note, the bar, its numbers (the unit after the last; the
+    middle number only on a bar of 1.2 in or more), in a white box round all three.
+    """
+    fig = ax.get_figure()
+    fw, fh = fig.get_size_inches()
+    pos = ax.get_position()
+    w_in, h_in = pos.width * fw, pos.height * fh
+    bar_in = frac * w_in
+    z = _Z["furniture"]
+    left = 0.12 / w_in
+    text = {"transform": ax.transAxes, "fontsize": 8, "zorder": z + 0.2, "color": "#222222"}
+    note_pt = max(6.5, min_pt)
+    box_w = max(bar_in + 0.45, len(true_at) * note_pt * 0.6 / 72 + 0.1)
+    ax.add_patch(
+        Rectangle(
+            (0.06 / w_in, 0.05 / h_in), box_w / w_in, 0.47 / h_in, transform=ax.transAxes,
+            facecolor=(1, 1, 1, 0.85), edgecolor="#888888", linewidth=0.5, zorder=z,
+        )
+    )  # fmt: skip
+    base, height = 0.25 / h_in, 0.06 / h_in
+    for i in range(4):
+        ax.add_patch(
+            Rectangle(
+                (left + frac * i / 4, base), frac / 4, height, transform=ax.transAxes,
+                facecolor="#222222" if i % 2 == 0 else "white", edgecolor="#222222",
+                linewidth=0.6, zorder=z + 0.1,
+            )
+        )  # fmt: skip
+    marks = [(0, left, "center"), (km, left + frac, "center")]
+    if bar_in >= 1.2:
+        marks.insert(1, (km / 2, left + frac / 2, "center"))
+    for value, x, ha in marks:
+        label = number(value, lang=lang) + (" km" if value == km else "")
+        ax.text(x, base + height + 0.03 / h_in, label, ha=ha, va="bottom", **text)
+    ax.text(left, 0.09 / h_in, true_at, ha="left", va="bottom", **dict(text, fontsize=note_pt))
 
 
 def _draw_outside_notice(ax: Axes, bbox: Sequence[float], lang: str) -> None:

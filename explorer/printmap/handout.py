@@ -165,9 +165,13 @@ def handout_sheet(
     """
     heading = t("presenter.handout.chapter", lang, n=chapter.number, total=total,
                 date=chapter.date.isoformat())  # fmt: skip
-    refs = t(
-        "presenter.handout.sources", lang, refs="; ".join(table.source_refs(ds, chapter.sources))
-    )
+    refs = table.source_refs(ds, chapter.sources)
+    # One paragraph per reference, so they flow from under the map into the column.
+    facts = [
+        Para(t("presenter.handout.sources", lang, refs=ref) if i == 0 else ref, HANDOUT_BODY_PT,
+             colour="#333333")
+        for i, ref in enumerate(refs)
+    ]  # fmt: skip
     return render_sheet(
         ds, paper=paper, layers=chapter.layers, date=chapter.date, bbox=chapter.bbox,
         title=f"{chapter.number}. {chapter.title[lang]}", lang=lang,
@@ -175,8 +179,8 @@ def handout_sheet(
         compare=chapter.compare,
         top=[Para(heading, HANDOUT_BODY_PT + 1, colour="#555555"),
              Para(chapter.caption[lang], 12.0, colour="#111111")],
-        facts=[Para(refs, HANDOUT_BODY_PT, colour="#333333")],
-        extra_sources=list(chapter.sources), body_pt=HANDOUT_BODY_PT,
+        facts=facts,
+        extra_sources=list(chapter.sources), body_pt=HANDOUT_BODY_PT, floor_pt=HANDOUT_BODY_PT,
     )  # fmt: skip
 
 
@@ -260,7 +264,8 @@ def _paper_handout(
         sheet = handout_sheet(ds, chapter, total=len(chapters), lang=lang, basemap=basemap,
                               base_url=base_url, paper=paper)  # fmt: skip
         pages.append(sheet.figure)
-        continued.append((sheet.figure.get_label(), sheet.overflow, sheet.notes))
+        short = t("paper.page_short", lang, n=len(pages))
+        continued.append((sheet.figure.get_label(), sheet.overflow, sheet.notes, short))
     title = t("presenter.handout.title", lang)
     link = story.chapter_url(chapters[0], lang, base_url=base_url)
     pages += sources_figures(

@@ -25,6 +25,10 @@ __all__ = ["MIN_PT"]
 MIN_PT: Final[float] = 7.0
 #: Line spacing of wrapped text (a factor of the type size).
 _LINE_SPACING: Final[float] = 1.2
+#: Height of a line of DejaVu Sans (ascent + descent), in ems.
+_EM_HEIGHT: Final[float] = 1.17
+#: Share of a block's width its lines may fill (glyph widths vary a little with the dpi).
+_WIDTH_SHARE: Final[float] = 0.97
 #: Gap between blocks, inches.
 _GAP_IN: Final[float] = 0.08
 
@@ -38,6 +42,18 @@ class Para(NamedTuple):
     colour: str = "#222222"
 
 
+def _height_in(fig: Figure, artist: Text) -> float:
+    """Return a text's height in inches, the most it takes at any resolution.
+
+    Agg rounds each line's height to whole pixels, so the same lines measure up to a fifth
+    taller or shorter at another dpi; blocks are placed by the larger of the measured height
+    and the type's own line height (DejaVu Sans: 1.17 em) times the line spacing.
+    """
+    measured = artist.get_window_extent(_renderer(fig)).height / fig.dpi
+    lines = artist.get_text().count("\n") + 1
+    return max(measured, lines * artist.get_fontsize() * _LINE_SPACING * _EM_HEIGHT / 72)
+
+
 def _renderer(fig: Figure) -> object:
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     return canvas.get_renderer()
@@ -47,7 +63,7 @@ def _wrap_to(fig: Figure, artist: Text, text: str, width_in: float) -> str:
     """Set ``artist`` to ``text`` wrapped so that no line is wider than ``width_in``."""
     renderer = _renderer(fig)
     size = artist.get_fontsize()
-    limit = width_in * fig.dpi
+    limit = width_in * fig.dpi * _WIDTH_SHARE
     chars = max(8, int(width_in * 72 / (size * 0.5)))
     while True:
         lines = [
@@ -81,7 +97,7 @@ def put(
         color=para.colour, va="top", ha=ha, linespacing=_LINE_SPACING,
     )  # fmt: skip
     _wrap_to(fig, artist, para.text, width_in)
-    return artist.get_window_extent(_renderer(fig)).height / fig.dpi
+    return _height_in(fig, artist)
 
 
 def measure(fig: Figure, width_in: float, paras: Sequence[Para]) -> float:
@@ -91,7 +107,7 @@ def measure(fig: Figure, width_in: float, paras: Sequence[Para]) -> float:
         artist = fig.text(0, 0, "", fontsize=para.size, fontweight=para.weight, va="top",
                           linespacing=_LINE_SPACING)  # fmt: skip
         _wrap_to(fig, artist, para.text, width_in)
-        total += artist.get_window_extent(_renderer(fig)).height / fig.dpi + _GAP_IN
+        total += _height_in(fig, artist) + _GAP_IN
         artist.remove()
     return total
 
@@ -154,48 +170,63 @@ class Fitted(NamedTuple):
 
 def fit_text(
     fig: Figure,
-    rect: Sequence[float],
+    rects: Sequence[Sequence[float]],
     paras: Sequence[Para],
     sources: Sequence[str],
     lang: str,
     *,
     body_pt: float,
     continued: str,
+    floor_pt: float = MIN_PT,
 ) -> Fitted:
-    """Write ``paras`` and as many source ids as fit into ``rect``; return what is left over.
+    """Flow ``paras`` and as many source ids as fit through ``rects``; return what is left.
 
-    ``rect`` is (left, bottom, width, top) in inches. The type goes down from ``body_pt`` in
-    half points to :data:`MIN_PT` (never below ``body_pt`` when that is larger) before ids are
-    left out; ``continued`` is the key of the words saying where the rest are. When not even
-    the paragraphs fit, the last ones are left out too (a sources page prints them).
+    Each rect is (left, bottom, width, top) in inches; paragraphs fill the first, then the
+    next. The type goes down from ``body_pt`` in half points, at most 1 pt and never below
+    ``floor_pt`` (:data:`MIN_PT`), before ids are left out; ``continued`` is the key of the
+    words saying where the rest are. When not even the paragraphs fit, the last ones are left
+    out too (a sources page prints them).
     """
-    left, bottom, width, top = rect
-    room = top - bottom
     sizes = [body_pt]
-    while sizes[-1] - 0.5 >= max(MIN_PT, body_pt - 1.0):
+    while sizes[-1] - 0.5 >= max(MIN_PT, floor_pt, body_pt - 1.0):
         sizes.append(sizes[-1] - 0.5)
 
-    def scaled(size: float, n: int) -> list[Para]:
-        return [p._replace(size=p.size - body_pt + size) for p in paras[:n]]
-
     def block(size: float, n: int, keep: int) -> list[Para]:
-        src = sources_para(sources, keep, size, lang, continued=continued)
-        return [*scaled(size, n), src]
+        scaled = [p._replace(size=p.size - body_pt + size) for p in paras[:n]]
+        return [*scaled, sources_para(sources, keep, size, lang, continued=continued)]
+
+    def place(blocks: list[Para], write: bool) -> bool:
+        """Flow ``blocks`` through the rects; tell whether they all fit."""
+        i, y = 0, rects[0][3] if rects else 0.0
+        for para in blocks:
+            while i < len(rects):
+                left, bottom, width, _ = rects[i]
+                need = measure(fig, width, [para])
+                if y - need >= bottom:
+                    if write:
+                        put(fig, left, y, width, para)
+                    y -= need
+                    break
+                i += 1
+                y = rects[i][3] if i < len(rects) else 0.0
+            else:
+                return False
+        return True
 
     for size in sizes:
-        if measure(fig, width, block(size, len(paras), len(sources))) <= room:
-            stack(fig, left, top, width, block(size, len(paras), len(sources)))
+        if place(block(size, len(paras), len(sources)), write=False):
+            place(block(size, len(paras), len(sources)), write=True)
             return Fitted([], [])
     size = sizes[-1]
     n = len(paras)
-    while n > 0 and measure(fig, width, block(size, n, 0)) > room:
+    while n > 0 and not place(block(size, n, 0), write=False):
         n -= 1
     lo, hi = 0, len(sources)  # the most ids that fit
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if measure(fig, width, block(size, n, mid)) <= room:
+        if place(block(size, n, mid), write=False):
             lo = mid
         else:
             hi = mid - 1
-    stack(fig, left, top, width, block(size, n, lo))
+    place(block(size, n, lo), write=True)
     return Fitted(list(sources[lo:]), [p.text for p in paras[n:]])

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from pyproj import CRS, Transformer
 
@@ -98,6 +99,7 @@ def render_sheet(
     body_pt: float = BODY_PT,
     continued: str = "paper.more_pdf",
     about: bool = True,
+    floor_pt: float = MIN_PT,
 ) -> Sheet:
     """Draw a print map of a view on one sheet of ``paper``.
 
@@ -125,6 +127,8 @@ def render_sheet(
     about : bool, default True
         Explain the map (what it shows, how to read it, its projection) after ``facts``; an
         atlas's segment pages leave it to the cover.
+    floor_pt : float, default :data:`~explorer.printmap.pagetext.MIN_PT`
+        The smallest the text and the legend may get to fit (the handout: 9).
 
     Returns
     -------
@@ -218,16 +222,24 @@ def render_sheet(
             ids |= {s for row in partial for s in row["sources"]}
             return sorted(ids)
 
-        legend_sizes = [x / 2 for x in range(19, int(2 * max(MIN_PT, body_pt)) - 1, -1)]
-        if paper.landscape:
-            col_w = min(3.8, max(2.6, 0.3 * (fw - 2 * m)))
+        legend_sizes = [x / 2 for x in range(19, int(2 * max(MIN_PT, floor_pt)) - 1, -1)]
+        beside = paper.landscape  # the legend beside the map, if it fits there
+        if beside:
             col_h = title_bottom - 0.05 - footer_top
-            region = [m + _LAT_ROOM, footer_top + _LON_ROOM, fw - m - col_w - _GAP,
+            base_w = min(3.8, max(2.6, 0.3 * (fw - 2 * m)))
+            region = [m + _LAT_ROOM, footer_top + _LON_ROOM, fw - m - base_w - _GAP,
                       title_bottom - 0.05]  # fmt: skip
             boxes, data = frames(_panels(region, len(dates), side_by_side=True))
             partial = _predict_partial(ds, visible_layers, dates, crs, boxes[0].extent)
-            plan = _legend_plan(paper, legend_items(data, partial), lang, col_w, col_h,
-                                (1,), legend_sizes)  # fmt: skip
+            items = legend_items(data, partial)
+            widest = _legend_width(paper, items, lang, legend_sizes[-1])
+            col_w = min(max(base_w, widest), 0.4 * (fw - 2 * m))
+            plan = _legend_plan(paper, items, lang, col_w, col_h, (1,), legend_sizes)
+            beside = plan.fits
+        if beside:
+            if col_w != base_w:
+                region[2] = fw - m - col_w - _GAP
+                boxes, data = frames(_panels(region, len(dates), side_by_side=True))
             sources = sources_of(data, partial)
             whole = [*paragraphs(partial), sources_para(sources, len(sources), body_pt, lang,
                                                         continued=continued)]  # fmt: skip
@@ -236,24 +248,26 @@ def render_sheet(
                 band_w = region[2] - m
                 need = measure(fig, band_w, whole)
                 least = measure(fig, band_w, paragraphs(partial)) + 0.3
-                band = min(need, max(least, 0.35 * col_h))
+                band = min(need, max(least, 0.35 * col_h), 0.42 * col_h)
                 region[1] = footer_top + band + _LON_ROOM + 0.05
                 boxes, data = frames(_panels(region, len(dates), side_by_side=True))
-        else:
+        else:  # portrait, or a legend too long to stand beside the map: under it
             col_w = fw - 2 * m
             middle = title_bottom - 0.05 - footer_top
             guess = [m + _LAT_ROOM, title_bottom - 0.55 * middle, fw - m, title_bottom - 0.05]
-            boxes, data = frames(_panels(guess, len(dates), side_by_side=False))
+            boxes, data = frames(_panels(guess, len(dates), side_by_side=paper.landscape))
             partial = _predict_partial(ds, visible_layers, dates, crs, boxes[0].extent)
             plan = _legend_plan(paper, legend_items(data, partial), lang, col_w, 0.3 * middle,
-                                (2, 3), legend_sizes)  # fmt: skip
+                                (2, 3, 4), legend_sizes)  # fmt: skip
             sources = sources_of(data, partial)
             text_h = measure(fig, col_w, [*paragraphs(partial), sources_para(
                 sources, len(sources), body_pt, lang, continued=continued)])  # fmt: skip
             below = _LON_ROOM + plan.height + 0.15 + text_h + 0.05
             map_h = max(0.4 * middle, min(0.8 * middle, middle - below))
+            # the legend must fit under the map, whatever the text (it can continue)
+            map_h = max(0.25 * middle, min(map_h, middle - _LON_ROOM - plan.height - 0.3))
             region = [m + _LAT_ROOM, title_bottom - 0.05 - map_h, fw - m, title_bottom - 0.05]
-            boxes, data = frames(_panels(region, len(dates), side_by_side=False))
+            boxes, data = frames(_panels(region, len(dates), side_by_side=paper.landscape))
 
         partial = []
         for i, (b, d, day) in enumerate(zip(boxes, data, dates, strict=True)):
@@ -264,32 +278,47 @@ def render_sheet(
             )  # fmt: skip
             if compare is not None:
                 _date_label(fig, b.rect, "AB"[i], day)
-        _draw_north_arrow(fig, boxes[-1].rect, north_angle_deg(crs, *centre))
+        arrow_at = boxes[-1].rect
+        if compare is not None:  # top left holds the date: the arrow goes bottom right
+            arrow_at = (arrow_at[0], arrow_at[1], arrow_at[2], 0.86)
+        _draw_north_arrow(fig, arrow_at, north_angle_deg(crs, *centre))
 
         items = legend_items(data, partial)
         low = min(b.rect[1] for b in boxes)
-        if paper.landscape:
+        if beside:
             left = region[2] + _GAP
             legend_h = _draw_legend(fig, (left, footer_top, col_w, region[3] - footer_top),
                                     items, plan.columns, lang, size=plan.size)  # fmt: skip
-            if in_column:
-                text_rect = (left, footer_top, col_w, region[3] - legend_h - 0.12)
-            else:
-                text_rect = (m, footer_top, region[2] - m, low - _LON_ROOM)
+            column = (left, footer_top, col_w, region[3] - legend_h - 0.12)
+            band = (m, footer_top, region[2] - m, low - _LON_ROOM)
+            text_rects = [column] if in_column else [band, column]
         else:
             top_y = low - _LON_ROOM
             legend_h = _draw_legend(fig, (m, footer_top, col_w, top_y - footer_top), items,
                                     plan.columns, lang, size=plan.size)  # fmt: skip
-            text_rect = (m, footer_top, col_w, top_y - legend_h - 0.12)
-        left_over = fit_text(fig, text_rect, paragraphs(partial), sources_of(data, partial),
-                             lang, body_pt=body_pt, continued=continued)  # fmt: skip
+            text_rects = [(m, footer_top, col_w, top_y - legend_h - 0.12)]
+        left_over = fit_text(fig, text_rects, paragraphs(partial), sources_of(data, partial),
+                             lang, body_pt=body_pt, continued=continued,
+                             floor_pt=floor_pt)  # fmt: skip
         return Sheet(fig, left_over.sources, left_over.paragraphs)
 
 
 class _Plan(NamedTuple):
+    """A legend's type size, columns and height, and whether it fits its box."""
+
     size: float
     columns: int
     height: float
+    fits: bool
+
+
+def _legend_width(paper: Paper, items: list, lang: str, size: float) -> float:
+    """Return the width (inches) one legend column needs at ``size``."""
+    fig = Figure(figsize=paper.size_in, dpi=100)
+    _draw_legend(fig, (0, 0, 50, 50), items, 1, lang, size=size)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    right = max((a.get_window_extent(renderer).x1 for a in fig.axes[0].texts), default=0)
+    return right / fig.dpi / 0.97 + 0.05
 
 
 def _legend_plan(
@@ -301,24 +330,20 @@ def _legend_plan(
     columns: Sequence[int],
     sizes: Sequence[float],
 ) -> _Plan:
-    """Choose the largest legend type (and fewest columns) whose rows fit ``width`` × ``height``."""
-    fallback = None
+    """Choose the largest legend type (and fewest columns) whose rows fit ``width`` × ``height``.
+
+    When none fits, the smallest type in the most columns (``fits`` False).
+    """
+    got = height
     for n in columns:
         for size in sizes:
             fig = Figure(figsize=paper.size_in, dpi=100)
             got = _draw_legend(fig, (0, 0, width, 50), items, n, lang, size=size)
-            renderer = fig.canvas.get_renderer() if hasattr(fig.canvas, "get_renderer") else None
-            if renderer is None:
-                from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-                renderer = FigureCanvasAgg(fig).get_renderer()
+            renderer = FigureCanvasAgg(fig).get_renderer()
             right = max((a.get_window_extent(renderer).x1 for a in fig.axes[0].texts), default=0)
-            wide_ok = right <= width * fig.dpi + 1
-            if wide_ok and got <= height:
-                return _Plan(size, n, got)
-            if wide_ok and fallback is None and size == sizes[-1]:
-                fallback = _Plan(size, n, got)
-    return fallback or _Plan(sizes[-1], columns[-1], height)
+            if right <= width * fig.dpi * 0.97 and got <= height:
+                return _Plan(size, n, got, True)
+    return _Plan(sizes[-1], columns[-1], got, False)
 
 
 def _panels(

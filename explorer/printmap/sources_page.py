@@ -33,7 +33,7 @@ _REF_PT: Final[float] = 8.0
 def sources_figures(
     ds: Dataset,
     paper: Paper,
-    continued: Sequence[tuple[str, Sequence[str], Sequence[str]]],
+    continued: Sequence[tuple],
     *,
     title: str,
     permalink_url: str,
@@ -48,9 +48,11 @@ def sources_figures(
         For the references (``geodata/sources.csv``).
     paper : Paper
         The sheet, the same as the map pages'.
-    continued : sequence of (str, sequence of str, sequence of str)
-        A heading (e.g. "Page 2: Poland–Belarus"), the source ids and the paragraphs (notes)
-        that did not fit on that page.
+    continued : sequence of (str, sequence of str, sequence of str[, str])
+        Per page: a heading (e.g. "Page 2: Poland–Belarus"), the source ids and the paragraphs
+        (notes) that did not fit on it, and optionally a short name ("p. 2"). Notes are printed
+        under their page's heading; sources once each, in id order, followed by the short names
+        of the pages they continue from (when there are several pages).
     title : str
         The document's title (the pages say "<title>: sources, continued").
     permalink_url : str
@@ -65,14 +67,21 @@ def sources_figures(
         None when nothing continues.
     """
     entries: list[Para] = []
-    for heading, ids, notes in continued:
-        if not ids and not notes:
-            continue
-        entries.append(Para(heading, body_pt + 1.5, "bold", "#111111"))
-        entries += [Para(note, body_pt) for note in notes]
-        refs = table.source_refs(ds, ids)
-        entries += [Para(f"{sid}: {ref}" if ref != sid else sid, body_pt)
-                    for sid, ref in zip(ids, refs, strict=True)]  # fmt: skip
+    cited: dict[str, list[str]] = {}
+    for heading, ids, notes, *short in continued:
+        if notes:
+            entries.append(Para(heading, body_pt + 1.5, "bold", "#111111"))
+            entries += [Para(note, body_pt) for note in notes]
+        for sid in ids:
+            cited.setdefault(sid, []).append(short[0] if short else heading)
+    if cited:  # each source once, with the pages it continues from
+        entries.append(Para(t("paper.sources_heading", lang), body_pt + 1.5, "bold", "#111111"))
+        ids = sorted(cited)
+        for sid, ref in zip(ids, table.source_refs(ds, ids), strict=True):
+            text = f"{sid}: {ref}" if ref != sid else sid
+            if len(continued) > 1:
+                text += f" ({', '.join(dict.fromkeys(cited[sid]))})"
+            entries.append(Para(text, body_pt))
     pages: list[Figure] = []
     with _rc():
         while entries:
@@ -88,7 +97,7 @@ def sources_figures(
                 need = measure(fig, width, [para])
                 if top - need < bottom and written:
                     break
-                top -= put(fig, m, top, width, para) + 0.05
+                top -= put(fig, m, top, width, para) + 0.02
                 written += 1
             entries = entries[written:]
             pages.append(fig)
