@@ -176,7 +176,7 @@ def render_sheet(
         m = paper.margin_in
         fw, _ = paper.size_in
         title_bottom = title_block(fig, m, title, subtitle, extra=top) - 0.05
-        footer_top = footer_block(fig, m, permalink_url, lang) + 0.12
+        footer_top = footer_block(fig, m, permalink_url, lang, size=max(8.0, body_pt)) + 0.12
 
         def frames(rects: list[tuple[float, float, float, float]]) -> list:
             extent = _extent(bbox, crs, rects[0][2] / rects[0][3])

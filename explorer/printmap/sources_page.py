@@ -90,7 +90,7 @@ def sources_figures(
             m = paper.margin_in
             head = t("paper.sources_title", lang, title=title)
             top = title_block(fig, m, head, t("paper.sources_note", lang)) - 0.1
-            bottom = footer_block(fig, m, permalink_url, lang) + 0.15
+            bottom = footer_block(fig, m, permalink_url, lang, size=max(8.0, body_pt)) + 0.15
             width = fw - 2 * m
             written = 0
             for para in entries:
