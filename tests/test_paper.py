@@ -217,5 +217,6 @@ def test_export_paper_from_the_command_line(capsys, tmp_path):
                              "--bbox", "14,49,24.2,55", "--date", "2026-03-01", "--paper",
                              "letter", "--orientation", "portrait", "--margin", "12")  # fmt: skip
     assert code == 0, err
+    assert stdout.startswith(f"Wrote {out} (pdf, ")
     box = PdfReader(out).pages[0].mediabox
     assert (float(box.width), float(box.height)) == pytest.approx((612, 792), abs=0.01)

@@ -177,5 +177,14 @@ def run_handout(args: argparse.Namespace) -> int:
         reason = exc.strerror or str(exc)
         print(f"{prog}: error: cannot write {args.out}: {reason}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"Wrote {path} ({len(chapters)} pages, {args.lang}, {_size(path.stat().st_size)})")
+    from pypdf import PdfReader  # local: only to count the pages written
+
+    pages = len(PdfReader(path).pages)
+    what = (
+        f"{len(chapters)} pages"
+        if pages == len(chapters)
+        else (f"{pages} pages: {len(chapters)} chapters and {pages - len(chapters)} of sources")
+    )
+    where = f", {sheet.describe()}" if sheet is not None else ""
+    print(f"Wrote {path} ({what}{where}, {args.lang}, {_size(path.stat().st_size)})")
     return EXIT_OK

@@ -181,6 +181,7 @@ def handout_sheet(
              Para(chapter.caption[lang], 12.0, colour="#111111")],
         facts=facts,
         extra_sources=list(chapter.sources), body_pt=HANDOUT_BODY_PT, floor_pt=HANDOUT_BODY_PT,
+        map_share=0.5,
     )  # fmt: skip
 
 

@@ -65,6 +65,8 @@ __all__ = ["Sheet", "render_sheet"]
 #: Room left of the map for the latitudes and under it for the longitudes, inches.
 _LAT_ROOM: Final[float] = 0.45
 _LON_ROOM: Final[float] = 0.3
+#: Room right of a map for half of a longitude label at its corner, inches.
+_LON_HALF: Final[float] = 0.2
 #: Gap between the map and the column or blocks beside it, inches.
 _GAP: Final[float] = 0.2
 #: Body text of a map page (points).
@@ -100,6 +102,7 @@ def render_sheet(
     continued: str = "paper.more_pdf",
     about: bool = True,
     floor_pt: float = MIN_PT,
+    map_share: float = 0.4,
 ) -> Sheet:
     """Draw a print map of a view on one sheet of ``paper``.
 
@@ -129,6 +132,9 @@ def render_sheet(
         atlas's segment pages leave it to the cover.
     floor_pt : float, default :data:`~explorer.printmap.pagetext.MIN_PT`
         The smallest the text and the legend may get to fit (the handout: 9).
+    map_share : float, default 0.4
+        With the legend under the map: the least share of the height between the titles and
+        the footer that the map takes (the handout: 0.5); what does not fit continues.
 
     Returns
     -------
@@ -233,8 +239,11 @@ def render_sheet(
             partial = _predict_partial(ds, visible_layers, dates, crs, boxes[0].extent)
             items = legend_items(data, partial)
             widest = _legend_width(paper, items, lang, legend_sizes[-1])
-            col_w = min(max(base_w, widest), 0.4 * (fw - 2 * m))
-            plan = _legend_plan(paper, items, lang, col_w, col_h, (1,), legend_sizes)
+            for n, share in ((1, 0.4), (2, 0.6)):  # one column, or two if one is too tall
+                col_w = min(max(base_w, n * widest), share * (fw - 2 * m))
+                plan = _legend_plan(paper, items, lang, col_w, col_h, (n,), legend_sizes)
+                if plan.fits:
+                    break
             beside = plan.fits
         if beside:
             if col_w != base_w:
@@ -254,19 +263,24 @@ def render_sheet(
         else:  # portrait, or a legend too long to stand beside the map: under it
             col_w = fw - 2 * m
             middle = title_bottom - 0.05 - footer_top
-            guess = [m + _LAT_ROOM, title_bottom - 0.55 * middle, fw - m, title_bottom - 0.05]
+            guess = [m + _LAT_ROOM, title_bottom - 0.55 * middle, fw - m - _LON_HALF,
+                     title_bottom - 0.05]  # fmt: skip
             boxes, data = frames(_panels(guess, len(dates), side_by_side=paper.landscape))
             partial = _predict_partial(ds, visible_layers, dates, crs, boxes[0].extent)
             plan = _legend_plan(paper, legend_items(data, partial), lang, col_w, 0.3 * middle,
-                                (2, 3, 4), legend_sizes)  # fmt: skip
+                                (2,), legend_sizes)  # fmt: skip
             sources = sources_of(data, partial)
             text_h = measure(fig, col_w, [*paragraphs(partial), sources_para(
                 sources, len(sources), body_pt, lang, continued=continued)])  # fmt: skip
             below = _LON_ROOM + plan.height + 0.15 + text_h + 0.05
-            map_h = max(0.4 * middle, min(0.8 * middle, middle - below))
-            # the legend must fit under the map, whatever the text (it can continue)
-            map_h = max(0.25 * middle, min(map_h, middle - _LON_ROOM - plan.height - 0.3))
-            region = [m + _LAT_ROOM, title_bottom - 0.05 - map_h, fw - m, title_bottom - 0.05]
+            map_h = max(map_share * middle, min(0.8 * middle, middle - below))
+            # the legend and the sources line must fit under the map (the rest can continue)
+            least = measure(fig, col_w, [sources_para(sources, 0, body_pt, lang,
+                                                      continued=continued)])  # fmt: skip
+            room = middle - _LON_ROOM - plan.height - 0.27 - least
+            map_h = max(0.25 * middle, min(map_h, room))
+            region = [m + _LAT_ROOM, title_bottom - 0.05 - map_h, fw - m - _LON_HALF,
+                      title_bottom - 0.05]  # fmt: skip
             boxes, data = frames(_panels(region, len(dates), side_by_side=paper.landscape))
 
         partial = []
