@@ -48,7 +48,7 @@ def segment_box(geom: object) -> view.Bbox:
     --------
     >>> from shapely.geometry import LineString
     >>> segment_box(LineString([(23.0, 52.0), (23.5, 54.0)]))
-    (22.25, 51.7, 24.25, 54.3)
+    (22.5, 51.7, 24.0, 54.3)
     """
     west, south, east, north = geom.bounds  # type: ignore[attr-defined]
     pad_x = max(_PAD * (east - west), (_MIN_SPAN_DEG - (east - west)) / 2, 0.0)
