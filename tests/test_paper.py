@@ -119,7 +119,10 @@ def _check_map_page(fig, sheet: Paper, *, title: str, day: dt.date) -> None:
     assert off_page(fig, sheet.margin_in) == []
 
 
-@pytest.mark.parametrize("sheet", SHEETS, ids=_ids(SHEETS))
+MORE = [Paper("a3", "portrait"), Paper("legal", "landscape", 20)]
+
+
+@pytest.mark.parametrize("sheet", SHEETS + MORE, ids=_ids(SHEETS + MORE))
 def test_a_single_view_on_paper(dataset, sheet):
     pages = on_paper.map_pages(dataset, paper=sheet, fmt="pdf", layers=DEFAULT_LAYERS, date=DAY)
     _check_map_page(pages[0], sheet, title="Border fortifications on NATO's eastern flank",
@@ -162,6 +165,7 @@ def test_png_says_where_the_other_sources_are(dataset):
     assert len(pages) == 1
     line = " ".join(next(t for t in all_texts(pages[0]) if t.startswith("Sources (")).split())
     assert "sources page" in line and "data exports" in line
+    assert overlaps(pages[0]) == [] and off_page(pages[0], 10 / 25.4) == []
 
 
 def test_furniture_check_can_fail(dataset):
