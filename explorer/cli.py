@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
-from explorer import __version__, config, view
+from explorer import __version__, config, paper, view
 from explorer.commands import EXIT_USAGE, compare, exports, servers, tables
 from explorer.layers import LAYER_IDS
 from explorer.validation import parse_date
@@ -97,6 +97,46 @@ def _dpi_arg(value: str) -> int:
             f"invalid dpi {value!r}: expected a whole number {low}-{high}"
         )
     return int(value)
+
+
+def _margin_arg(value: str) -> float:
+    low, high = paper.MARGIN_RANGE_MM
+    try:
+        margin = float(value)
+    except ValueError:
+        margin = float("nan")
+    if not low <= margin <= high:
+        raise argparse.ArgumentTypeError(
+            f"invalid margin {value!r}: expected millimetres {low:g}-{high:g}"
+        )
+    return margin
+
+
+def _paper_options(
+    p: argparse.ArgumentParser,
+    papers: Sequence[str],
+    default: str | None,
+    orientation: str = paper.ORIENTATIONS[0],
+) -> None:
+    """Add ``--paper``, ``--orientation`` and ``--margin`` (:mod:`explorer.paper`)."""
+    p.add_argument(
+        "--paper",
+        choices=papers,
+        default=default,
+        help="print on this paper: the page is exactly its size, laid out for it"
+        + (f" (default {default})" if default else " (default: a 16 x 10 in screen page)"),
+    )
+    p.add_argument(
+        "--orientation",
+        choices=paper.ORIENTATIONS,
+        help=f"with --paper (default {orientation})",
+    )
+    p.add_argument(
+        "--margin",
+        type=_margin_arg,
+        metavar="MM",
+        help=f"with --paper: white margin in mm (default {paper.DEFAULT_MARGIN_MM:g})",
+    )
 
 
 def _out_arg(value: str) -> Path:
@@ -288,6 +328,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="W,S,E,N",
         help=f"degrees (default: the app's default view, {west:g},{south:g},{east:g},{north:g})",
     )
+    p.add_argument(
+        "--atlas",
+        choices=("segments",),
+        help="write an atlas PDF: a cover with the overview and contents, then one page per "
+        "border segment (its map, lengths, works and sources)",
+    )
+    _paper_options(p, paper.PAPERS, None)
     p.add_argument("--title", help="map title (static and html maps)")
     p.add_argument(
         "--lang",
@@ -332,6 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", type=_out_arg, required=True, metavar="FILE.pdf", help="file to write")
     p.add_argument("--lang", choices=config.LANGUAGES, default="en", help="language (default en)")
+    _paper_options(p, paper.HANDOUT_PAPERS, paper.HANDOUT_PAPERS[0], paper.HANDOUT_ORIENTATION)
     p.add_argument(
         "--base-url", type=_base_url_arg, default=view.APP_URL, metavar="URL", help=_BASE_URL_HELP
     )

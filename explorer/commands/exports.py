@@ -15,8 +15,16 @@ from explorer import view
 from explorer.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_exit
 from explorer.i18n import number, t
 from explorer.layers import DEFAULT_LAYERS
+from explorer.paper import (
+    DEFAULT_MARGIN_MM,
+    HANDOUT_ORIENTATION,
+    ORIENTATIONS,
+    PAPERS,
+    Paper,
+    PaperError,
+)
 
-__all__ = ["run_export", "run_handout"]
+__all__ = ["paper_of", "run_export", "run_handout"]
 
 
 def _size(n_bytes: int, lang: str = "en") -> str:
@@ -32,6 +40,25 @@ def _size(n_bytes: int, lang: str = "en") -> str:
     return f"{n_bytes / 1e3:.0f} kB"
 
 
+def paper_of(args: argparse.Namespace, orientation: str = ORIENTATIONS[0]) -> Paper | None:
+    """Return the :class:`~explorer.paper.Paper` the arguments ask for (None: no ``--paper``).
+
+    Raises
+    ------
+    explorer.paper.PaperError
+        For ``--orientation`` or ``--margin`` without ``--paper``.
+    """
+    if args.paper is None:
+        if args.orientation is not None or args.margin is not None:
+            raise PaperError("--orientation and --margin need --paper")
+        return None
+    return Paper(
+        args.paper,
+        args.orientation or orientation,
+        DEFAULT_MARGIN_MM if args.margin is None else args.margin,
+    )
+
+
 def run_export(args: argparse.Namespace) -> int:
     """Write one view of the map, or the data in view, to ``args.out``."""
     from explorer import export  # local: matplotlib and folium only for this command
@@ -39,7 +66,14 @@ def run_export(args: argparse.Namespace) -> int:
     prog = "python -m explorer export"
     try:
         fmt = export.format_for(args.out, args.format)
-    except export.ExportError as exc:
+        sheet = paper_of(args)
+        if sheet is not None and fmt not in ("png", "svg", "pdf"):
+            raise export.ExportError(f"--paper is for maps (png, svg, pdf), not {fmt}")
+        if args.atlas is not None and fmt != "pdf":
+            raise export.ExportError("--atlas writes a PDF: give a .pdf file name")
+        if args.atlas is not None and getattr(args, "compare", None) is not None:
+            raise export.ExportError("--atlas shows one date: leave out --compare")
+    except (export.ExportError, PaperError) as exc:
         print(f"{prog}: error: {exc} (see --help)", file=sys.stderr)
         return EXIT_USAGE
     overlay = None
@@ -74,6 +108,16 @@ def run_export(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     ds = load_or_exit(args.data)
     layers = args.layers if args.layers is not None else DEFAULT_LAYERS
+    if args.atlas is not None:
+        from explorer.printmap import atlas  # local: matplotlib only for this command
+
+        path = atlas.write_atlas(
+            ds, args.out, paper=sheet or Paper(PAPERS[0]), date=date, layers=layers,
+            lang=args.lang, base_url=args.base_url,
+        )  # fmt: skip
+        print(t("cli.wrote", args.lang, path=path, fmt="pdf",
+                size=_size(path.stat().st_size, args.lang)))  # fmt: skip
+        return EXIT_OK
     path = export.export(
         ds,
         out_path=args.out,
@@ -87,6 +131,7 @@ def run_export(args: argparse.Namespace) -> int:
         overlay=overlay,
         base_url=args.base_url,
         compare=compare,
+        paper=sheet,
     )
     print(t("cli.wrote", args.lang, path=path, fmt=fmt, size=_size(path.stat().st_size, args.lang)))
     if compare is not None and fmt in export.DATA_FORMATS:
@@ -120,10 +165,26 @@ def run_handout(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return EXIT_INVALID
     try:
-        path = handout.write_handout(ds, chapters, args.out, lang=args.lang, base_url=args.base_url)
+        sheet = paper_of(args, HANDOUT_ORIENTATION)
+    except PaperError as exc:
+        print(f"{prog}: error: {exc} (see --help)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        path = handout.write_handout(
+            ds, chapters, args.out, lang=args.lang, base_url=args.base_url, paper=sheet
+        )
     except OSError as exc:
         reason = exc.strerror or str(exc)
         print(f"{prog}: error: cannot write {args.out}: {reason}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"Wrote {path} ({len(chapters)} pages, {args.lang}, {_size(path.stat().st_size)})")
+    from pypdf import PdfReader  # local: only to count the pages written
+
+    pages = len(PdfReader(path).pages)
+    what = (
+        f"{len(chapters)} pages"
+        if pages == len(chapters)
+        else (f"{pages} pages: {len(chapters)} chapters and {pages - len(chapters)} of sources")
+    )
+    where = f", {sheet.describe()}" if sheet is not None else ""
+    print(f"Wrote {path} ({what}{where}, {args.lang}, {_size(path.stat().st_size)})")
     return EXIT_OK

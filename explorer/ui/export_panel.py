@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from explorer import config, export, view
+from explorer import config, export, paper, view
 from explorer.data import Dataset
 from explorer.i18n import number, t
 from explorer.overlay import Overlay
@@ -50,9 +50,12 @@ def _maker(
     overlay: Overlay | None = None,
     base_url: str = view.APP_URL,
     compare: dt.date | None = None,
+    sheet: paper.Paper | None = None,
 ) -> Callable[[], bytes]:
     if fmt == "html":
         compare = None  # the offline page shows one date; maps and data files compare
+    if fmt not in ("png", "svg", "pdf"):
+        sheet = None  # paper is for maps
 
     def in_process() -> bytes:
         return export.export_bytes(
@@ -65,6 +68,7 @@ def _maker(
             overlay=overlay,
             base_url=base_url,
             compare=compare,
+            paper=sheet,
         )
 
     if overlay is not None or fmt not in _OFFLOADED:
@@ -78,6 +82,8 @@ def _maker(
         ]  # fmt: skip
         if compare is not None:
             args += ["--compare", compare.isoformat()]
+        if sheet is not None:
+            args += ["--paper", sheet.size, "--orientation", sheet.orientation]
         try:
             return offload.run_cli("export", args, suffix=f".{fmt}")
         except offload.OffloadError:
@@ -142,11 +148,14 @@ def show(
         base_url = state.app_url()  # the address the app is served at, printed on the maps
         link = view.permalink_url(layers=layers, date=day, bbox=bbox, lang=lang, base_url=base_url)
         st.caption(f"{md_escape(t('export.printed_link', lang))} [{md_escape(link)}]({link})")
+        sheet = _paper_choice(lang)
         cols = st.columns(4)
         for i, fmt in enumerate(export.FORMATS):
             cols[i % 4].download_button(
                 _label(fmt, lang),
-                data=_maker(ds, fmt, tuple(layers), day, bbox, lang, overlay, base_url, compare),
+                data=_maker(
+                    ds, fmt, tuple(layers), day, bbox, lang, overlay, base_url, compare, sheet
+                ),
                 file_name=export.default_filename(fmt, day),
                 mime=export.MIME_TYPES[fmt],
                 key=state.export_key(fmt),
@@ -162,6 +171,27 @@ def show(
                 key=state.EXPORT_CHANGES_KEY,
                 on_click="ignore",
             )
+
+
+def _paper_choice(lang: str) -> paper.Paper | None:
+    """Paper and orientation for the maps (PNG, SVG, PDF); None keeps the screen page."""
+
+    def size_name(size: str) -> str:
+        if not size:
+            return t("export.paper_screen", lang)
+        return size.upper() if size.startswith("a") else size.title()
+
+    left, right = st.columns(2)
+    size = left.selectbox(
+        t("export.paper", lang), ("", *paper.PAPERS), format_func=size_name,
+        key=state.EXPORT_PAPER_KEY,
+    )  # fmt: skip
+    orientation = right.radio(
+        t("export.orientation", lang), paper.ORIENTATIONS, horizontal=True, disabled=not size,
+        format_func=lambda o: t(f"export.orientation.{o}", lang),
+        key=state.EXPORT_ORIENTATION_KEY,
+    )  # fmt: skip
+    return paper.Paper(size, orientation) if size else None
 
 
 def _changes_csv(ds: Dataset, start: dt.date, end: dt.date) -> Callable[[], bytes]:

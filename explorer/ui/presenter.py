@@ -17,7 +17,7 @@ from typing import Final
 
 import streamlit as st
 
-from explorer import config, permalink, story, view
+from explorer import config, paper, permalink, story, view
 from explorer.data import Dataset
 from explorer.i18n import t
 from explorer.layers import LAYER_IDS
@@ -274,7 +274,8 @@ def _handout_bytes(ds: Dataset, chapters: tuple, lang: str, data_dir: str, base_
         return offload.run_cli("handout", args, suffix=".pdf")
     except offload.OffloadError:
         logging.getLogger(__name__).exception("handout in a child process failed")
-        return handout.handout_bytes(ds, chapters, lang=lang, base_url=base_url)
+        sheet = paper.Paper(paper.HANDOUT_PAPERS[0], paper.HANDOUT_ORIENTATION)  # the CLI's default
+        return handout.handout_bytes(ds, chapters, lang=lang, base_url=base_url, paper=sheet)
 
 
 #: A chapter that plays steps a month at this pace: slow enough to read aloud.

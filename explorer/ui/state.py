@@ -145,6 +145,10 @@ _OVERLAY_UPLOAD_PREFIX: Final[str] = "overlay_upload_"
 _EXPORT_PREFIX: Final[str] = "export_"
 #: The export panel's button for the changes between the compared dates (compare mode).
 EXPORT_CHANGES_KEY: Final[str] = "export_changes"
+#: The export panel's paper for maps ("" for the screen page, else a size of explorer.paper).
+EXPORT_PAPER_KEY: Final[str] = "export_paper"
+#: The export panel's orientation of a paper map.
+EXPORT_ORIENTATION_KEY: Final[str] = "export_orientation"
 #: Prefix of the layer toggles' keys (:func:`layer_key`).
 _LAYER_PREFIX: Final[str] = "layer_"
 
