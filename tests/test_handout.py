@@ -125,9 +125,10 @@ def test_handout_pages_are_the_paper_with_body_text_of_9_pt_or_more(sheets, chap
 def test_handout_map_fills_the_page(sheets, chapters):
     """On the default portrait sheets the map takes a good share of the page.
 
-    Measured (A4 / Letter portrait): 0.24-0.30 of the sheet for one map, 0.14-0.17 for the
-    comparison chapter's and the playing chapter's two maps (their legend covers both dates). Landscape pages keep the
-    legend beside the map and give it 0.09-0.19: not asserted (README, known limits).
+    Measured (A4 / Letter portrait): 0.24-0.30 of the sheet for one map, 0.14-0.18 for the two
+    maps of the comparison chapter and of the chapter that plays (their legend covers both
+    dates). Landscape pages keep the legend beside the map and give it 0.09-0.19: not asserted
+    (README, known limits).
     """
     from matplotlib.colors import to_hex
 
