@@ -2,10 +2,17 @@
 
 Frames are raw RGB pixels written one at a time to ffmpeg's standard input
 (``-f rawvideo -pix_fmt rgb24``), so memory stays flat however many frames there are (Pillow's
-GIF writer, by contrast, keeps every frame). The GIF's palette is made by ffmpeg, one per frame
-(``palettegen=stats_mode=single`` and ``paletteuse=new=1``): a single palette for the whole clip
-would make ffmpeg hold every frame until it has seen the last. The MP4 is H.264 in yuv420p with
-its index at the front (``+faststart``): it plays in browsers and in PowerPoint.
+GIF writer, by contrast, keeps every frame). The MP4 is H.264 in yuv420p with its index at the
+front (``+faststart``): it plays in browsers and in PowerPoint.
+
+The GIF's palette is made by ffmpeg in the same filter graph (``split``, ``palettegen``,
+``paletteuse``). ffmpeg's usual one-pass recipe makes the palette from every frame, so it holds
+every frame in memory until the last has come (measured: 0.8 GB for 120 frames of 720p). Here
+the writer sends a few *sample* frames first (``palette_frames``): ffmpeg makes one palette from
+them (``trim=end_frame=N,palettegen``) and drops them from the film (``trim=start_frame=N``), so
+it holds at most those few. One palette for the whole film also lets the GIF store only what
+changed from frame to frame (about a tenth of the size of a palette per frame). Without samples,
+each frame gets its own palette (``stats_mode=single``, ``new=1``): memory is flat too.
 
 ffmpeg comes from the ``imageio-ffmpeg`` wheel (a static build with libx264) or, failing that,
 from the ``PATH`` (Debian's ``ffmpeg`` package). Files are written atomically. No matplotlib:
@@ -31,11 +38,13 @@ __all__ = [
     "FORMATS",
     "FPS_RANGE",
     "INSTALL_HINT",
+    "MAX_PIXELS",
     "MAX_SIZE",
     "MIN_SIDE",
     "FfmpegNotFound",
     "VideoError",
     "check_size",
+    "check_work",
     "ffmpeg_command",
     "find_ffmpeg",
     "format_for",
@@ -51,6 +60,9 @@ DEFAULT_SIZE: Final[tuple[int, int]] = (1280, 720)
 MAX_SIZE: Final[tuple[int, int]] = (3840, 2160)
 #: Smallest side in pixels: below it no text can be read.
 MIN_SIDE: Final[int] = 64
+#: Most pixels one video may have, all frames together: 1,000 frames at 1920 × 1080 (each
+#: pixel is drawn, copied and encoded; a 4K clip of that length would take an hour).
+MAX_PIXELS: Final[int] = 1000 * 1920 * 1080
 #: Frames per second when none is given: four dates a second can still be read.
 DEFAULT_FPS: Final[int] = 4
 #: Accepted frames per second (inclusive).
@@ -136,6 +148,26 @@ def check_size(size: tuple[int, int], fmt: str) -> None:
         raise ValueError(f"an MP4 needs an even width and height, got {size[0]}x{size[1]}")
 
 
+def check_work(frames: int, size: tuple[int, int]) -> None:
+    """Refuse a video whose frames hold more than :data:`MAX_PIXELS` pixels in all.
+
+    Examples
+    --------
+    >>> check_work(1000, (1920, 1080))
+    >>> check_work(1000, (3840, 2160))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: 1000 frames of 3840x2160 is too much work: ... (e.g. 250 frames of this size)
+    """
+    width, height = size
+    if frames * width * height > MAX_PIXELS:
+        most = MAX_PIXELS // (width * height)
+        raise ValueError(
+            f"{frames} frames of {width}x{height} is too much work: at most {MAX_PIXELS:,} "
+            f"pixels in all (e.g. {most} frames of this size)"
+        )
+
+
 @functools.cache
 def _encoders(exe: str) -> frozenset[str]:
     """Return the encoders an ffmpeg binary has (``ffmpeg -encoders``); empty if it does not run."""
@@ -200,9 +232,18 @@ def find_ffmpeg(fmt: str = "mp4") -> str:
 
 
 def ffmpeg_command(
-    exe: str, out: Path | str, *, size: tuple[int, int], fps: int, fmt: str
+    exe: str,
+    out: Path | str,
+    *,
+    size: tuple[int, int],
+    fps: int,
+    fmt: str,
+    palette_frames: int = 0,
 ) -> list[str]:
     """Return the ffmpeg command that reads raw RGB frames on stdin and writes ``out``.
+
+    For a GIF, the first ``palette_frames`` frames make the palette and are not shown (the
+    MP4's command takes no samples: :func:`write_video` does not send them).
 
     Examples
     --------
@@ -224,6 +265,14 @@ def ffmpeg_command(
             "-pix_fmt", "yuv420p", "-g", str(max(1, 2 * fps)), "-movflags", "+faststart",
             "-f", "mp4",
         ]  # fmt: skip
+    elif fmt == "gif" and palette_frames > 0:
+        n = palette_frames
+        graph = (
+            f"split[a][b];[a]trim=end_frame={n},palettegen[p];"
+            f"[b]trim=start_frame={n},setpts=PTS-STARTPTS[v];"
+            "[v][p]paletteuse=dither=sierra2_4a:diff_mode=rectangle"
+        )
+        cmd += ["-filter_complex", graph, "-loop", "0", "-f", "gif"]
     elif fmt == "gif":
         graph = (
             "split[a][b];[a]palettegen=stats_mode=single[p];"
@@ -251,6 +300,7 @@ def write_video(
     fmt: str | None = None,
     ffmpeg: str | None = None,
     on_frame: Callable[[int], None] | None = None,
+    palette_frames: int = 0,
 ) -> Path:
     """Encode frames into a GIF or MP4 at ``path``, streaming them into ffmpeg, atomically.
 
@@ -271,7 +321,10 @@ def write_video(
     ffmpeg : str, optional
         The binary; default :func:`find_ffmpeg`.
     on_frame : callable, optional
-        Called with the number of frames sent so far after each frame (for progress).
+        Called with the number of frames of the film sent so far, after each one (progress).
+    palette_frames : int, default 0
+        How many of the first frames are samples for the GIF's palette, not part of the film
+        (an MP4 skips them). 0: a GIF gets a palette per frame.
 
     Returns
     -------
@@ -293,19 +346,22 @@ def write_video(
     exe = ffmpeg or find_ffmpeg(fmt)
     expected = size[0] * size[1] * 3
     with files.atomic_path(target) as temp, tempfile.TemporaryFile() as err:
-        cmd = ffmpeg_command(exe, temp, size=size, fps=fps, fmt=fmt)
+        samples = palette_frames if fmt == "gif" else 0
+        cmd = ffmpeg_command(exe, temp, size=size, fps=fps, fmt=fmt, palette_frames=samples)
         # stderr to a file, not a pipe: a pipe nobody reads would fill and stall ffmpeg.
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err)
         assert proc.stdin is not None
         try:
-            for n, frame in enumerate(frames, start=1):
+            for n, frame in enumerate(frames, start=1 - palette_frames):
                 if len(frame) != expected:
                     raise VideoError(
                         f"frame {n} has {len(frame)} bytes; a {size[0]}x{size[1]} RGB frame "
                         f"has {expected}"
                     )
+                if n < 1 and not samples:
+                    continue  # a sample for a palette this format does not make
                 proc.stdin.write(frame)
-                if on_frame is not None:
+                if on_frame is not None and n >= 1:
                     on_frame(n)
             proc.stdin.close()
             code = proc.wait(timeout=_FINISH_TIMEOUT_S)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from pathlib import Path
 
 from explorer import view
 from explorer.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_exit
 from explorer.i18n import number, t
 from explorer.layers import DEFAULT_LAYERS
 
-__all__ = ["run_export", "run_handout"]
+__all__ = ["check_box", "check_writable", "run_export", "run_handout"]
 
 
 def _size(n_bytes: int, lang: str = "en") -> str:
@@ -30,6 +31,35 @@ def _size(n_bytes: int, lang: str = "en") -> str:
     if n_bytes >= 1e6:
         return f"{number(n_bytes / 1e6, 1, lang)} MB"
     return f"{n_bytes / 1e3:.0f} kB"
+
+
+def check_box(prog: str, bbox: view.Bbox | None, lang: str) -> bool:
+    """Refuse a box outside the map's data (one line, False); warn about one partly outside.
+
+    Shared by the commands that draw a view (``export``, ``animate``).
+    """
+    from explorer import export  # local: matplotlib and folium only when a command draws
+
+    try:
+        warning = export.check_data_coverage(view.validate_bbox(bbox or view.DEFAULT_BBOX), lang)
+    except export.OutsideDataError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return False
+    if warning:
+        print(f"{prog}: warning: {warning}", file=sys.stderr)
+    return True
+
+
+def check_writable(prog: str, path: Path) -> bool:
+    """Refuse (one line, False) a folder that takes no new file, before seconds of drawing."""
+    try:
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        print(f"{prog}: error: cannot write {path}: {reason}", file=sys.stderr)
+        return False
+    return True
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -56,14 +86,8 @@ def run_export(args: argparse.Namespace) -> int:
             shown = "".join(c if c.isprintable() else "?" for c in str(args.overlay))
             print(f"{prog}: error: overlay {shown}: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    bbox = view.validate_bbox(args.bbox or view.DEFAULT_BBOX)
-    try:
-        warning = export.check_data_coverage(bbox, args.lang)
-    except export.OutsideDataError as exc:
-        print(f"{prog}: error: {exc}", file=sys.stderr)
+    if not check_box(prog, args.bbox, args.lang):
         return EXIT_USAGE
-    if warning:
-        print(f"{prog}: warning: {warning}", file=sys.stderr)
     date = args.date or view.default_date()
     compare = getattr(args, "compare", None)
     if compare is not None:
@@ -106,12 +130,7 @@ def run_handout(args: argparse.Namespace) -> int:
         print(f"{prog}: error: the handout is a PDF: give a .pdf file name (see --help)",
               file=sys.stderr)  # fmt: skip
         return EXIT_USAGE
-    try:  # fail before the seconds of drawing if the folder refuses new files
-        with tempfile.TemporaryFile(dir=args.out.parent):
-            pass
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        print(f"{prog}: error: cannot write {args.out}: {reason}", file=sys.stderr)
+    if not check_writable(prog, args.out):  # before the seconds of drawing
         return EXIT_USAGE
     ds = load_or_exit(args.data)
     try:

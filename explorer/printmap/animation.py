@@ -57,7 +57,14 @@ if TYPE_CHECKING:
 
     from explorer.data import Dataset
 
-__all__ = ["CARD_SECONDS", "WIDTH_IN", "Animation", "animation_frames", "card_frames"]
+__all__ = [
+    "CARD_SECONDS",
+    "PALETTE_SAMPLES",
+    "WIDTH_IN",
+    "Animation",
+    "animation_frames",
+    "card_frames",
+]
 
 #: Width of every frame in inches, whatever its pixels: the layout and type scale with the
 #: frame (1280 px wide is about 89 dpi, 1920 px 133 dpi), so a small GIF looks like a large MP4.
@@ -65,6 +72,9 @@ __all__ = ["CARD_SECONDS", "WIDTH_IN", "Animation", "animation_frames", "card_fr
 WIDTH_IN: Final[float] = 14.4
 #: How long the closing card (sources and attribution) stays, in seconds.
 CARD_SECONDS: Final[float] = 3.0
+#: Sample frames drawn ahead for a GIF's palette (:func:`explorer.video.write_video`): the
+#: first, middle and last dates and the closing card, which between them hold the colours.
+PALETTE_SAMPLES: Final[int] = 4
 
 # Layout, in inches from the figure's edges (the print map's, on a 16:9 frame).
 _MARGIN: Final[float] = 0.3
@@ -433,6 +443,7 @@ def animation_frames(
     *,
     dates: Sequence[dt.date],
     fps: int,
+    palette_samples: bool = False,
     on_date: Callable[[int], None] | None = None,
     **options: object,
 ) -> Iterator[bytes]:
@@ -446,6 +457,9 @@ def animation_frames(
         The frames' dates (:func:`explorer.playback.frame_dates`), at least one.
     fps : int
         Frames per second (the card lasts :data:`CARD_SECONDS`: :func:`card_frames`).
+    palette_samples : bool, default False
+        First yield :data:`PALETTE_SAMPLES` sample frames for a GIF's palette (the first,
+        middle and last dates and the card), not part of the film.
     on_date : callable, optional
         Called with the number of dated frames drawn so far, after each one.
     **options
@@ -456,9 +470,14 @@ def animation_frames(
     Yields
     ------
     bytes
-        ``len(dates) + card_frames(fps)`` frames, drawn one at a time (memory stays flat).
+        ``len(dates) + card_frames(fps)`` frames (after the samples), drawn one at a time, so
+        memory stays flat.
     """
     animation = Animation(ds, start=dates[0], end=dates[-1], **options)  # type: ignore[arg-type]
+    if palette_samples:
+        for day in (dates[0], dates[len(dates) // 2], dates[-1]):
+            yield animation.frame(day)
+        yield animation.card_rgb()
     for n, day in enumerate(dates, start=1):
         yield animation.frame(day)
         if on_date is not None:
