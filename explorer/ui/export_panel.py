@@ -84,7 +84,7 @@ def _maker(
     def make() -> bytes:
         args = [
             "--format", fmt, "--layers", ",".join(layers) or "none",
-            "--date", day.isoformat(), "--bbox", ",".join(f"{v:.4f}" for v in bbox),
+            "--date", day.isoformat(), "--bbox=" + ",".join(f"{v:.4f}" for v in bbox),
             "--lang", lang, "--data", str(config.geodata_dir()), "--base-url", base_url,
         ]  # fmt: skip
         if compare is not None:
