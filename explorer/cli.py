@@ -162,6 +162,19 @@ def _backend_arg(value: str) -> Backend:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _frame_ancestor_arg(value: str) -> str:
+    from explorer.serve import FrameAncestorError, parse_frame_ancestor  # local: ``serve`` only
+
+    try:
+        return parse_frame_ancestor(value)
+    except FrameAncestorError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _file_arg(value: str) -> Path:
+    return Path(value).expanduser()
+
+
 def _base_url_arg(value: str) -> str:
     """Return the app's address for printed permalinks: ``http(s)://host[:port][/path]/``."""
     parts = urlsplit(value.strip())
@@ -433,6 +446,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="an app worker on another machine (python -m explorer app there); repeatable",
     )
     p.add_argument("--data", type=_dir_arg, help=data_help)
+    p.add_argument(
+        "--certfile",
+        type=_file_arg,
+        metavar="FILE",
+        help="serve HTTPS with this certificate (PEM, with its chain); needs --keyfile",
+    )
+    p.add_argument("--keyfile", type=_file_arg, metavar="FILE", help="the certificate's key (PEM)")
+    p.add_argument(
+        "--frame-ancestors",
+        type=_frame_ancestor_arg,
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="a site allowed to embed the app in a frame, e.g. https://lms.example.org "
+        "(repeatable; default: only the app itself). Embedding by another site needs HTTPS",
+    )
     p.add_argument(
         "--check",
         action="store_true",

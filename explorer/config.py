@@ -73,6 +73,13 @@ DEFAULT_TREATY: Final[str] = TREATIES[0]
 DATE_MIN: Final[dt.date] = dt.date(1997, 1, 1)
 DATE_MAX: Final[dt.date] = dt.date(2028, 12, 31)
 
+#: Steps of the timeline in motion (Play in the app, ``animate`` on the command line), the first
+#: the default: see :func:`explorer.steps.step_dates`.
+TIME_STEPS: Final[tuple[str, ...]] = ("month", "week", "quarter", "year")
+#: Where Play starts by default: Russia's full-scale invasion of Ukraine (24 February 2022) began
+#: the fortifications the map is about; the year it happened.
+PLAY_START: Final[dt.date] = dt.date(2022, 1, 1)
+
 #: Languages of the interface and the map's content (translation tables in ``geodata/i18n/``).
 LANGUAGES: Final[tuple[str, ...]] = ("en", "pl")
 
@@ -129,6 +136,39 @@ OVERLAY_ZIP_MAX_RATIO: Final[int] = _env_int("OVERLAY_ZIP_MAX_RATIO", 200)
 SERVER_MAX_MESSAGE_MB: Final[int] = 100
 
 
+def upload_max_mb() -> int:
+    """Return Streamlit's ``server.maxUploadSize``: the overlay limit in whole MB, at least 1.
+
+    Examples
+    --------
+    >>> upload_max_mb() >= OVERLAY_MAX_BYTES / 1e6
+    True
+    """
+    import math  # local: only this needs it
+
+    return max(1, math.ceil(OVERLAY_MAX_BYTES / 1e6))
+
+
+#: What a multipart upload adds to its file (boundaries, part headers): Streamlit lets a body be
+#: this much over ``server.maxUploadSize`` and so does the proxy.
+UPLOAD_OVERHEAD_BYTES: Final[int] = 1024 * 1024
+
+
+def max_request_body_bytes() -> int:
+    """Return the largest request body ``serve``'s proxy lets through (bigger ones get 413).
+
+    Streamlit counts ``server.maxUploadSize`` in MiB (1,048,576 bytes) and allows 1 MiB of
+    multipart framing on top; the proxy allows exactly as much, so every upload a worker would
+    take gets through, and nothing bigger reaches a worker's memory.
+
+    Examples
+    --------
+    >>> max_request_body_bytes() == upload_max_mb() * 1024 * 1024 + UPLOAD_OVERHEAD_BYTES
+    True
+    """
+    return upload_max_mb() * 1024 * 1024 + UPLOAD_OVERHEAD_BYTES
+
+
 def server_options() -> list[str]:
     """Return the Streamlit options the app is served with, as command-line flags.
 
@@ -143,9 +183,7 @@ def server_options() -> list[str]:
     >>> "--server.fileWatcherType" in server_options()
     True
     """
-    import math  # local: only this needs it
-
-    upload_mb = max(1, math.ceil(OVERLAY_MAX_BYTES / 1e6))
+    upload_mb = upload_max_mb()
     return [
         "--server.headless", "true",
         "--server.fileWatcherType", "none",

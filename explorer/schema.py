@@ -355,7 +355,9 @@ TREATY_EVENTS_TABLE = TableSpec(
 #: (checked by :mod:`explorer.validation`, which may import the style), and every chapter cites
 #: its sources. Titles, captions and speaker notes are in each language of the interface.
 #: ``compare`` (optional) makes the chapter a comparison: the map on that earlier date beside
-#: the map on ``date`` (the handout prints both panels).
+#: the map on ``date`` (the handout prints both panels). ``play_to`` (optional) makes it play:
+#: the presenter's map steps from ``date`` to that later day by itself (the handout prints the
+#: first and the last day).
 STORY = TableSpec(
     name="story",
     filename="story.csv",
@@ -378,6 +380,7 @@ STORY = TableSpec(
         Field("sources", "list", ref="sources"),
         VERIFIED_FIELD,
         Field("compare", "date", required=False),
+        Field("play_to", "date", required=False),
     ),
 )
 

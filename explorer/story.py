@@ -55,6 +55,9 @@ class Chapter:
         Ids in ``geodata/sources.csv``.
     compare : datetime.date or None
         An earlier date: the chapter compares the map on it with the map on ``date``.
+    play_to : datetime.date or None
+        A later date: the chapter plays the map from ``date`` to it (the presenter steps the
+        date by itself; the handout prints both ends).
     """
 
     number: int
@@ -67,6 +70,7 @@ class Chapter:
     notes: dict[str, str]
     sources: tuple[str, ...]
     compare: dt.date | None = None
+    play_to: dt.date | None = None
 
 
 def _chapter(rec: dict) -> Chapter:
@@ -83,6 +87,7 @@ def _chapter(rec: dict) -> Chapter:
         notes={lang: rec[f"notes_{lang}"] for lang in langs},
         sources=tuple(rec["sources"]),
         compare=rec.get("compare"),
+        play_to=rec.get("play_to"),
     )
 
 

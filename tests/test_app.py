@@ -102,8 +102,12 @@ def test_map_does_not_rerun_on_pan_and_sends_only_state(default_app):
     assert sent == {
         "streamlit:componentReady", "streamlit:setFrameHeight", "streamlit:setComponentValue"
     }, sent  # fmt: skip
-    assert script.count("setComponentValue") == 1 and "setComponentValue" not in boot
+    # Twice in map.js: the first drawing's report, and Play's (play.js calls it only when it
+    # stops: on Pause, at the end, and "back to the start"; tests/browser/test_play.py).
+    assert script.count("setComponentValue") == 2 and "setComponentValue" not in boot
     assert re.search(r"if \(asked && !reported\) \{\s*reported = true;", script)
+    play = (site_dir() / "play.js").read_text(encoding="utf-8")
+    assert "setComponentValue" not in play and play.count("kit.send(") == 2
     args = map_args(default_app)
     assert args["report"] is False  # not a browser: the whole page at once, nothing to report
     # ... and every run sends only state: no data-layer geometry, well under 50 kB.
@@ -112,7 +116,7 @@ def test_map_does_not_rerun_on_pan_and_sends_only_state(default_app):
     assert len(map_component(default_app).proto.json_args) < 50_000
     assert set(args) == {
         "layers", "date", "compare", "lang", "view", "window", "height", "keyboard", "overlay",
-        "attribution", "panes", "decor", "labels", "session", "report", "key", "default",
+        "attribution", "panes", "decor", "labels", "session", "report", "play", "key", "default",
     }  # fmt: skip
 
 

@@ -85,7 +85,8 @@ def handout_figure(
 ) -> Figure:
     """Draw one handout page: the chapter's map with its title, caption, date and sources.
 
-    A chapter with a ``compare`` date prints as two panels (:func:`compare.render_compare`).
+    A chapter with a ``compare`` date prints as two panels (:func:`compare.render_compare`), and
+    so does a chapter that plays (``play_to``): its first day beside its last.
 
     Parameters
     ----------
@@ -114,12 +115,16 @@ def handout_figure(
         "permalink_url": story.chapter_url(chapter, lang, base_url=base_url),
         "basemap": basemap,
     }
+    shown = chapter.date.isoformat()
     if chapter.compare is not None:  # a comparison: both dates, side by side
         fig = compare.render_compare(ds, date_a=chapter.compare, date_b=chapter.date, **common)
+    elif chapter.play_to is not None:  # a chapter that plays: its first and its last day
+        fig = compare.render_compare(ds, date_a=chapter.date, date_b=chapter.play_to, **common)
+        shown = f"{shown} – {chapter.play_to.isoformat()}"
     else:
         fig = layout.render_static(ds, date=chapter.date, **common)
     heading = t("presenter.handout.chapter", lang, n=chapter.number, total=total,
-                date=chapter.date.isoformat())  # fmt: skip
+                date=shown)  # fmt: skip
     refs = t(
         "presenter.handout.sources", lang, refs="; ".join(table.source_refs(ds, chapter.sources))
     )

@@ -19,23 +19,12 @@ from explorer.ui.text import md_escape
 # The button reads the page URL (kept on the live map view by the map itself) and types it into
 # the hidden text input state.LIVE_VIEW_KEY, as a user would: React's value setter, an input event
 # and Enter. That is the only way the browser's view reaches the server without rerunning on pans.
+# The script is a static file (``explorer/static/use_view.js``): no inline script (the CSP).
 _USE_VIEW_HTML = """
-<button id="use" style="padding:4px 10px; cursor:pointer; font-family:sans-serif;">
+<button id="use" data-key="%KEY%" style="padding:4px 10px; cursor:pointer; font-family:sans-serif;">
   %LABEL%
 </button>
-<script>
-document.getElementById("use").addEventListener("click", () => {
-  const doc = window.parent.document;
-  const input = doc.querySelector(".st-key-%KEY% input");
-  if (!input) { return; }
-  const proto = window.parent.HTMLInputElement.prototype;
-  const setter = Object.getOwnPropertyDescriptor(proto, "value").set;
-  setter.call(input, window.parent.location.search + "&t=" + Date.now());
-  input.dispatchEvent(new window.parent.Event("input", { bubbles: true }));
-  const enter = { key: "Enter", keyCode: 13, bubbles: true };
-  input.dispatchEvent(new window.parent.KeyboardEvent("keydown", enter));
-});
-</script>
+<script src="app/static/use_view.js"></script>
 """
 
 
@@ -98,6 +87,13 @@ def _maker(
     return make
 
 
+def use_view_button(lang: str) -> None:
+    """Draw the button "Use the map's current view" (the browser reports its live view)."""
+    button = html_text(t("export.use_view", lang))
+    page = _USE_VIEW_HTML.replace("%KEY%", state.LIVE_VIEW_KEY).replace("%LABEL%", button)
+    st.iframe(page, height=40)
+
+
 def show(
     ds: Dataset,
     *,
@@ -129,9 +125,7 @@ def show(
     if not box.open:
         return  # its buttons are sent only while it is open (state.EXPORT_OPEN)
     with box:
-        button = html_text(t("export.use_view", lang))
-        page = _USE_VIEW_HTML.replace("%KEY%", state.LIVE_VIEW_KEY).replace("%LABEL%", button)
-        st.iframe(page, height=40)
+        use_view_button(lang)
         caption = t(
             "export.caption",
             lang,

@@ -157,6 +157,7 @@ def show_map(
     key: str = state.MAP_KEY,
     report_drawn: bool = False,
     compare: dt.date | None = None,
+    play: dict[str, Any] | None = None,
 ) -> Any:
     """Draw the map component with ``layers`` on ``date`` (only state travels).
 
@@ -193,11 +194,15 @@ def show_map(
         first run in a browser draws the rest then (:mod:`explorer.ui.first_paint`).
     compare : datetime.date, optional
         Compare mode: the other day shown ("A", before ``date``); None: one map.
+    play : dict, optional
+        Play's settings and legends (:func:`explorer.ui.play_controls.payload`): the map shows
+        a Play button and steps the date itself; None: no Play.
 
     Returns
     -------
     object
-        The component's value: None, or 1 once the map reported being drawn.
+        The component's value: None, 1 once the map reported being drawn, or
+        ``{"play": n, "date": day}`` once Play stopped on ``day``.
     """
     lang = lang if lang in LANGUAGES else "en"
     files = the_site.files
@@ -215,5 +220,6 @@ def show_map(
         "overlay": None if overlay is None else _overlay_payload(overlay.digest, lang, overlay),
         "session": session_token(),
         "report": bool(report_drawn),
+        "play": play,
     }
     return _component(str(the_site.path))(**args, key=key, default=None)

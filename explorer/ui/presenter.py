@@ -23,7 +23,7 @@ from explorer.i18n import t
 from explorer.layers import LAYER_IDS
 from explorer.printmap import handout
 from explorer.text import attribution_text
-from explorer.ui import map_view, offload, state
+from explorer.ui import map_view, offload, play_controls, state
 from explorer.ui.text import md_escape
 from explorer.web import legend_html
 from explorer.web.site import Site
@@ -64,57 +64,13 @@ header[data-testid="stHeader"] { display: none !important; }
 # The arrow keys press Previous / Next. Streamlit has no key events, so this same-origin script
 # listens on the page (and on the map's iframe, where the focus is after a click on the map) and
 # clicks the buttons, exactly as a mouse would. A newer copy of the script replaces the old
-# listeners; in explore mode there is no button to press, so the keys do nothing.
-_KEYS_JS: Final[str] = """
-<script>
-(function () {
-  var P = window.parent, doc;
-  try { doc = P.document; if (!doc) { return; } } catch (e) { return; }
-  var BUTTONS = {ArrowRight: ".st-key-%NEXT% button", ArrowLeft: ".st-key-%PREVIOUS% button"};
-  function typing(t) {
-    if (!t || !t.tagName) { return false; }
-    var tag = t.tagName.toLowerCase();
-    var role = t.getAttribute ? t.getAttribute("role") : null;
-    return tag === "input" || tag === "textarea" || tag === "select" || t.isContentEditable ||
-      role === "slider" || role === "textbox" || role === "combobox";
-  }
-  function onKey(e) {
-    var selector = BUTTONS[e.key];
-    if (!selector || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || typing(e.target)) {
-      return;
-    }
-    var button = doc.querySelector(selector);
-    if (!button) { return; }
-    e.preventDefault();
-    if (e.repeat || button.disabled) { return; }
-    button.click();
-  }
-  var old = P.__bfePresenterKeys;
-  if (old) {
-    old.docs.forEach(function (d) {
-      try { d.removeEventListener("keydown", old.handler, true); } catch (e) { }
-    });
-  }
-  var reg = {handler: onKey, docs: []};
-  P.__bfePresenterKeys = reg;
-  function attach(d) {
-    if (d && reg.docs.indexOf(d) < 0) {
-      d.addEventListener("keydown", onKey, true);
-      reg.docs.push(d);
-    }
-  }
-  function scan() {
-    if (P.__bfePresenterKeys !== reg) { return; }
-    attach(doc);
-    doc.querySelectorAll("iframe").forEach(function (f) {
-      try { attach(f.contentDocument); } catch (e) { }
-    });
-  }
-  scan();
-  setInterval(scan, 400);
-})();
-</script>
-"""
+# listeners; in explore mode there is no button to press, so the keys do nothing. The script is a
+# static file (``explorer/static/presenter_keys.js``, relative to the page, as the ``srcdoc``
+# frame's base is the page's): the Content-Security-Policy allows no inline script.
+_KEYS_HTML: Final[str] = (
+    '<script id="bfe-presenter-keys" src="app/static/presenter_keys.js" '
+    'data-next="%NEXT%" data-previous="%PREVIOUS%"></script>'
+)
 
 
 @st.cache_resource(show_spinner=False)
@@ -262,7 +218,7 @@ def show(
         # The URL is built from validated state by urlencode (no spaces, quotes or brackets).
         cols[1].caption(f"{md_escape(t('presenter.link_label', lang))} [{md_escape(url)}]({url})")
     with st.container(key="presenter_keys"):
-        script = _KEYS_JS.replace("%NEXT%", state.PRESENTER_NEXT).replace(
+        script = _KEYS_HTML.replace("%NEXT%", state.PRESENTER_NEXT).replace(
             "%PREVIOUS%", state.PRESENTER_PREVIOUS
         )
         st.iframe(script, height=1, tab_index=-1)
@@ -321,6 +277,28 @@ def _handout_bytes(ds: Dataset, chapters: tuple, lang: str, data_dir: str, base_
         return handout.handout_bytes(ds, chapters, lang=lang, base_url=base_url)
 
 
+#: A chapter that plays steps a month at this pace: slow enough to read aloud.
+PLAY_FPS: Final[int] = 2
+
+
+def _play(
+    ds: Dataset,
+    chapter: story.Chapter,
+    drawn: list[str],
+    lang: str,
+    *,
+    site: Site,
+    data_dir: str,
+) -> dict | None:
+    """Return Play's payload for a chapter with ``play_to`` (it starts by itself), else None."""
+    if chapter.play_to is None:
+        return None
+    settings = play_controls.PlaySettings(start=chapter.date, end=chapter.play_to, fps=PLAY_FPS)
+    return play_controls.payload(
+        data_dir, ds, site, drawn, settings, lang, report=False, autoplay=chapter.id
+    )
+
+
 def _map(
     ds: Dataset,
     chapter: story.Chapter,
@@ -346,12 +324,29 @@ def _map(
             keyboard=False,
             key=state.PRESENTER_MAP,
             compare=chapter.compare,  # a comparison chapter: its earlier date beside
+            play=_play(ds, chapter, drawn, lang, site=site, data_dir=data_dir),
         )
     with legend_col, st.container(key="presenter_legend"):
-        # The same escaped legend as the explorer's: exactly what this chapter draws.
-        legend = map_view.legend(data_dir, ds, drawn, chapter.date, lang, compare=chapter.compare)
+        # The same escaped legend as the explorer's: exactly what this chapter draws (on any
+        # day of a chapter that plays; the map's own legend follows each step).
+        if chapter.play_to is None:
+            legend = map_view.legend(
+                data_dir, ds, drawn, chapter.date, lang, compare=chapter.compare
+            )
+        else:
+            legend = play_controls.range_legend(
+                data_dir, ds, drawn, chapter.date, chapter.play_to, lang
+            )
         st.html(legend_html.legend_html(legend))
-    map_on = t("presenter.map_on", lang, date=chapter.date.isoformat())
+    if chapter.play_to is None:
+        map_on = t("presenter.map_on", lang, date=chapter.date.isoformat())
+    else:
+        map_on = t(
+            "presenter.map_playing",
+            lang,
+            start=chapter.date.isoformat(),
+            end=chapter.play_to.isoformat(),
+        )
     st.caption(
         md_escape(f"{map_on} · {t('render.map_data', lang, attribution=attribution_text(lang))}")
     )

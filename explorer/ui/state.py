@@ -69,6 +69,11 @@ COMPARE_INPUT_KEY: Final[str] = "compare_input"
 SEGMENT_KEY: Final[str] = "segment"
 #: The sidebar's "Present the story" button.
 PRESENT_BUTTON: Final[str] = "present"
+#: The sidebar's "Embed this view" expander (its snippet is made only while it is open).
+EMBED_OPEN: Final[str] = "embed_open"
+#: The embed snippet's size, an id of :data:`explorer.embed.SIZES` (its radio's key is
+#: :func:`widget_key` of this, per language).
+EMBED_SIZE: Final[str] = "embed_size"
 
 # Presenter (its buttons' keys are also the ``st-key-...`` classes the arrow keys press)
 #: The presenter's "Previous" button.
@@ -116,6 +121,23 @@ FIRST_PAINT_TIMER_RUNS: Final[str] = "first_paint_timer_runs"
 MAP_KEY: Final[str] = "map"
 #: A random id of this server session (:func:`explorer.ui.map_view.session_token`).
 SESSION_TOKEN: Final[str] = "_bfe_session_token"
+
+# Play (the timeline in motion, issue 17: it runs in the browser, these are its settings)
+#: The "Play the timeline" toggle (True: the map shows its Play button, date stamp and legend).
+PLAY_ON: Final[str] = "play_on"
+#: Play's range: its first day.
+PLAY_FROM: Final[str] = "play_from"
+#: Play's range: its last day.
+PLAY_TO: Final[str] = "play_to"
+#: Play's step (:data:`explorer.config.TIME_STEPS`).
+PLAY_STEP: Final[str] = "play_step"
+#: Play's speed, in steps a second.
+PLAY_SPEED: Final[str] = "play_speed"
+#: Play starts again from the start at the end.
+PLAY_LOOP: Final[str] = "play_loop"
+#: The number of the last day the map reported on Pause (or at the end) and the page took as
+#: its date; the map compares it with its own count to know the page has caught up.
+PLAY_SEEN: Final[str] = "_play_seen"
 
 #: Prefix of the overlay upload widget's keys (one per file: :func:`overlay_upload_key`).
 _OVERLAY_UPLOAD_PREFIX: Final[str] = "overlay_upload_"

@@ -316,6 +316,19 @@ def story_rules(records: list[Record]) -> list[Problem]:
             problems.append(
                 Problem(fname, rid, "compare", f"{compare} is outside the map's {span}")
             )
+        play_to = rec.get("play_to")
+        if isinstance(play_to, dt.date):
+            if isinstance(compare, dt.date):
+                message = "a chapter either compares two dates or plays a range, not both"
+                problems.append(Problem(fname, rid, "play_to", message))
+            if isinstance(day, dt.date) and not play_to > day:
+                message = f"play_to {play_to} must be after the chapter's date {day}"
+                problems.append(Problem(fname, rid, "play_to", message))
+            elif play_to > config.DATE_MAX:
+                span = f"{config.DATE_MIN}..{config.DATE_MAX}"
+                problems.append(
+                    Problem(fname, rid, "play_to", f"{play_to} is outside the map's {span}")
+                )
     return problems
 
 

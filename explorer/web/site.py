@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from explorer.data import Dataset
 
-__all__ = ["CACHE_ENV", "Site", "build_site", "cache_root"]
+__all__ = ["CACHE_ENV", "Site", "build_site", "cache_root", "put_document"]
 
 #: Environment variable naming the cache folder (default: ``$XDG_CACHE_HOME`` or ``~/.cache``).
 CACHE_ENV: Final[str] = "BFE_CACHE_DIR"
@@ -173,6 +173,33 @@ def build_site(
         }
     window = bundle.data_window(basemap) if basemap else (-180.0, -85.0, 180.0, 85.0)
     return Site(path=path, files=files, window=window, sizes=sizes)
+
+
+def put_document(the_site: Site, name: str, doc: Mapping) -> str:
+    """Write a document the map fetches once, named by a hash of its bytes; return its URL.
+
+    Like the layer files: the same content gets the same name (so a browser's cached copy is
+    always right, and ``serve`` marks it immutable), and the file is written whole or not at
+    all. Used for what would otherwise travel in every message (Play's legends).
+
+    Parameters
+    ----------
+    the_site : Site
+        From :func:`build_site`.
+    name : str
+        The file's name before its hash (letters, digits, dots and hyphens).
+    doc : mapping
+        The JSON document.
+
+    Returns
+    -------
+    str
+        ``layers/<name>.<hash>.json``, relative to the component's folder.
+    """
+    payload = bundle.dumps(doc)
+    rel = f"layers/{name}.{bundle.version_of(payload)}.json"
+    _write_atomic(the_site.path / rel, payload)
+    return rel
 
 
 def clear(root: Path) -> None:

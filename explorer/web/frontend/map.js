@@ -18,6 +18,7 @@
   var loading = {};     // url -> Promise of the document
   var main = null;      // the sheet of ``map``: the date shown
   var compare = null;   // compare mode (compare.js): the second map, on args.compare
+  var play = null;      // Play (play.js): steps the date in the browser
   var viewVersion = null;
   var frameHeight = null;
   var basemapOn = true;
@@ -137,6 +138,15 @@
     map.on("resize", placeScale);
     viewVersion = a.view[3];
     installUrlSync();
+    if (window.bfePlay) {
+      play = window.bfePlay({
+        map: map,
+        draw: function (day) { return drawSheet(main, wantedUrls(), day); },
+        send: function (value) { send("streamlit:setComponentValue", { value: value, dataType: "json" }); },
+        date: function () { return args.date; },
+        fetch: function (url) { return boot.fetch(url); }
+      });
+    }
     if (window.bfeCompare) {
       compare = window.bfeCompare({
         main: main, newSheet: newSheet, makeMap: makeMap, draw: drawSheet,
@@ -422,11 +432,13 @@
     return Promise.all(pending);
   }
 
+  function wantedUrls() { return args.layers.map(function (pair) { return pair[1]; }); }
   function redraw() {
     if (!map || !args) { return; }
-    var wanted = args.layers.map(function (pair) { return pair[1]; });
+    var wanted = wantedUrls();
     basemapOn = args.layers.some(function (pair) { return pair[0] === "basemap"; });
-    var pending = [drawSheet(main, wanted, args.date)];
+    // While Play owns the day (playing, or paused until the page catches up) the map keeps it.
+    var pending = [drawSheet(main, wanted, play ? play.day(args.date) : args.date)];
     if (compare) { pending.push(compare.draw(args, wanted)); }
     var asked = args.report;
     Promise.all(pending).then(function () {
@@ -506,6 +518,7 @@
         if (compare) { compare.invalidate(); }
       }, 0);
     }
+    if (play) { play.update(a); }
     drawOverlay(main, a.overlay || null);
     redraw();
   }
