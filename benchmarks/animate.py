@@ -103,7 +103,7 @@ def main() -> None:
     parser.add_argument("--skip", nargs="*", default=[], choices=["weekly", "naive"])
     args = parser.parse_args()
 
-    from explorer import data, playback
+    from explorer import data, steps
 
     results: dict = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     results["load_before"] = load()
@@ -127,7 +127,7 @@ def main() -> None:
                 flush=True,
             )
         ds = data.load_dataset()
-        dates = playback.frame_dates(START, END, "month")
+        dates = steps.step_dates(START, END, "month")
         assert len(dates) == 60
         shipped = in_process(ds, dates, False, folder / "shipped.mp4")
         results["in_process_shipped_s"] = shipped

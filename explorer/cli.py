@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
-from explorer import __version__, config, playback, video, view
+from explorer import __version__, config, video, view
 from explorer.commands import EXIT_USAGE, animate, compare, exports, servers, tables
 from explorer.layers import LAYER_IDS
 from explorer.validation import parse_date
@@ -359,9 +359,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="end", type=_date_arg, required=True, metavar="B", help=range_help)
     p.add_argument(
         "--step",
-        choices=playback.STEPS,
-        default=playback.DEFAULT_STEP,
-        help=f"what one frame moves the date by (default {playback.DEFAULT_STEP})",
+        choices=config.TIME_STEPS,
+        default=config.TIME_STEPS[0],
+        help=f"what one frame moves the date by, counted from A (default {config.TIME_STEPS[0]}; "
+        "the same days as Play in the app)",
     )
     p.add_argument(
         "--out", type=_out_arg, required=True, metavar="FILE.gif|FILE.mp4", help="file to write"

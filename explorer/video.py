@@ -38,6 +38,7 @@ __all__ = [
     "FORMATS",
     "FPS_RANGE",
     "INSTALL_HINT",
+    "MAX_FRAMES",
     "MAX_PIXELS",
     "MAX_SIZE",
     "MIN_SIDE",
@@ -60,6 +61,9 @@ DEFAULT_SIZE: Final[tuple[int, int]] = (1280, 720)
 MAX_SIZE: Final[tuple[int, int]] = (3840, 2160)
 #: Smallest side in pixels: below it no text can be read.
 MIN_SIDE: Final[int] = 64
+#: Most frames one video may have (dated frames: weekly over 19 years). At 0.1-0.5 s of drawing
+#: each, 1,000 frames is minutes of work; more would tie up a core for too long.
+MAX_FRAMES: Final[int] = 1000
 #: Most pixels one video may have, all frames together: 1,000 frames at 1920 × 1080 (each
 #: pixel is drawn, copied and encoded; a 4K clip of that length would take an hour).
 MAX_PIXELS: Final[int] = 1000 * 1920 * 1080

@@ -63,7 +63,7 @@ def test_a_bad_range_or_too_many_frames_is_said_without_starting_a_job():
         at = make_app(date="2026-01-01", open_export=True)
         at.date_input(key=state.ANIMATE_FROM).set_value(dt.date(2026, 6, 1))
         at.button(key=state.ANIMATE_MAKE).click().run()
-        assert "The start date is after the end date" in at.error[0].value
+        assert "The start date must be before the end date" in at.error[0].value
         at.date_input(key=state.ANIMATE_FROM).set_value(dt.date(1997, 1, 1))
         at.selectbox(key=state.ANIMATE_STEP).set_value("week")
         at.button(key=state.ANIMATE_MAKE).click().run()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from explorer import playback, video, view
+from explorer import steps, video, view
 from explorer.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_exit
 from explorer.commands.exports import _size, check_box, check_writable
 from explorer.i18n import t
@@ -54,14 +54,14 @@ def check_animation(args: argparse.Namespace) -> tuple[str, list] | str:
             ]
     if problems:
         return "; ".join(dict.fromkeys(problems))
-    try:
-        dates = playback.frame_dates(args.start, args.end, args.step, limit=playback.MAX_FRAMES)
+    try:  # the days Play shows in the app, for the same range and step
+        dates = steps.step_dates(args.start, args.end, args.step)
     except ValueError as exc:
         return f"{exc}: give the earlier date as --from"
-    if len(dates) > playback.MAX_FRAMES:
+    if len(dates) > video.MAX_FRAMES:
         return (
-            f"more than {playback.MAX_FRAMES} frames from {args.start.isoformat()} to "
-            f"{args.end.isoformat()} by {args.step}: choose a shorter range or a longer step"
+            f"{len(dates)} frames from {args.start.isoformat()} to {args.end.isoformat()} by "
+            f"{args.step} is more than {video.MAX_FRAMES}: choose a shorter range or a longer step"
         )
     try:
         video.check_work(len(dates), args.size)

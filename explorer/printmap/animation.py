@@ -145,7 +145,7 @@ class Animation:
     start, end : datetime.date
         The range the animation covers (for the subtitle, the range bar and the card).
     step : str
-        What one frame moves by (:data:`explorer.playback.STEPS`), for the subtitle.
+        What one frame moves by (:data:`explorer.config.TIME_STEPS`), for the subtitle.
     bbox : (west, south, east, north), optional
         Degrees; default :data:`explorer.view.DEFAULT_BBOX`, widened to fill the map's box.
     title : str, optional
@@ -454,7 +454,7 @@ def animation_frames(
     ds : Dataset
         The loaded data.
     dates : sequence of datetime.date
-        The frames' dates (:func:`explorer.playback.frame_dates`), at least one.
+        The frames' dates (:func:`explorer.steps.step_dates`), at least one.
     fps : int
         Frames per second (the card lasts :data:`CARD_SECONDS`: :func:`card_frames`).
     palette_samples : bool, default False

@@ -14,7 +14,7 @@ from typing import Final
 
 import streamlit as st
 
-from explorer import config, playback
+from explorer import config, steps
 from explorer.i18n import number, t
 from explorer.ui import offload, state
 from explorer.ui.text import md_escape
@@ -92,8 +92,8 @@ def show(
     cols = st.columns(3)
     step = cols[0].selectbox(
         t("animate.step_label", lang),
-        playback.STEPS,
-        index=playback.STEPS.index(playback.DEFAULT_STEP),
+        config.TIME_STEPS,
+        index=0,
         format_func=lambda s: t(f"animate.step.{s}", lang),
         key=state.ANIMATE_STEP,
     )
@@ -120,9 +120,9 @@ def _make(
     args: list[str], start: dt.date, end: dt.date, step: str, fmt: str, lang: str
 ) -> tuple[bytes, str, str] | str:
     """Make the animation in a child process, with a progress bar; return it or an error line."""
-    if start > end:
+    if start >= end:
         return t("animate.bad_range", lang)
-    dates = playback.frame_dates(start, end, step, limit=MAX_APP_FRAMES)
+    dates = steps.step_dates(start, end, step)  # the days Play shows
     if len(dates) > MAX_APP_FRAMES:
         return t("animate.too_many", lang, most=MAX_APP_FRAMES)
     bar = st.progress(0.0, text=t("animate.waiting", lang))
