@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
-from explorer import __version__, config, paper, view
-from explorer.commands import EXIT_USAGE, compare, exports, servers, tables
+from explorer import __version__, config, paper, video, view
+from explorer.commands import EXIT_USAGE, animate, compare, exports, servers, tables
 from explorer.layers import LAYER_IDS
 from explorer.validation import parse_date
 
@@ -153,6 +153,22 @@ def _out_arg(value: str) -> Path:
     return path
 
 
+def _size_arg(value: str) -> tuple[int, int]:
+    try:
+        return video.parse_size(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _fps_arg(value: str) -> int:
+    low, high = video.FPS_RANGE
+    if not value.strip().isdigit() or not low <= int(value) <= high:
+        raise argparse.ArgumentTypeError(
+            f"invalid fps {value!r}: expected a whole number {low}-{high}"
+        )
+    return int(value)
+
+
 def _positive_arg(value: str) -> int:
     if not value.strip().isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"invalid number {value!r}: expected a whole number > 0")
@@ -221,6 +237,30 @@ _BASE_URL_HELP = (
     "the app's address printed in permalinks, e.g. https://maps.example.org/explorer/ "
     f"(default {view.APP_URL})"
 )
+
+
+def _add_view_arguments(p: argparse.ArgumentParser, *, title_help: str) -> None:
+    """Add the view's ``--layers``, ``--bbox``, ``--title`` and ``--lang`` (export, animate)."""
+    p.add_argument(
+        "--layers",
+        type=_layers_arg,
+        metavar="ID,ID",
+        help="visible layers (default: the app's: all); 'none' for none; see `layers`",
+    )
+    west, south, east, north = view.DEFAULT_BBOX
+    p.add_argument(
+        "--bbox",
+        type=_bbox_arg,
+        metavar="W,S,E,N",
+        help=f"degrees (default: the app's default view, {west:g},{south:g},{east:g},{north:g})",
+    )
+    p.add_argument("--title", help=title_help)
+    p.add_argument(
+        "--lang",
+        choices=config.LANGUAGES,
+        default="en",
+        help="language of every label, name and description (default en)",
+    )
 
 
 def program_name() -> str:
@@ -301,12 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=EXPORT_FORMATS,
         help="default: from the file's extension (.png .svg .pdf .html .geojson .gpkg .csv)",
     )
-    p.add_argument(
-        "--layers",
-        type=_layers_arg,
-        metavar="ID,ID",
-        help="visible layers (default: the app's: all); 'none' for none; see `layers`",
-    )
+    _add_view_arguments(p, title_help="map title (static and html maps)")
     p.add_argument(
         "--date",
         type=_export_date_arg,
@@ -321,13 +356,6 @@ def build_parser() -> argparse.ArgumentParser:
         "(geojson, gpkg, csv) get the changes between the dates beside them "
         "(FILE.changes.csv and FILE.changes.json)",
     )
-    west, south, east, north = view.DEFAULT_BBOX
-    p.add_argument(
-        "--bbox",
-        type=_bbox_arg,
-        metavar="W,S,E,N",
-        help=f"degrees (default: the app's default view, {west:g},{south:g},{east:g},{north:g})",
-    )
     p.add_argument(
         "--atlas",
         choices=("segments",),
@@ -335,13 +363,6 @@ def build_parser() -> argparse.ArgumentParser:
         "border segment (its map, lengths, works and sources)",
     )
     _paper_options(p, paper.PAPERS, None)
-    p.add_argument("--title", help="map title (static and html maps)")
-    p.add_argument(
-        "--lang",
-        choices=config.LANGUAGES,
-        default="en",
-        help="language of every label, name and description (default en)",
-    )
     p.add_argument(
         "--dpi", type=_dpi_arg, default=150, help="PNG resolution (default 150: 2400 px wide)"
     )
@@ -364,6 +385,54 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"most overlay features (default {config.OVERLAY_MAX_FEATURES:,}; "
         "env BFE_OVERLAY_MAX_FEATURES)",
+    )
+    p.add_argument(
+        "--base-url", type=_base_url_arg, default=view.APP_URL, metavar="URL", help=_BASE_URL_HELP
+    )
+    p.add_argument("--data", type=_dir_arg, default=config.GEODATA_DIR, help=data_help)
+
+    p = sub.add_parser(
+        "animate",
+        help="write the timeline in motion as a GIF or MP4: the map on each step from A to B",
+        description="Draw the view on date A, then after each step, ending on date B, and "
+        "write the frames as an MP4 (H.264, plays in browsers and PowerPoint) or a GIF. Every "
+        "frame has the title, the date, the legend of what it shows, scale bar, north arrow, "
+        "attribution and permalink; a closing card lists the sources of what was in view. "
+        "Needs ffmpeg (the imageio-ffmpeg package ships one). The file is written atomically.",
+    )
+    p.add_argument(
+        "--from", dest="start", type=_date_arg, required=True, metavar="A", help=range_help
+    )
+    p.add_argument("--to", dest="end", type=_date_arg, required=True, metavar="B", help=range_help)
+    p.add_argument(
+        "--step",
+        choices=config.TIME_STEPS,
+        default=config.TIME_STEPS[0],
+        help=f"what one frame moves the date by, counted from A (default {config.TIME_STEPS[0]}; "
+        "the same days as Play in the app)",
+    )
+    p.add_argument(
+        "--out", type=_out_arg, required=True, metavar="FILE.gif|FILE.mp4", help="file to write"
+    )
+    _add_view_arguments(p, title_help="title on every frame")
+    p.add_argument("--treaty", choices=sorted(config.TREATIES), default=config.DEFAULT_TREATY)
+    p.add_argument(
+        "--fps",
+        type=_fps_arg,
+        default=video.DEFAULT_FPS,
+        help=f"frames (dates) per second (default {video.DEFAULT_FPS})",
+    )
+    width, height = video.DEFAULT_SIZE
+    p.add_argument(
+        "--size",
+        type=_size_arg,
+        default=video.DEFAULT_SIZE,
+        metavar="WxH",
+        help=f"frame size in pixels (default {width}x{height}; at most "
+        f"{video.MAX_SIZE[0]}x{video.MAX_SIZE[1]}; even for MP4)",
+    )
+    p.add_argument(
+        "--progress", action="store_true", help="print a line after each frame drawn (n/total)"
     )
     p.add_argument(
         "--base-url", type=_base_url_arg, default=view.APP_URL, metavar="URL", help=_BASE_URL_HELP
@@ -458,6 +527,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "layers": tables.run_layers,
     "export": exports.run_export,
     "handout": exports.run_handout,
+    "animate": animate.run_animate,
     "app": servers.run_app,
     "serve": servers.run_serve,
 }

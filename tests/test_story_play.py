@@ -55,9 +55,7 @@ def _texts(fig) -> str:
 
 
 @pytest.mark.parametrize("paper", [None, Paper("a4", "portrait")], ids=["screen", "a4"])
-def test_the_handout_prints_a_playing_chapter_as_its_first_and_last_day(
-    dataset, chapters, paper
-):
+def test_the_handout_prints_a_playing_chapter_as_its_first_and_last_day(dataset, chapters, paper):
     chapter = playing(chapters)
     fig = handout.handout_figure(dataset, chapter, total=len(chapters), lang="en", paper=paper)
     texts = _texts(fig)

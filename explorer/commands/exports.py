@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from pathlib import Path
 
 from explorer import view
 from explorer.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_exit
@@ -24,7 +25,7 @@ from explorer.paper import (
     PaperError,
 )
 
-__all__ = ["paper_of", "run_export", "run_handout"]
+__all__ = ["check_box", "check_writable", "paper_of", "run_export", "run_handout"]
 
 
 def _size(n_bytes: int, lang: str = "en") -> str:
@@ -59,6 +60,35 @@ def paper_of(args: argparse.Namespace, orientation: str = ORIENTATIONS[0]) -> Pa
     )
 
 
+def check_box(prog: str, bbox: view.Bbox | None, lang: str) -> bool:
+    """Refuse a box outside the map's data (one line, False); warn about one partly outside.
+
+    Shared by the commands that draw a view (``export``, ``animate``).
+    """
+    from explorer import export  # local: matplotlib and folium only when a command draws
+
+    try:
+        warning = export.check_data_coverage(view.validate_bbox(bbox or view.DEFAULT_BBOX), lang)
+    except export.OutsideDataError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return False
+    if warning:
+        print(f"{prog}: warning: {warning}", file=sys.stderr)
+    return True
+
+
+def check_writable(prog: str, path: Path) -> bool:
+    """Refuse (one line, False) a folder that takes no new file, before seconds of drawing."""
+    try:
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        print(f"{prog}: error: cannot write {path}: {reason}", file=sys.stderr)
+        return False
+    return True
+
+
 def run_export(args: argparse.Namespace) -> int:
     """Write one view of the map, or the data in view, to ``args.out``."""
     from explorer import export  # local: matplotlib and folium only for this command
@@ -90,14 +120,8 @@ def run_export(args: argparse.Namespace) -> int:
             shown = "".join(c if c.isprintable() else "?" for c in str(args.overlay))
             print(f"{prog}: error: overlay {shown}: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    bbox = view.validate_bbox(args.bbox or view.DEFAULT_BBOX)
-    try:
-        warning = export.check_data_coverage(bbox, args.lang)
-    except export.OutsideDataError as exc:
-        print(f"{prog}: error: {exc}", file=sys.stderr)
+    if not check_box(prog, args.bbox, args.lang):
         return EXIT_USAGE
-    if warning:
-        print(f"{prog}: warning: {warning}", file=sys.stderr)
     date = args.date or view.default_date()
     compare = getattr(args, "compare", None)
     if compare is not None:
@@ -151,12 +175,7 @@ def run_handout(args: argparse.Namespace) -> int:
         print(f"{prog}: error: the handout is a PDF: give a .pdf file name (see --help)",
               file=sys.stderr)  # fmt: skip
         return EXIT_USAGE
-    try:  # fail before the seconds of drawing if the folder refuses new files
-        with tempfile.TemporaryFile(dir=args.out.parent):
-            pass
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        print(f"{prog}: error: cannot write {args.out}: {reason}", file=sys.stderr)
+    if not check_writable(prog, args.out):  # before the seconds of drawing
         return EXIT_USAGE
     ds = load_or_exit(args.data)
     try:

@@ -1,4 +1,4 @@
-"""Export panel: download the current view as a map (PNG/SVG/PDF/HTML) or as data."""
+"""Export panel: download the current view as a map (PNG/SVG/PDF/HTML), as data, or animated."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from explorer.data import Dataset
 from explorer.i18n import number, t
 from explorer.overlay import Overlay
 from explorer.text import html_text
-from explorer.ui import offload, state
+from explorer.ui import animate_panel, offload, state
 from explorer.ui.text import md_escape
 
 # The button reads the page URL (kept on the live map view by the map itself) and types it into
@@ -77,7 +77,7 @@ def _maker(
     def make() -> bytes:
         args = [
             "--format", fmt, "--layers", ",".join(layers) or "none",
-            "--date", day.isoformat(), "--bbox", ",".join(f"{v:.4f}" for v in bbox),
+            "--date", day.isoformat(), "--bbox=" + ",".join(f"{v:.4f}" for v in bbox),
             "--lang", lang, "--data", str(config.geodata_dir()), "--base-url", base_url,
         ]  # fmt: skip
         if compare is not None:
@@ -171,6 +171,8 @@ def show(
                 key=state.EXPORT_CHANGES_KEY,
                 on_click="ignore",
             )
+        # The same view over a range of dates, as a GIF or MP4 (issue 17).
+        animate_panel.show(layers=layers, day=day, bbox=bbox, lang=lang, base_url=base_url)
 
 
 def _paper_choice(lang: str) -> paper.Paper | None:

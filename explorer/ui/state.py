@@ -152,6 +152,24 @@ EXPORT_ORIENTATION_KEY: Final[str] = "export_orientation"
 #: Prefix of the layer toggles' keys (:func:`layer_key`).
 _LAYER_PREFIX: Final[str] = "layer_"
 
+# Animation (the export panel's GIF or MP4 of the current view over a range of dates)
+#: The animation's first date (a date input).
+ANIMATE_FROM: Final[str] = "animate_from"
+#: The animation's last date (a date input).
+ANIMATE_TO: Final[str] = "animate_to"
+#: What one frame moves the date by (``week``, ``month``, ``quarter``, ``year``).
+ANIMATE_STEP: Final[str] = "animate_step"
+#: The animation's format, ``gif`` or ``mp4``.
+ANIMATE_FORMAT: Final[str] = "animate_format"
+#: The animation's frame size, ``WIDTHxHEIGHT``.
+ANIMATE_SIZE: Final[str] = "animate_size"
+#: The "Make the animation" button.
+ANIMATE_MAKE: Final[str] = "animate_make"
+#: The last animation made in this session: ``(bytes, file name, mime type)``, or an error line.
+ANIMATION: Final[str] = "_animation"
+#: The download button of that animation.
+ANIMATE_DOWNLOAD: Final[str] = "animate_download"
+
 
 def layer_key(layer_id: str) -> str:
     """Return the session-state key of a layer's toggle (True: the layer is drawn).
