@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
-from explorer import __version__, config, view
-from explorer.commands import EXIT_USAGE, compare, exports, servers, tables
+from explorer import __version__, config, paper, video, view
+from explorer.commands import EXIT_USAGE, animate, compare, exports, servers, tables
 from explorer.layers import LAYER_IDS
 from explorer.validation import parse_date
 
@@ -99,6 +99,46 @@ def _dpi_arg(value: str) -> int:
     return int(value)
 
 
+def _margin_arg(value: str) -> float:
+    low, high = paper.MARGIN_RANGE_MM
+    try:
+        margin = float(value)
+    except ValueError:
+        margin = float("nan")
+    if not low <= margin <= high:
+        raise argparse.ArgumentTypeError(
+            f"invalid margin {value!r}: expected millimetres {low:g}-{high:g}"
+        )
+    return margin
+
+
+def _paper_options(
+    p: argparse.ArgumentParser,
+    papers: Sequence[str],
+    default: str | None,
+    orientation: str = paper.ORIENTATIONS[0],
+) -> None:
+    """Add ``--paper``, ``--orientation`` and ``--margin`` (:mod:`explorer.paper`)."""
+    p.add_argument(
+        "--paper",
+        choices=papers,
+        default=default,
+        help="print on this paper: the page is exactly its size, laid out for it"
+        + (f" (default {default})" if default else " (default: a 16 x 10 in screen page)"),
+    )
+    p.add_argument(
+        "--orientation",
+        choices=paper.ORIENTATIONS,
+        help=f"with --paper (default {orientation})",
+    )
+    p.add_argument(
+        "--margin",
+        type=_margin_arg,
+        metavar="MM",
+        help=f"with --paper: white margin in mm (default {paper.DEFAULT_MARGIN_MM:g})",
+    )
+
+
 def _out_arg(value: str) -> Path:
     path = Path(value)
     try:
@@ -111,6 +151,22 @@ def _out_arg(value: str) -> Path:
     if not parent_is_dir:
         raise argparse.ArgumentTypeError(f"output folder does not exist: {path.parent}")
     return path
+
+
+def _size_arg(value: str) -> tuple[int, int]:
+    try:
+        return video.parse_size(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _fps_arg(value: str) -> int:
+    low, high = video.FPS_RANGE
+    if not value.strip().isdigit() or not low <= int(value) <= high:
+        raise argparse.ArgumentTypeError(
+            f"invalid fps {value!r}: expected a whole number {low}-{high}"
+        )
+    return int(value)
 
 
 def _positive_arg(value: str) -> int:
@@ -146,6 +202,19 @@ def _backend_arg(value: str) -> Backend:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _frame_ancestor_arg(value: str) -> str:
+    from explorer.serve import FrameAncestorError, parse_frame_ancestor  # local: ``serve`` only
+
+    try:
+        return parse_frame_ancestor(value)
+    except FrameAncestorError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _file_arg(value: str) -> Path:
+    return Path(value).expanduser()
+
+
 def _base_url_arg(value: str) -> str:
     """Return the app's address for printed permalinks: ``http(s)://host[:port][/path]/``."""
     parts = urlsplit(value.strip())
@@ -168,6 +237,30 @@ _BASE_URL_HELP = (
     "the app's address printed in permalinks, e.g. https://maps.example.org/explorer/ "
     f"(default {view.APP_URL})"
 )
+
+
+def _add_view_arguments(p: argparse.ArgumentParser, *, title_help: str) -> None:
+    """Add the view's ``--layers``, ``--bbox``, ``--title`` and ``--lang`` (export, animate)."""
+    p.add_argument(
+        "--layers",
+        type=_layers_arg,
+        metavar="ID,ID",
+        help="visible layers (default: the app's: all); 'none' for none; see `layers`",
+    )
+    west, south, east, north = view.DEFAULT_BBOX
+    p.add_argument(
+        "--bbox",
+        type=_bbox_arg,
+        metavar="W,S,E,N",
+        help=f"degrees (default: the app's default view, {west:g},{south:g},{east:g},{north:g})",
+    )
+    p.add_argument("--title", help=title_help)
+    p.add_argument(
+        "--lang",
+        choices=config.LANGUAGES,
+        default="en",
+        help="language of every label, name and description (default en)",
+    )
 
 
 def program_name() -> str:
@@ -248,12 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=EXPORT_FORMATS,
         help="default: from the file's extension (.png .svg .pdf .html .geojson .gpkg .csv)",
     )
-    p.add_argument(
-        "--layers",
-        type=_layers_arg,
-        metavar="ID,ID",
-        help="visible layers (default: the app's: all); 'none' for none; see `layers`",
-    )
+    _add_view_arguments(p, title_help="map title (static and html maps)")
     p.add_argument(
         "--date",
         type=_export_date_arg,
@@ -268,20 +356,13 @@ def build_parser() -> argparse.ArgumentParser:
         "(geojson, gpkg, csv) get the changes between the dates beside them "
         "(FILE.changes.csv and FILE.changes.json)",
     )
-    west, south, east, north = view.DEFAULT_BBOX
     p.add_argument(
-        "--bbox",
-        type=_bbox_arg,
-        metavar="W,S,E,N",
-        help=f"degrees (default: the app's default view, {west:g},{south:g},{east:g},{north:g})",
+        "--atlas",
+        choices=("segments",),
+        help="write an atlas PDF: a cover with the overview and contents, then one page per "
+        "border segment (its map, lengths, works and sources)",
     )
-    p.add_argument("--title", help="map title (static and html maps)")
-    p.add_argument(
-        "--lang",
-        choices=config.LANGUAGES,
-        default="en",
-        help="language of every label, name and description (default en)",
-    )
+    _paper_options(p, paper.PAPERS, None)
     p.add_argument(
         "--dpi", type=_dpi_arg, default=150, help="PNG resolution (default 150: 2400 px wide)"
     )
@@ -311,6 +392,54 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=_dir_arg, default=config.GEODATA_DIR, help=data_help)
 
     p = sub.add_parser(
+        "animate",
+        help="write the timeline in motion as a GIF or MP4: the map on each step from A to B",
+        description="Draw the view on date A, then after each step, ending on date B, and "
+        "write the frames as an MP4 (H.264, plays in browsers and PowerPoint) or a GIF. Every "
+        "frame has the title, the date, the legend of what it shows, scale bar, north arrow, "
+        "attribution and permalink; a closing card lists the sources of what was in view. "
+        "Needs ffmpeg (the imageio-ffmpeg package ships one). The file is written atomically.",
+    )
+    p.add_argument(
+        "--from", dest="start", type=_date_arg, required=True, metavar="A", help=range_help
+    )
+    p.add_argument("--to", dest="end", type=_date_arg, required=True, metavar="B", help=range_help)
+    p.add_argument(
+        "--step",
+        choices=config.TIME_STEPS,
+        default=config.TIME_STEPS[0],
+        help=f"what one frame moves the date by, counted from A (default {config.TIME_STEPS[0]}; "
+        "the same days as Play in the app)",
+    )
+    p.add_argument(
+        "--out", type=_out_arg, required=True, metavar="FILE.gif|FILE.mp4", help="file to write"
+    )
+    _add_view_arguments(p, title_help="title on every frame")
+    p.add_argument("--treaty", choices=sorted(config.TREATIES), default=config.DEFAULT_TREATY)
+    p.add_argument(
+        "--fps",
+        type=_fps_arg,
+        default=video.DEFAULT_FPS,
+        help=f"frames (dates) per second (default {video.DEFAULT_FPS})",
+    )
+    width, height = video.DEFAULT_SIZE
+    p.add_argument(
+        "--size",
+        type=_size_arg,
+        default=video.DEFAULT_SIZE,
+        metavar="WxH",
+        help=f"frame size in pixels (default {width}x{height}; at most "
+        f"{video.MAX_SIZE[0]}x{video.MAX_SIZE[1]}; even for MP4)",
+    )
+    p.add_argument(
+        "--progress", action="store_true", help="print a line after each frame drawn (n/total)"
+    )
+    p.add_argument(
+        "--base-url", type=_base_url_arg, default=view.APP_URL, metavar="URL", help=_BASE_URL_HELP
+    )
+    p.add_argument("--data", type=_dir_arg, default=config.GEODATA_DIR, help=data_help)
+
+    p = sub.add_parser(
         "handout",
         help="write the presenter's handout: a PDF with one page per story chapter",
         description="Write the story (geodata/story.csv) as a PDF handout: one page per chapter "
@@ -319,6 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", type=_out_arg, required=True, metavar="FILE.pdf", help="file to write")
     p.add_argument("--lang", choices=config.LANGUAGES, default="en", help="language (default en)")
+    _paper_options(p, paper.HANDOUT_PAPERS, paper.HANDOUT_PAPERS[0], paper.HANDOUT_ORIENTATION)
     p.add_argument(
         "--base-url", type=_base_url_arg, default=view.APP_URL, metavar="URL", help=_BASE_URL_HELP
     )
@@ -366,6 +496,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--data", type=_dir_arg, help=data_help)
     p.add_argument(
+        "--certfile",
+        type=_file_arg,
+        metavar="FILE",
+        help="serve HTTPS with this certificate (PEM, with its chain); needs --keyfile",
+    )
+    p.add_argument("--keyfile", type=_file_arg, metavar="FILE", help="the certificate's key (PEM)")
+    p.add_argument(
+        "--frame-ancestors",
+        type=_frame_ancestor_arg,
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="a site allowed to embed the app in a frame, e.g. https://lms.example.org "
+        "(repeatable; default: only the app itself). Embedding by another site needs HTTPS",
+    )
+    p.add_argument(
         "--check",
         action="store_true",
         help="print the proxy's configuration, check it with 'haproxy -c' and exit",
@@ -381,6 +527,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "layers": tables.run_layers,
     "export": exports.run_export,
     "handout": exports.run_handout,
+    "animate": animate.run_animate,
     "app": servers.run_app,
     "serve": servers.run_serve,
 }

@@ -142,6 +142,39 @@ SERVER_MAX_MESSAGE_MB: Final[int] = 100
 TEXT_COLOUR: Final[str] = "#141414"
 
 
+def upload_max_mb() -> int:
+    """Return Streamlit's ``server.maxUploadSize``: the overlay limit in whole MB, at least 1.
+
+    Examples
+    --------
+    >>> upload_max_mb() >= OVERLAY_MAX_BYTES / 1e6
+    True
+    """
+    import math  # local: only this needs it
+
+    return max(1, math.ceil(OVERLAY_MAX_BYTES / 1e6))
+
+
+#: What a multipart upload adds to its file (boundaries, part headers): Streamlit lets a body be
+#: this much over ``server.maxUploadSize`` and so does the proxy.
+UPLOAD_OVERHEAD_BYTES: Final[int] = 1024 * 1024
+
+
+def max_request_body_bytes() -> int:
+    """Return the largest request body ``serve``'s proxy lets through (bigger ones get 413).
+
+    Streamlit counts ``server.maxUploadSize`` in MiB (1,048,576 bytes) and allows 1 MiB of
+    multipart framing on top; the proxy allows exactly as much, so every upload a worker would
+    take gets through, and nothing bigger reaches a worker's memory.
+
+    Examples
+    --------
+    >>> max_request_body_bytes() == upload_max_mb() * 1024 * 1024 + UPLOAD_OVERHEAD_BYTES
+    True
+    """
+    return upload_max_mb() * 1024 * 1024 + UPLOAD_OVERHEAD_BYTES
+
+
 def server_options() -> list[str]:
     """Return the Streamlit options the app is served with, as command-line flags.
 
@@ -156,9 +189,7 @@ def server_options() -> list[str]:
     >>> "--server.fileWatcherType" in server_options()
     True
     """
-    import math  # local: only this needs it
-
-    upload_mb = max(1, math.ceil(OVERLAY_MAX_BYTES / 1e6))
+    upload_mb = upload_max_mb()
     return [
         "--server.headless", "true",
         "--server.fileWatcherType", "none",

@@ -38,6 +38,7 @@ from explorer.view import DEFAULT_BBOX
 if TYPE_CHECKING:
     from explorer.data import Dataset
     from explorer.overlay import Overlay
+    from explorer.paper import Paper
 
 __all__ = [
     "DEFAULT_BBOX",
@@ -216,6 +217,7 @@ def export_bytes(
     overlay: Overlay | None = None,
     base_url: str = view.APP_URL,
     compare: dt.date | None = None,
+    paper: Paper | None = None,
 ) -> bytes:
     """Return one export of a view as bytes (for a download button).
 
@@ -251,6 +253,10 @@ def export_bytes(
         by side (:func:`explorer.printmap.compare.render_compare`), a PDF adds a page with the
         progress chart and the changes; data files hold ``date``'s features (:func:`export`
         writes the changes beside them).
+    paper : Paper, optional
+        A sheet (:class:`explorer.paper.Paper`) for maps (PNG, SVG, PDF): the page is exactly
+        its size, laid out for it; a PDF adds sources pages for what does not fit
+        (:func:`explorer.printmap.paper.map_pages`). None: the 16 × 10 in screen layout.
 
     Returns
     -------
@@ -274,6 +280,19 @@ def export_bytes(
     check_data_coverage(bbox, lang)
     if compare is not None:
         check_compare(compare, date, fmt)
+    if paper is not None:
+        if fmt not in printmap.STATIC_FORMATS:
+            raise ExportError("--paper is for maps: png, svg or pdf")
+        from explorer.printmap import paper as on_paper  # local: only paper exports need it
+
+        link = view.permalink_url(
+            layers=visible, date=date, bbox=bbox, lang=lang, base_url=base_url
+        ) + (f"&compare={compare.isoformat()}" if compare is not None else "")
+        return on_paper.paper_bytes(
+            ds, paper=paper, fmt=fmt, dpi=dpi, layers=visible, date=date, bbox=bbox,
+            title=title, lang=lang, permalink_url=link, treaty=treaty, overlay=overlay,
+            compare=compare,
+        )  # fmt: skip
     if compare is not None and fmt in printmap.STATIC_FORMATS:
         from explorer.printmap import compare as two_dates  # local: only comparisons need it
 
@@ -369,8 +388,11 @@ def export(
     overlay: Overlay | None = None,
     base_url: str = view.APP_URL,
     compare: dt.date | None = None,
+    paper: Paper | None = None,
 ) -> Path:
     """Write one export of a view to ``out_path`` atomically.
+
+    ``paper`` lays a map out on a sheet (:func:`export_bytes`).
 
     With ``compare`` (an earlier date), maps show both dates side by side, and a data export
     gets the changes between the two dates beside it (:func:`changes_paths`, from
@@ -410,6 +432,7 @@ def export(
         overlay=overlay,
         base_url=base_url,
         compare=compare,
+        paper=paper,
     )
     path = write_atomic(target, data)
     if compare is not None and fmt in DATA_FORMATS:

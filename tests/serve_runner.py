@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -78,9 +80,39 @@ def pid_alive(pid: int) -> bool:
         return False
 
 
+def insecure_context() -> ssl.SSLContext:
+    """Return a TLS context that accepts the tests' self-signed certificate."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def make_cert(folder: Path, hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "127.0.0.2")):
+    """Write a throwaway self-signed certificate and key for ``hosts``; return their paths.
+
+    Made with ``openssl req -x509`` (Debian's ``openssl``, scripts/system-packages.txt).
+    """
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        raise RuntimeError("openssl not found: apt-get install -y openssl")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    names = ",".join(f"IP:{h}" if h[0].isdigit() else f"DNS:{h}" for h in hosts)
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-keyout", str(key), "-out", str(cert), "-subj", f"/CN={hosts[0]}",
+         "-addext", f"subjectAltName={names}"],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    return cert, key
+
+
 def _healthy(url: str) -> bool:
+    context = insecure_context() if url.startswith("https:") else None
     try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+        with urllib.request.urlopen(
+            f"{url}/_stcore/health", timeout=2, context=context
+        ) as response:
             return response.read().strip() == b"ok"
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
         return False
@@ -107,7 +139,8 @@ def start_serve(
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     command = [sys.executable, "-m", "explorer", "serve", "--workers", str(workers),
                "--port", str(port), "--address", "127.0.0.1", *extra]  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    scheme = "https" if "--certfile" in extra else "http"
+    url = f"{scheme}://127.0.0.1:{port}"
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
             command,

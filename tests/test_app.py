@@ -438,8 +438,13 @@ def test_exports_carry_the_address_the_app_is_served_at():
         at = make_app(layers="borders", date="2026-02-20", open_export=True)
     caption = next(plain(c.value) for c in at.main.markdown if "Link printed" in c.value)
     assert "(https://class.example.org/bfe/?layers=borders&date=2026-02-20&" in caption
-    with mock.patch("explorer.export.export_bytes", return_value=b"") as make:
+    # Maps are made by the command line in a child process, data files in this one.
+    with mock.patch("explorer.ui.offload.run_cli", return_value=b"") as run:
         downloads["export_svg"]["data"]()
+    args = run.call_args.args[1]
+    assert args[args.index("--base-url") + 1] == "https://class.example.org/bfe/"
+    with mock.patch("explorer.export.export_bytes", return_value=b"") as make:
+        downloads["export_geojson"]["data"]()
     assert make.call_args.kwargs["base_url"] == "https://class.example.org/bfe/"
 
 

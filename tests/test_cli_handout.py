@@ -17,9 +17,16 @@ def test_handout_as_teachers_run_it(tmp_path):
     proc = run("handout", "--out", str(out), "--lang", "pl")
     assert proc.returncode == 0, proc.stderr
     chapters = story.load_chapters()
-    assert proc.stdout == f"Wrote {out} ({len(chapters)} pages, pl, " + proc.stdout.split(", ")[-1]
     reader = PdfReader(out)
-    assert len(reader.pages) == len(chapters)
+    # A4 portrait by default (issue 18): the chapters, then the sources that did not fit.
+    extra = len(reader.pages) - len(chapters)
+    assert extra >= 0
+    assert proc.stdout == (
+        f"Wrote {out} ({len(reader.pages)} pages: {len(chapters)} chapters and {extra} of "
+        "sources, A4 portrait, 10 mm margin, pl, " + proc.stdout.split(", ")[-1]
+    )
+    box = reader.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx((595.28, 841.89), abs=0.01)
     assert "Polska" in reader.pages[1].extract_text()
     assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # no temporary file left
 

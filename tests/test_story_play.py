@@ -10,6 +10,7 @@ import pytest
 from app_runner import make_app, map_args
 
 from explorer import config, story
+from explorer.paper import Paper
 from explorer.printmap import handout
 from explorer.validation import DataError
 
@@ -53,9 +54,10 @@ def _texts(fig) -> str:
     return "\n".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
 
 
-def test_the_handout_prints_a_playing_chapter_as_its_first_and_last_day(dataset, chapters):
+@pytest.mark.parametrize("paper", [None, Paper("a4", "portrait")], ids=["screen", "a4"])
+def test_the_handout_prints_a_playing_chapter_as_its_first_and_last_day(dataset, chapters, paper):
     chapter = playing(chapters)
-    fig = handout.handout_figure(dataset, chapter, total=len(chapters), lang="en")
+    fig = handout.handout_figure(dataset, chapter, total=len(chapters), lang="en", paper=paper)
     texts = _texts(fig)
     assert f"A · {chapter.date.isoformat()}" in texts
     assert f"B · {chapter.play_to.isoformat()}" in texts

@@ -66,16 +66,35 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"{prog}: error: HAProxy not found; install it with: {serve.INSTALL_HINT}",
               file=sys.stderr)  # fmt: skip
         return EXIT_USAGE
+    tls = None
+    if args.certfile or args.keyfile:
+        if not (args.certfile and args.keyfile):
+            print(f"{prog}: error: HTTPS needs both --certfile and --keyfile (see --help)",
+                  file=sys.stderr)  # fmt: skip
+            return EXIT_USAGE
+        problem = serve.tls_problem(args.certfile, args.keyfile)
+        if problem:
+            print(f"{prog}: error: {problem}", file=sys.stderr)
+            return EXIT_USAGE
+        tls = (args.certfile, args.keyfile)
     local = serve.local_backends(n_local)
     if args.check:
         from explorer.web.site import cache_root
 
         with tempfile.TemporaryDirectory(prefix="bfe-serve-check-") as tmp:
+            pem = serve.write_tls_bundle(*tls, Path(tmp)) if tls else None
+            every, by_path = serve.site_headers(
+                tls=tls is not None, frame_ancestors=args.frame_ancestors
+            )
             text = serve.haproxy_config(
                 [*local, *args.backend],
                 port=args.port,
                 address=args.address,
                 static=serve.static_files(Path(tmp), cache_root()),
+                headers=every,
+                path_headers=by_path,
+                max_body_bytes=config.max_request_body_bytes(),
+                tls_pem=str(pem) if pem else None,
             )
             print(text, end="")
             valid, output = serve.check_config(haproxy, text)
@@ -93,5 +112,7 @@ def run_serve(args: argparse.Namespace) -> int:
         port=args.port,
         address=args.address,
         env=env,
+        tls=tls,
+        frame_ancestors=args.frame_ancestors,
     )
     return supervisor.run()

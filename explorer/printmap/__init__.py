@@ -21,6 +21,11 @@ Parts, each building on those above it:
 * :mod:`.output`: formats, resolution, matplotlib settings, bytes and atomic files;
 * :mod:`.layout`: :func:`render_static`, the figure's layout (with the data input, one function);
 * :mod:`.handout`: one page per story chapter, a caption band under the titles, joined in a PDF.
+* :mod:`.pagetext`, :mod:`.sheet`: a view (or two dates of it) laid out on real paper (A4, A3,
+  Letter, Legal: :mod:`explorer.paper`), every block measured, type never under 7 pt;
+* :mod:`.sources_page`, :mod:`.paper`: sources that do not fit continue on sources pages; the
+  pages of a map file on paper as figures and bytes;
+* :mod:`.atlas`: a cover with the contents, then one paper page per border segment.
 
 The names below are the package's interface; names with a leading underscore are shared between
 its parts only.

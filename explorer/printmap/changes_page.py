@@ -20,6 +20,8 @@ from matplotlib.figure import Figure
 from explorer import changes, progress
 from explorer.config import DATA_AS_OF
 from explorer.i18n import t
+from explorer.paper import Paper
+from explorer.printmap import pagetext
 from explorer.printmap.chart import draw_progress
 from explorer.printmap.furniture import _draw_footer
 from explorer.printmap.layout import _MARGIN, FIGSIZE_IN
@@ -55,9 +57,21 @@ def _lines(ds: Dataset, start: dt.date, end: dt.date, lang: str) -> list[str]:
 
 
 def changes_figure(
-    ds: Dataset, start: dt.date, end: dt.date, *, lang: str = "en", permalink_url: str = ""
+    ds: Dataset,
+    start: dt.date,
+    end: dt.date,
+    *,
+    lang: str = "en",
+    permalink_url: str = "",
+    paper: Paper | None = None,
 ) -> Figure:
-    """Draw the "what changed" page of a comparison (same size as the maps' page)."""
+    """Draw the "what changed" page of a comparison (same size as the maps' page).
+
+    On ``paper`` (:class:`explorer.paper.Paper`) the page is the paper's size and its text is
+    measured as it is placed (:func:`_paper_figure`).
+    """
+    if paper is not None:
+        return _paper_figure(ds, start, end, lang=lang, permalink_url=permalink_url, paper=paper)
     with _rc():
         fw, fh = FIGSIZE_IN
         fig = Figure(figsize=FIGSIZE_IN, dpi=100, facecolor="white")
@@ -93,6 +107,40 @@ def changes_figure(
         fig.text((fw - _MARGIN) / fw, 0.75 / fh, t("render.as_of", lang, date=DATA_AS_OF),
                  fontsize=8, ha="right", color="#555555")  # fmt: skip
         _draw_footer(fig, permalink_url, _MARGIN, lang, app_name=False)
+        return fig
+
+
+def _paper_figure(
+    ds: Dataset, start: dt.date, end: dt.date, *, lang: str, permalink_url: str, paper: Paper
+) -> Figure:
+    """Draw the "what changed" page on paper: titles, the chart, the changes, the footer."""
+    with _rc():
+        fw, fh = paper.size_in
+        m = paper.margin_in
+        fig = Figure(figsize=paper.size_in, dpi=100, facecolor="white")
+        title = t("changes.title", lang, a=start.isoformat(), b=end.isoformat())
+        fig.set_label(title)
+        period = t("changes.period", lang, start=start.isoformat(), end=end.isoformat(),
+                   treaty=t("treaty.APMBC.short", lang))  # fmt: skip
+        top = pagetext.title_block(fig, m, title, period) - 0.1
+        bottom = pagetext.footer_block(fig, m, permalink_url, lang) + 0.15
+        chart_h = min(2.75, 0.3 * (top - bottom))
+        ax = fig.add_axes(((m + 0.5) / fw, (top - chart_h) / fh, (fw - 2 * m - 0.5) / fw,
+                           (chart_h - 0.3) / fh))  # fmt: skip
+        names = dict(zip(ds.countries.index, ds.countries[f"name_{lang}"], strict=True))
+        draw_progress(ax, progress.progress_series(ds), lang, marks=(start, end), names=names)
+        y = top - chart_h - 0.35
+        width = fw - 2 * m
+        lines = _lines(ds, start, end, lang)
+        more = pagetext.Para(t("changes.more", lang, n=len(lines)), _TEXT_PT, colour="#555555")
+        reserve = pagetext.measure(fig, width, [more])
+        for n, line in enumerate(lines):
+            para = pagetext.Para(line, _TEXT_PT)
+            if y - pagetext.measure(fig, width, [para]) < bottom + reserve:
+                rest = more._replace(text=t("changes.more", lang, n=len(lines) - n))
+                pagetext.put(fig, m, y, width, rest)
+                break
+            y -= pagetext.put(fig, m, y, width, para) + 0.03
         return fig
 
 

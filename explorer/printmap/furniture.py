@@ -39,14 +39,24 @@ _LINE_SPACING: Final[float] = 1.2
 
 
 def _draw_scale_bar(
-    ax: Axes, crs: CRS, centre: tuple[float, float], extent: Sequence[float], lang: str = "en"
+    ax: Axes,
+    crs: CRS,
+    centre: tuple[float, float],
+    extent: Sequence[float],
+    lang: str = "en",
+    *,
+    min_pt: float = 0.0,
 ) -> float:
     """Draw an alternating black/white bar in the lower left, true at the map centre."""
     x0, x1 = extent[0], extent[1]
     km, length = scale_bar(crs, centre[0], centre[1], (x1 - x0) * 0.22)
     frac = length / (x1 - x0)
-    left, base, height = 0.03, 0.045, 0.011
     z = _Z["furniture"]
+    true_at = t("render.scale_true", lang, lat=_deg(round(centre[1], 1), "N", "S", lang))
+    if min_pt:
+        _paper_scale_bar(ax, km, frac, true_at, lang, min_pt)
+        return km
+    left, base, height = 0.03, 0.045, 0.011
     ax.add_patch(
         Rectangle(
             (left - 0.012, base - 0.032), frac + 0.07, 0.082, transform=ax.transAxes,
@@ -67,9 +77,50 @@ def _draw_scale_bar(
             x, base + height + 0.006, number(value, lang=lang), ha="center", va="bottom", **text
         )
     ax.text(left + frac + 0.008, base + height / 2, "km", ha="left", va="center", **text)
-    true_at = t("render.scale_true", lang, lat=_deg(round(centre[1], 1), "N", "S", lang))
     ax.text(left, base - 0.006, true_at, ha="left", va="top", **dict(text, fontsize=6.5))
     return km
+
+
+def _paper_scale_bar(
+    ax: Axes, km: float, frac: float, true_at: str, lang: str, min_pt: float
+) -> None:
+    """Draw the scale bar of a paper page, laid out in inches (maps there can be small).
+
+    From the bottom: the "true at" note, the bar, its numbers (the unit after the last; the
+    middle number only on a bar of 1.2 in or more), in a white box round all three.
+    """
+    fig = ax.get_figure()
+    fw, fh = fig.get_size_inches()
+    pos = ax.get_position()
+    w_in, h_in = pos.width * fw, pos.height * fh
+    bar_in = frac * w_in
+    z = _Z["furniture"]
+    left = 0.12 / w_in
+    text = {"transform": ax.transAxes, "fontsize": 8, "zorder": z + 0.2, "color": "#222222"}
+    note_pt = max(6.5, min_pt)
+    box_w = max(bar_in + 0.45, len(true_at) * note_pt * 0.6 / 72 + 0.1)
+    ax.add_patch(
+        Rectangle(
+            (0.06 / w_in, 0.05 / h_in), box_w / w_in, 0.47 / h_in, transform=ax.transAxes,
+            facecolor=(1, 1, 1, 0.85), edgecolor="#888888", linewidth=0.5, zorder=z,
+        )
+    )  # fmt: skip
+    base, height = 0.25 / h_in, 0.06 / h_in
+    for i in range(4):
+        ax.add_patch(
+            Rectangle(
+                (left + frac * i / 4, base), frac / 4, height, transform=ax.transAxes,
+                facecolor="#222222" if i % 2 == 0 else "white", edgecolor="#222222",
+                linewidth=0.6, zorder=z + 0.1,
+            )
+        )  # fmt: skip
+    marks = [(0, left, "center"), (km, left + frac, "center")]
+    if bar_in >= 1.2:
+        marks.insert(1, (km / 2, left + frac / 2, "center"))
+    for value, x, ha in marks:
+        label = number(value, lang=lang) + (" km" if value == km else "")
+        ax.text(x, base + height + 0.03 / h_in, label, ha=ha, va="bottom", **text)
+    ax.text(left, 0.09 / h_in, true_at, ha="left", va="bottom", **dict(text, fontsize=note_pt))
 
 
 def _draw_outside_notice(ax: Axes, bbox: Sequence[float], lang: str) -> None:
@@ -169,21 +220,29 @@ def _draw_legend(
     items: Sequence[legend.LegendItem],
     columns: int,
     lang: str = "en",
+    *,
+    size: float = 9.5,
 ) -> float:
-    """Draw the legend into ``rect`` (inches: left, bottom, width, height); return its height."""
+    """Draw the legend into ``rect`` (inches: left, bottom, width, height); return its height.
+
+    ``size`` is the labels' type size in points (the title, group names and rows scale with
+    it; paper pages pick the largest that fits, :mod:`.sheet`).
+    """
     fw, fh = fig.get_size_inches()
     left, bottom, width, height = rect
+    k = size / 9.5
+    row = _ROW_IN * k
     ax = fig.add_axes((left / fw, bottom / fh, width / fw, height / fh))
     ax.set_xlim(0, width)
     ax.set_ylim(-height, 0)  # y: inches below the top
     ax.axis("off")
-    ax.text(0, -0.02, t("legend.title", lang), fontsize=12.5, fontweight="bold", va="top")
-    top = -0.42
+    ax.text(0, -0.02, t("legend.title", lang), fontsize=12.5 * k, fontweight="bold", va="top")
+    top = -0.42 * k
     if not items:
-        ax.text(0, top, t("legend.empty", lang), fontsize=9.5, va="top")
-        return 0.7
+        ax.text(0, top, t("legend.empty", lang), fontsize=size, va="top")
+        return 0.7 * k
     rows = _legend_rows(items)
-    heights = [_ROW_IN + (0.1 if kind == "group" else 0.0) for kind, _ in rows]
+    heights = [row + (0.1 * k if kind == "group" else 0.0) for kind, _ in rows]
     # split at a group boundary near the middle
     breaks = [0]
     if columns > 1:
@@ -200,14 +259,14 @@ def _draw_legend(
             kind, item = rows[n]
             if kind == "group":
                 if n != breaks[c]:
-                    y -= 0.1
-                ax.text(x, y - _ROW_IN / 2, item["group"], fontsize=10, fontweight="bold",
+                    y -= 0.1 * k
+                ax.text(x, y - row / 2, item["group"], fontsize=10 * k, fontweight="bold",
                         va="center", color="#222222")  # fmt: skip
             else:
-                _swatch(ax, item, x + 0.05, y - _ROW_IN / 2)
-                ax.text(x + 0.66, y - _ROW_IN / 2, item["label"], fontsize=9.5, va="center",
+                _swatch(ax, item, x + 0.05, y - row / 2)
+                ax.text(x + 0.66, y - row / 2, item["label"], fontsize=size, va="center",
                         color="#222222")  # fmt: skip
-            y -= _ROW_IN
+            y -= row
         lowest = min(lowest, y)
     return -lowest
 

@@ -17,7 +17,11 @@ from typing import TYPE_CHECKING, Final
 
 from explorer import config, files, story, table, view
 from explorer.i18n import t
+from explorer.paper import Paper
 from explorer.printmap import compare, layers, layout, output
+from explorer.printmap.pagetext import Para
+from explorer.printmap.sheet import Sheet, render_sheet
+from explorer.printmap.sources_page import pdf_bytes, sources_figures
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -25,7 +29,10 @@ if TYPE_CHECKING:
 
     from explorer.data import Dataset
 
-__all__ = ["handout_bytes", "handout_figure", "write_handout"]
+__all__ = ["HANDOUT_BODY_PT", "handout_bytes", "handout_figure", "handout_sheet", "write_handout"]
+
+#: The handout's smallest body text on paper, points (issue 18: 9 pt or more as printed).
+HANDOUT_BODY_PT: Final[float] = 9.0
 
 #: Caption and source text sizes (points) and how many characters fit a line of each on a
 #: 16-inch page (DejaVu Sans averages about 0.55 em per character).
@@ -82,11 +89,14 @@ def handout_figure(
     lang: str = "en",
     basemap: Mapping[str, gpd.GeoDataFrame] | None = None,
     base_url: str = view.APP_URL,
+    paper: Paper | None = None,
 ) -> Figure:
     """Draw one handout page: the chapter's map with its title, caption, date and sources.
 
     A chapter with a ``compare`` date prints as two panels (:func:`compare.render_compare`), and
-    so does a chapter that plays (``play_to``): its first day beside its last.
+    so does a chapter that plays (``play_to``): its first day beside its last. On ``paper`` the
+    page is the paper's size and its body text is at least 9 pt (:func:`handout_sheet`; source
+    ids that do not fit are left out here).
 
     Parameters
     ----------
@@ -102,11 +112,16 @@ def handout_figure(
         Pre-loaded :func:`explorer.printmap.load_basemap`.
     base_url : str, default :data:`explorer.view.APP_URL`
         The app's address, for the chapter's permalink printed on the page.
+    paper : Paper, optional
+        The sheet (:class:`explorer.paper.Paper`); None: the 16-inch screen page with a band.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
+    if paper is not None:
+        return handout_sheet(ds, chapter, total=total, lang=lang, basemap=basemap,
+                             base_url=base_url, paper=paper).figure  # fmt: skip
     common = {
         "layers": chapter.layers,
         "bbox": chapter.bbox,
@@ -138,6 +153,50 @@ def handout_figure(
     return fig
 
 
+def handout_sheet(
+    ds: Dataset,
+    chapter: story.Chapter,
+    *,
+    total: int,
+    paper: Paper,
+    lang: str = "en",
+    basemap: Mapping[str, gpd.GeoDataFrame] | None = None,
+    base_url: str = view.APP_URL,
+) -> Sheet:
+    """Lay one chapter out on ``paper``: heading, caption, map, legend, full references.
+
+    Body text is :data:`HANDOUT_BODY_PT` (9 pt) or more on the sheet itself: the caption 12 pt,
+    the chapter's full source references and the map's text 9 pt, the legend 9 pt or more.
+    """
+    # A chapter that plays prints its first day beside its last, like a comparison.
+    first, last = (
+        (chapter.date, chapter.play_to) if chapter.play_to else (chapter.compare, chapter.date)
+    )
+    shown = chapter.date.isoformat()
+    if chapter.play_to is not None:
+        shown = f"{shown} – {chapter.play_to.isoformat()}"
+    heading = t("presenter.handout.chapter", lang, n=chapter.number, total=total,
+                date=shown)  # fmt: skip
+    refs = table.source_refs(ds, chapter.sources)
+    # One paragraph per reference, so they flow from under the map into the column.
+    facts = [
+        Para(t("presenter.handout.sources", lang, refs=ref) if i == 0 else ref, HANDOUT_BODY_PT,
+             colour="#333333")
+        for i, ref in enumerate(refs)
+    ]  # fmt: skip
+    return render_sheet(
+        ds, paper=paper, layers=chapter.layers, date=last, bbox=chapter.bbox,
+        title=f"{chapter.number}. {chapter.title[lang]}", lang=lang,
+        permalink_url=story.chapter_url(chapter, lang, base_url=base_url), basemap=basemap,
+        compare=first,
+        top=[Para(heading, HANDOUT_BODY_PT + 1, colour="#555555"),
+             Para(chapter.caption[lang], 12.0, colour="#111111")],
+        facts=facts,
+        extra_sources=list(chapter.sources), body_pt=HANDOUT_BODY_PT, floor_pt=HANDOUT_BODY_PT,
+        map_share=0.5,
+    )  # fmt: skip
+
+
 def handout_bytes(
     ds: Dataset,
     chapters: Sequence[story.Chapter],
@@ -145,8 +204,12 @@ def handout_bytes(
     lang: str = "en",
     basemap: Mapping[str, gpd.GeoDataFrame] | None = None,
     base_url: str = view.APP_URL,
+    paper: Paper | None = None,
 ) -> bytes:
     """Return the handout PDF: one page per chapter, in chapter order.
+
+    On ``paper`` (the command line's default is A4) each page is exactly the paper's size and
+    source ids that do not fit beside a map continue on sources pages after the chapters.
 
     Parameters
     ----------
@@ -178,6 +241,9 @@ def handout_bytes(
     if lang not in config.LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; expected one of {config.LANGUAGES}")
     basemap = basemap if basemap is not None else layers.load_basemap()
+    if paper is not None:
+        return _paper_handout(ds, chapters, lang=lang, basemap=basemap, base_url=base_url,
+                              paper=paper)  # fmt: skip
     writer = PdfWriter()
     for chapter in chapters:
         fig = handout_figure(
@@ -195,6 +261,32 @@ def handout_bytes(
     return out.getvalue()
 
 
+def _paper_handout(
+    ds: Dataset,
+    chapters: Sequence[story.Chapter],
+    *,
+    lang: str,
+    basemap: Mapping[str, gpd.GeoDataFrame],
+    base_url: str,
+    paper: Paper,
+) -> bytes:
+    """Return the handout on paper: the chapters' pages, then any sources pages."""
+    pages: list[Figure] = []
+    continued: list[tuple[str, list[str], list[str]]] = []
+    for chapter in chapters:
+        sheet = handout_sheet(ds, chapter, total=len(chapters), lang=lang, basemap=basemap,
+                              base_url=base_url, paper=paper)  # fmt: skip
+        pages.append(sheet.figure)
+        short = t("paper.page_short", lang, n=len(pages))
+        continued.append((sheet.figure.get_label(), sheet.overflow, sheet.notes, short))
+    title = t("presenter.handout.title", lang)
+    link = story.chapter_url(chapters[0], lang, base_url=base_url)
+    pages += sources_figures(
+        ds, paper, continued, title=title, lang=lang, body_pt=HANDOUT_BODY_PT, permalink_url=link
+    )
+    return pdf_bytes(pages, title=title)
+
+
 def write_handout(
     ds: Dataset,
     chapters: Sequence[story.Chapter],
@@ -202,6 +294,7 @@ def write_handout(
     *,
     lang: str = "en",
     base_url: str = view.APP_URL,
+    paper: Paper | None = None,
 ) -> Path:
     """Write the handout PDF to ``out_path`` atomically (temporary file, then rename).
 
@@ -217,5 +310,5 @@ def write_handout(
     OSError
         If the file cannot be written (nothing is left behind).
     """
-    data = handout_bytes(ds, chapters, lang=lang, base_url=base_url)
+    data = handout_bytes(ds, chapters, lang=lang, base_url=base_url, paper=paper)
     return files.write_atomic(Path(out_path), data)

@@ -152,6 +152,8 @@ def _draw_partial(
     crs: CRS,
     extent: Sequence[float],
     lang: str,
+    *,
+    fontsize: float = _PARTIAL_PT,
 ) -> list[partial_works.PartialWork]:
     """Write each work's "about N of M km" at the middle of its border; return those written.
 
@@ -194,7 +196,7 @@ def _draw_partial(
         ]  # fmt: skip
         px, py = ax.transData.transform((x, y))
         artist = ax.text(
-            x, y, _plain("\n".join(lines)), fontsize=_PARTIAL_PT, color=_PARTIAL_TEXT,
+            x, y, _plain("\n".join(lines)), fontsize=fontsize, color=_PARTIAL_TEXT,
             zorder=_Z["partial"], bbox=_PARTIAL_HALO, linespacing=1.15, clip_on=True,
             va="center",
         )  # fmt: skip

@@ -312,8 +312,12 @@ def _draw_map(
     lang: str,
     overlay: Overlay | None = None,
     graticule: bool = True,
+    min_pt: float = 0.0,
 ) -> list:
     """Draw one map panel in ``box.rect`` (inches): basemap, layers, labels, scale bar.
+
+    ``min_pt`` raises the map's smallest type (the scale's note, the figures of works not
+    drawn) to that size: paper pages (:mod:`.sheet`) print nothing under 7 pt.
 
     Returns the figures of works not drawn that were written on it (for the legend).
     """
@@ -347,8 +351,10 @@ def _draw_map(
         obstacles=_line_obstacles(data.frames, basemap, crs, extent),
         units_per_pt=(extent[1] - extent[0]) / (map_w * 72.0),
     )  # fmt: skip
-    partial = _draw_partial(ax, _partial_rows(ds, layers, date), crs, extent, lang)
-    _draw_scale_bar(ax, crs, centre, extent, lang)
+    partial = _draw_partial(
+        ax, _partial_rows(ds, layers, date), crs, extent, lang, fontsize=max(6.0, min_pt)
+    )
+    _draw_scale_bar(ax, crs, centre, extent, lang, min_pt=min_pt)
     if view.bbox_data_coverage(bbox) != "inside":
         _draw_outside_notice(ax, bbox, lang)
     return partial

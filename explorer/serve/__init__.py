@@ -15,6 +15,7 @@ worker serves the same names) and the same data folder.
 The parts:
 
 - :mod:`~explorer.serve.proxy`: the HAProxy configuration text, and :class:`Backend` (pure).
+- :mod:`~explorer.serve.headers`: the security headers (CSP, nosniff, referrer, HSTS) (pure).
 - :mod:`~explorer.serve.static`: Streamlit's bundles gzipped once, and the Lua service that
   lets HAProxy answer them from memory.
 - :mod:`~explorer.serve.prepare`: what is needed from this machine first: the HAProxy
@@ -27,13 +28,21 @@ The command line imports this package only for the ``serve`` command.
 
 from __future__ import annotations
 
+from explorer.serve.headers import (
+    FrameAncestorError,
+    parse_frame_ancestor,
+    security_headers,
+    site_headers,
+)
 from explorer.serve.prepare import (
     INSTALL_HINT,
     check_config,
     find_haproxy,
     local_backends,
     port_problem,
+    tls_problem,
     worker_env,
+    write_tls_bundle,
 )
 from explorer.serve.proxy import (
     COOKIE_NAME,
@@ -54,16 +63,22 @@ __all__ = [
     "INSTALL_HINT",
     "Backend",
     "BackendError",
+    "FrameAncestorError",
     "Supervisor",
     "check_config",
     "find_haproxy",
     "haproxy_config",
     "local_backends",
     "parse_backend",
+    "parse_frame_ancestor",
     "port_problem",
     "precompress",
+    "security_headers",
+    "site_headers",
     "static_files",
     "streamlit_static_dir",
+    "tls_problem",
     "worker_env",
     "write_lua",
+    "write_tls_bundle",
 ]

@@ -12,6 +12,7 @@ import os
 import secrets
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 from collections.abc import Mapping
@@ -25,11 +26,14 @@ __all__ = [
     "COOKIE_SECRET_ENV",
     "HAPROXY_ENV",
     "INSTALL_HINT",
+    "TlsError",
     "check_config",
     "find_haproxy",
     "local_backends",
     "port_problem",
+    "tls_problem",
     "worker_env",
+    "write_tls_bundle",
 ]
 
 #: The one line that installs the proxy (Debian and Ubuntu).
@@ -136,3 +140,60 @@ def check_config(haproxy: str, text: str) -> tuple[bool, str]:
             check=False,
         )
     return result.returncode == 0, (result.stdout + result.stderr).strip()
+
+
+class TlsError(ValueError):
+    """Raised for a certificate or key that HTTPS cannot be served with."""
+
+
+def tls_problem(certfile: Path, keyfile: Path) -> str | None:
+    """Return why HTTPS cannot be served with ``certfile`` and ``keyfile`` (None when it can).
+
+    Python's own TLS loads the pair as HAProxy will: a missing or unreadable file, text that is
+    not PEM, or a key that does not belong to the certificate is found here, in one line,
+    before any process starts.
+
+    Examples
+    --------
+    >>> tls_problem(Path("/nonexistent/cert.pem"), Path("/nonexistent/key.pem"))
+    'certificate file not found: /nonexistent/cert.pem'
+    """
+    for kind, path in (("certificate", certfile), ("key", keyfile)):
+        if not path.is_file():
+            return f"{kind} file not found: {path}"
+        if not os.access(path, os.R_OK):
+            return f"{kind} file not readable: {path}"
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_cert_chain(certfile, keyfile)
+    except ssl.SSLError as exc:
+        reason = exc.reason or str(exc)
+        return f"cannot serve HTTPS with {certfile} and {keyfile}: {reason}"
+    except (OSError, ValueError) as exc:
+        return f"cannot serve HTTPS with {certfile} and {keyfile}: {exc}"
+    return None
+
+
+def write_tls_bundle(certfile: Path, keyfile: Path, folder: Path) -> Path:
+    """Write the certificate chain and its key into one PEM file in ``folder`` (mode 0600).
+
+    HAProxy's ``bind ... ssl crt`` reads both from one file. The file is created readable by
+    this user only, before the key is written into it; ``folder`` is serve's private
+    temporary folder, removed when it stops.
+
+    Raises
+    ------
+    TlsError
+        When either file cannot be read.
+    """
+    try:
+        cert = certfile.read_bytes()
+        key = keyfile.read_bytes()
+    except OSError as exc:
+        raise TlsError(f"cannot read the certificate or key: {exc.strerror or exc}") from None
+    path = folder / "tls.pem"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(cert.rstrip(b"\n") + b"\n" + key.rstrip(b"\n") + b"\n")
+    os.chmod(path, 0o600)
+    return path

@@ -21,6 +21,13 @@ What the configuration does, and why (``docs/deploy.md`` has the long form):
   by a hash of their bytes, so they are marked ``immutable`` for a year; Streamlit's own hashed
   bundles already are; every other header (``no-cache`` on the page itself) is kept.
 - **WebSocket**: ``timeout tunnel 1h`` keeps an idle student's connection open through a lesson.
+- **Security headers** on every answer (:mod:`explorer.serve.headers`): a Content-Security-Policy
+  with no outside origin, ``nosniff``, ``Referrer-Policy``, and HSTS on HTTPS.
+- **Upload limit**: a request body over the overlay limit (by its ``Content-Length``), or one
+  whose size is not declared (chunked), gets 413 from the proxy and never reaches a worker.
+- **TLS** (optional): HAProxy terminates HTTPS with one PEM file (certificate and key); the
+  affinity cookie and Streamlit's XSRF cookie are then ``SameSite=None; Secure``, so the app
+  works embedded in another site's page (a learning platform).
 """
 
 from __future__ import annotations
@@ -35,6 +42,8 @@ __all__ = [
     "COOKIE_NAME",
     "HEALTH_PATH",
     "IMMUTABLE_PATH_RE",
+    "WORKER_HEADER",
+    "XSRF_COOKIE",
     "Backend",
     "BackendError",
     "haproxy_config",
@@ -47,6 +56,8 @@ __all__ = [
 COOKIE_NAME: Final[str] = "BFE_WORKER"
 #: Streamlit's health endpoint: answers ``ok`` once the server runs.
 HEALTH_PATH: Final[str] = "/_stcore/health"
+#: Streamlit's XSRF cookie (uploads send its token back): ``SameSite=None; Secure`` on HTTPS.
+XSRF_COOKIE: Final[str] = "_streamlit_xsrf"
 #: Response header naming the worker that answered (for tests and for finding a sick worker).
 WORKER_HEADER: Final[str] = "X-BFE-Worker"
 #: Paths whose bytes never change under the same name: the hash-named layer files.
@@ -165,6 +176,19 @@ def _server_line(backend: Backend) -> str:
     return line
 
 
+def _limit_rules(max_body_bytes: int | None) -> str:
+    """Return the frontend's rules that refuse request bodies over ``max_body_bytes`` (413)."""
+    if max_body_bytes is None:
+        return ""
+    return (
+        "\n    # Uploads cannot fill a worker's memory: a body over the limit, or one whose size"
+        "\n    # is not declared (chunked: no browser sends one), is refused here (413)."
+        "\n    http-request deny deny_status 413 if "
+        f"{{ req.hdr_val(content-length) gt {max_body_bytes} }}"
+        "\n    http-request deny deny_status 413 if { req.hdr_cnt(transfer-encoding) gt 0 }"
+    )
+
+
 def haproxy_config(
     backends: Sequence[Backend],
     *,
@@ -173,6 +197,10 @@ def haproxy_config(
     check_interval_ms: int = 1000,
     admin_socket: str | None = None,
     static: tuple[str, str] | None = None,
+    headers: Sequence[tuple[str, str]] = (),
+    path_headers: Sequence[tuple[str, str, str]] = (),
+    max_body_bytes: int | None = None,
+    tls_pem: str | None = None,
 ) -> str:
     """Return an HAProxy 2.6 configuration that serves the explorer from ``backends``.
 
@@ -192,6 +220,19 @@ def haproxy_config(
     static : (str, str), optional
         The Lua service and its list of files (:mod:`explorer.serve.static`): HAProxy answers
         for Streamlit's own static files, gzipped at level 9, from memory.
+    headers : sequence of (str, str)
+        Headers set on every answer, HAProxy's own included
+        (:func:`explorer.serve.headers.security_headers`). Values must hold no ``"`` or ``%``.
+    path_headers : sequence of (str, str, str)
+        ``(path prefix, name, value)``: a header set instead on answers to paths starting with
+        the prefix (the map component's own policy).
+    max_body_bytes : int, optional
+        Largest request body let through to a worker (the upload limit); bigger ones, and
+        bodies of undeclared size (chunked), get 413 from the proxy.
+    tls_pem : str, optional
+        A PEM file holding the certificate chain and its key: the proxy listens for HTTPS, and
+        the affinity and XSRF cookies become ``SameSite=None; Secure`` (embedding by another
+        site needs both).
 
     Returns
     -------
@@ -217,10 +258,15 @@ def haproxy_config(
     """
     if not backends:
         raise ValueError("no backend to serve from")
+    for name, value in [*headers, *((n, v) for _, n, v in path_headers)]:
+        if not re.fullmatch(r"[A-Za-z0-9-]+", name) or any(c in value for c in '"%\\\n\r'):
+            raise ValueError(f"header {name!r} cannot be written into the configuration")
     names = [b.name for b in backends]
     if len(set(names)) != len(names):
         raise ValueError(f"backend names must be unique: {names}")
     bind = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+    if tls_pem:
+        bind += f" ssl crt {tls_pem} alpn http/1.1"
     servers = "\n".join(_server_line(b) for b in backends)
     named = any(not _is_ip(b.host) for b in backends)
     # Host names (Kubernetes services, DNS) are looked up again while running: a moved worker is
@@ -234,6 +280,25 @@ def haproxy_config(
         f"\n    http-request use-service lua.bfe_static if {{ path,map({static[1]}) -m found }} "
         "{ req.hdr(accept-encoding) -m sub gzip }"
         if static
+        else ""
+    )
+    frontend_rules = _limit_rules(max_body_bytes) + "".join(
+        f'\n    http-after-response set-header {name} "{value}"' for name, value in headers
+    )
+    frontend_rules += "".join(
+        f'\n    http-after-response set-header {name} "{value}" '
+        f"if {{ var(txn.path) -m beg {prefix} }}"
+        for prefix, name, value in path_headers
+    )
+    # On HTTPS the cookies are sent inside another site's frame too (embedding): SameSite=None,
+    # Secure, and Partitioned (CHIPS), which browsers blocking third-party cookies still keep,
+    # in a jar of that site's own.
+    cookie_attr = "attr SameSite=None attr Partitioned secure" if tls_pem else "attr SameSite=Lax"
+    xsrf_rule = (
+        "\n    # Embedded in another site (HTTPS only), Streamlit's XSRF cookie must be sent too."
+        f"\n    http-response replace-header Set-Cookie ^({XSRF_COOKIE}=[^;]*).*$ "
+        '"\\1; Path=/; SameSite=None; Secure; Partitioned"'
+        if tls_pem
         else ""
     )
     return f"""\
@@ -267,14 +332,15 @@ defaults
     option forwardfor
 {resolvers}
 frontend explorer
-    bind {bind}{static_rule}
+    bind {bind}
+    http-request set-var(txn.path) path{frontend_rules}{static_rule}
     default_backend workers
 
 backend workers
     # New browsers take turns; each then stays on its worker by cookie, never by client address
     # (a school is one NAT address).
     balance roundrobin
-    cookie {COOKIE_NAME} insert indirect nocache attr SameSite=Lax
+    cookie {COOKIE_NAME} insert indirect nocache {cookie_attr}
     option httpchk GET {HEALTH_PATH}
     http-check expect string ok
     default-server inter {check_interval_ms}ms fastinter {max(100, check_interval_ms // 2)}ms downinter {check_interval_ms}ms fall 2 rise 1
@@ -283,8 +349,7 @@ backend workers
     compression type {types}
     compression offload
     # Layer files are named by a hash of their bytes: a new data version has new names.
-    http-request set-var(txn.path) path
     http-response set-header Cache-Control "public, max-age=31536000, immutable" if {{ var(txn.path) -m reg {IMMUTABLE_PATH_RE} }} {{ status 200 }}
-    http-response set-header {WORKER_HEADER} %[srv_name]
+    http-response set-header {WORKER_HEADER} %[srv_name]{xsrf_rule}
 {servers}
 """  # noqa: E501

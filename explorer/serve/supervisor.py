@@ -34,6 +34,8 @@ from explorer.serve.children import (
     Child,
     die_with_parent,
 )
+from explorer.serve.headers import site_headers
+from explorer.serve.prepare import write_tls_bundle
 from explorer.serve.proxy import HEALTH_PATH, Backend, haproxy_config
 from explorer.serve.static import static_files
 
@@ -84,6 +86,14 @@ class Supervisor:
         Environment of the workers (see :func:`explorer.serve.prepare.worker_env`).
     out : text stream, default sys.stdout
         Where progress lines go (one line per event, prefixed ``serve:``).
+    tls : (Path, Path), optional
+        Certificate and key (checked with :func:`explorer.serve.prepare.tls_problem`): the
+        proxy serves HTTPS, joining them into one PEM file (mode 0600) in its temporary folder.
+    frame_ancestors : sequence of str
+        Origins allowed to embed the app besides itself (``Content-Security-Policy``).
+    max_body_bytes : int, optional
+        Largest request body the proxy lets through (default: the upload limit,
+        :func:`explorer.config.max_request_body_bytes`).
     """
 
     def __init__(
@@ -96,6 +106,9 @@ class Supervisor:
         address: str,
         env: Mapping[str, str],
         out: TextIO | None = None,
+        tls: tuple[Path, Path] | None = None,
+        frame_ancestors: Sequence[str] = (),
+        max_body_bytes: int | None = None,
     ) -> None:
         self.haproxy = haproxy
         self.local = list(local)
@@ -105,6 +118,9 @@ class Supervisor:
         self.env = dict(env)
         self.out = out or sys.stdout
         self.stop_signal: int | None = None
+        self.tls = tls
+        self.frame_ancestors = tuple(frame_ancestors)
+        self.max_body_bytes = max_body_bytes or config.max_request_body_bytes()
         self.workers = [
             Child(
                 name=b.name,
@@ -201,6 +217,8 @@ class Supervisor:
 
         cfg = self._tmp / "haproxy.cfg"
         cache = Path(self.env.get(CACHE_ENV) or cache_root())
+        pem = write_tls_bundle(*self.tls, self._tmp) if self.tls else None
+        every, by_path = site_headers(tls=pem is not None, frame_ancestors=self.frame_ancestors)
         cfg.write_text(
             haproxy_config(
                 [*self.local, *self.remote],
@@ -208,6 +226,10 @@ class Supervisor:
                 address=self.address,
                 admin_socket=str(self._socket_path()),
                 static=static_files(self._tmp, cache),
+                headers=every,
+                path_headers=by_path,
+                max_body_bytes=self.max_body_bytes,
+                tls_pem=str(pem) if pem else None,
             ),
             encoding="utf-8",
         )
@@ -227,7 +249,8 @@ class Supervisor:
         counts = f"{len(self.local)} local worker(s)" + (
             f" and {len(self.remote)} remote backend(s)" if self.remote else ""
         )
-        self.say(f"HAProxy pid {_pid(self.proxy)} serving http://{shown}:{self.port}/ "
+        scheme = "https" if self.tls else "http"
+        self.say(f"HAProxy pid {_pid(self.proxy)} serving {scheme}://{shown}:{self.port}/ "
                  f"from {counts}; Ctrl-C to stop")  # fmt: skip
         return True
 

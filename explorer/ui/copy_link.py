@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
 from explorer.i18n import t
@@ -18,39 +16,22 @@ _HTML = """
   <button id="copy" style="padding:4px 10px; cursor:pointer;" aria-label="%ARIA_BUTTON%">
     %BUTTON%
   </button>
-  <span id="done" role="status" style="margin-left:6px; color:#2a7a2a;"></span>
+  <span id="done" role="status" data-copied="%COPIED%" data-fallback="%FALLBACK%"
+        style="margin-left:6px; color:#2a7a2a;"></span>
   <input id="url" readonly aria-label="%ARIA_URL%"
          style="width:100%; margin-top:6px; font-size:12px; box-sizing:border-box;">
 </div>
-<script>
-const url = document.getElementById("url");
-function current() {
-  try { return window.parent.location.href; } catch (e) { return document.referrer || ""; }
-}
-function refresh() { if (document.activeElement !== url) url.value = current(); }
-refresh(); setInterval(refresh, 1000);
-document.getElementById("copy").addEventListener("click", async () => {
-  url.value = current();
-  let ok = false;
-  try { await navigator.clipboard.writeText(url.value); ok = true; } catch (e) {
-    url.focus(); url.select();
-    try { ok = document.execCommand("copy"); } catch (e2) { ok = false; }
-  }
-  document.getElementById("done").textContent = ok ? %COPIED% : %FALLBACK%;
-});
-</script>
+<script src="app/static/copy_link.js"></script>
 """
 
 
 def control_html(lang: str = "en") -> str:
-    """Return the control's HTML in ``lang`` (texts escaped for HTML and for JavaScript)."""
+    """Return the control's HTML in ``lang`` (texts escaped for HTML; the script reads them)."""
     page = _HTML
     for name, key in (("ARIA_BUTTON", "copy.aria_button"), ("BUTTON", "copy.button"),
-                      ("ARIA_URL", "copy.aria_url")):  # fmt: skip
+                      ("ARIA_URL", "copy.aria_url"), ("COPIED", "copy.copied"),
+                      ("FALLBACK", "copy.fallback")):  # fmt: skip
         page = page.replace(f"%{name}%", html_text(t(key, lang)))
-    for name, key in (("COPIED", "copy.copied"), ("FALLBACK", "copy.fallback")):
-        # JSON is a JavaScript string literal; "<" escaped so no text can close the script.
-        page = page.replace(f"%{name}%", json.dumps(t(key, lang)).replace("<", "\\u003c"))
     return frame_page(page, lang=lang, title=t("copy.share", lang))
 
 

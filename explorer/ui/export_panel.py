@@ -1,4 +1,4 @@
-"""Export panel: download the current view as a map (PNG/SVG/PDF/HTML) or as data."""
+"""Export panel: download the current view as a map (PNG/SVG/PDF/HTML), as data, or animated."""
 
 from __future__ import annotations
 
@@ -8,34 +8,23 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from explorer import config, export, view
+from explorer import config, export, paper, view
 from explorer.data import Dataset
 from explorer.i18n import number, t
 from explorer.overlay import Overlay
 from explorer.text import html_text
-from explorer.ui import offload, state
+from explorer.ui import animate_panel, offload, state
 from explorer.ui.text import frame_page, md_escape
 
 # The button reads the page URL (kept on the live map view by the map itself) and types it into
 # the hidden text input state.LIVE_VIEW_KEY, as a user would: React's value setter, an input event
 # and Enter. That is the only way the browser's view reaches the server without rerunning on pans.
+# The script is a static file (``explorer/static/use_view.js``): no inline script (the CSP).
 _USE_VIEW_HTML = """
-<button id="use" style="padding:4px 10px; cursor:pointer; font-family:sans-serif;">
+<button id="use" data-key="%KEY%" style="padding:4px 10px; cursor:pointer; font-family:sans-serif;">
   %LABEL%
 </button>
-<script>
-document.getElementById("use").addEventListener("click", () => {
-  const doc = window.parent.document;
-  const input = doc.querySelector(".st-key-%KEY% input");
-  if (!input) { return; }
-  const proto = window.parent.HTMLInputElement.prototype;
-  const setter = Object.getOwnPropertyDescriptor(proto, "value").set;
-  setter.call(input, window.parent.location.search + "&t=" + Date.now());
-  input.dispatchEvent(new window.parent.Event("input", { bubbles: true }));
-  const enter = { key: "Enter", keyCode: 13, bubbles: true };
-  input.dispatchEvent(new window.parent.KeyboardEvent("keydown", enter));
-});
-</script>
+<script src="app/static/use_view.js"></script>
 """
 
 
@@ -61,9 +50,12 @@ def _maker(
     overlay: Overlay | None = None,
     base_url: str = view.APP_URL,
     compare: dt.date | None = None,
+    sheet: paper.Paper | None = None,
 ) -> Callable[[], bytes]:
     if fmt == "html":
         compare = None  # the offline page shows one date; maps and data files compare
+    if fmt not in ("png", "svg", "pdf"):
+        sheet = None  # paper is for maps
 
     def in_process() -> bytes:
         return export.export_bytes(
@@ -76,6 +68,7 @@ def _maker(
             overlay=overlay,
             base_url=base_url,
             compare=compare,
+            paper=sheet,
         )
 
     if overlay is not None or fmt not in _OFFLOADED:
@@ -84,11 +77,13 @@ def _maker(
     def make() -> bytes:
         args = [
             "--format", fmt, "--layers", ",".join(layers) or "none",
-            "--date", day.isoformat(), "--bbox", ",".join(f"{v:.4f}" for v in bbox),
+            "--date", day.isoformat(), "--bbox=" + ",".join(f"{v:.4f}" for v in bbox),
             "--lang", lang, "--data", str(config.geodata_dir()), "--base-url", base_url,
         ]  # fmt: skip
         if compare is not None:
             args += ["--compare", compare.isoformat()]
+        if sheet is not None:
+            args += ["--paper", sheet.size, "--orientation", sheet.orientation]
         try:
             return offload.run_cli("export", args, suffix=f".{fmt}")
         except offload.OffloadError:
@@ -96,6 +91,13 @@ def _maker(
             return in_process()
 
     return make
+
+
+def use_view_button(lang: str) -> None:
+    """Draw the button "Use the map's current view" (the browser reports its live view)."""
+    button = html_text(t("export.use_view", lang))
+    page = _USE_VIEW_HTML.replace("%KEY%", state.LIVE_VIEW_KEY).replace("%LABEL%", button)
+    st.iframe(frame_page(page, lang=lang, title=t("export.use_view", lang)), height=40)
 
 
 def show(
@@ -129,9 +131,7 @@ def show(
     if not box.open:
         return  # its buttons are sent only while it is open (state.EXPORT_OPEN)
     with box:
-        button = html_text(t("export.use_view", lang))
-        page = _USE_VIEW_HTML.replace("%KEY%", state.LIVE_VIEW_KEY).replace("%LABEL%", button)
-        st.iframe(frame_page(page, lang=lang, title=t("export.use_view", lang)), height=40)
+        use_view_button(lang)
         caption = t(
             "export.caption",
             lang,
@@ -149,11 +149,14 @@ def show(
         link = view.permalink_url(layers=layers, date=day, bbox=bbox, lang=lang, base_url=base_url)
         # Not a caption: captions are drawn at 60 % opacity, a link in one is 3:1 (WCAG AA: 4.5).
         st.markdown(f"{md_escape(t('export.printed_link', lang))} [{md_escape(link)}]({link})")
+        sheet = _paper_choice(lang)
         cols = st.columns(4)
         for i, fmt in enumerate(export.FORMATS):
             cols[i % 4].download_button(
                 _label(fmt, lang),
-                data=_maker(ds, fmt, tuple(layers), day, bbox, lang, overlay, base_url, compare),
+                data=_maker(
+                    ds, fmt, tuple(layers), day, bbox, lang, overlay, base_url, compare, sheet
+                ),
                 file_name=export.default_filename(fmt, day),
                 mime=export.MIME_TYPES[fmt],
                 key=state.export_key(fmt),
@@ -169,6 +172,29 @@ def show(
                 key=state.EXPORT_CHANGES_KEY,
                 on_click="ignore",
             )
+        # The same view over a range of dates, as a GIF or MP4 (issue 17).
+        animate_panel.show(layers=layers, day=day, bbox=bbox, lang=lang, base_url=base_url)
+
+
+def _paper_choice(lang: str) -> paper.Paper | None:
+    """Paper and orientation for the maps (PNG, SVG, PDF); None keeps the screen page."""
+
+    def size_name(size: str) -> str:
+        if not size:
+            return t("export.paper_screen", lang)
+        return size.upper() if size.startswith("a") else size.title()
+
+    left, right = st.columns(2)
+    size = left.selectbox(
+        t("export.paper", lang), ("", *paper.PAPERS), format_func=size_name,
+        key=state.EXPORT_PAPER_KEY,
+    )  # fmt: skip
+    orientation = right.radio(
+        t("export.orientation", lang), paper.ORIENTATIONS, horizontal=True, disabled=not size,
+        format_func=lambda o: t(f"export.orientation.{o}", lang),
+        key=state.EXPORT_ORIENTATION_KEY,
+    )  # fmt: skip
+    return paper.Paper(size, orientation) if size else None
 
 
 def _changes_csv(ds: Dataset, start: dt.date, end: dt.date) -> Callable[[], bytes]:

@@ -10,7 +10,6 @@ key), so the file is not held by the widget nor sent again.
 from __future__ import annotations
 
 import hashlib
-import math
 
 import streamlit as st
 
@@ -90,7 +89,7 @@ def show(lang: str = "en") -> Overlay | None:
         key=key,
         on_change=_on_upload,
         args=(key,),
-        max_upload_size=math.ceil(config.OVERLAY_MAX_BYTES / 1e6),
+        max_upload_size=config.upload_max_mb(),
         help=t(
             "overlay.panel.upload_help",
             lang,

@@ -21,6 +21,7 @@ from explorer.ui import (
     changes_panel,
     copy_link,
     data_errors,
+    embed_panel,
     export_panel,
     first_paint,
     map_view,
@@ -123,6 +124,14 @@ def segment_views(ds: data.Dataset) -> dict[str, tuple[float, float, int]]:
     return views
 
 
+def _embedded() -> bool:
+    """Tell whether the page is shown in Streamlit's embed mode (``?embed=true``)."""
+    try:
+        return bool(st.context.is_embedded)
+    except Exception:  # no browser context (AppTest, bare mode)
+        return False
+
+
 def main() -> None:
     """Draw the page."""
     data_dir = str(config.geodata_dir())
@@ -150,28 +159,33 @@ def main() -> None:
     lang = st.session_state.get(state.LANG_KEY, "en")
     play_controls.catch_up()  # the day Play stopped on becomes the date, before the slider
     light = first_paint.map_only()  # a browser's first run of the page: the map before the rest
-    st.sidebar.title(t("app.title", lang))
-    st.sidebar.caption(t("app.caption", lang))
-    if light:  # said in the sidebar (and a marker the browser tests wait on)
-        loading = html_text(t("app.loading_controls", lang))
-        st.sidebar.html(f'<p class="bfe-loading" role="status">{loading}</p>')
-    else:
-        sidebar.language_picker()
-        sidebar.time_controls(get_key_events(data_dir), lang)
-        sidebar.compare_controls(lang)
-        play_controls.controls(lang)
-        sidebar.layer_toggles(style.layers(lang), lang)
-        names = dict(zip(ds.segments["id"], ds.segments[f"name_{lang}"], strict=True))
-        sidebar.segment_picker(names, get_segment_views(data_dir), lang)
-        copy_link.copy_link_control(lang)
-        presenter.present_button(data_dir, lang)
+    # Embedded in another page (``?embed=true``, "Embed this view"): the view, without controls.
+    embedded = _embedded()
+    if not embedded:
+        st.sidebar.title(t("app.title", lang))
+        st.sidebar.caption(t("app.caption", lang))
+        if light:  # said in the sidebar (and a marker the browser tests wait on)
+            loading = html_text(t("app.loading_controls", lang))
+            st.sidebar.html(f'<p class="bfe-loading" role="status">{loading}</p>')
+        else:
+            sidebar.language_picker()
+            sidebar.time_controls(get_key_events(data_dir), lang)
+            sidebar.compare_controls(lang)
+            play_controls.controls(lang)
+            sidebar.layer_toggles(style.layers(lang), lang)
+            names = dict(zip(ds.segments["id"], ds.segments[f"name_{lang}"], strict=True))
+            sidebar.segment_picker(names, get_segment_views(data_dir), lang)
+            copy_link.copy_link_control(lang)
+            presenter.present_button(data_dir, lang)
 
     # The link marks an uploaded overlay (``overlay=1``), so a session restarted elsewhere can
     # say it is gone (the overlay itself stays in its session only; issue 13).
     current = state.current(layer_ids, overlay=overlay_panel.current() is not None)
     state.write_query(current)
+    if not light and not embedded:
+        embed_panel.show(current, lang)  # in the sidebar, under "Share this view"
     # The analyst's own data (sidebar, session only); a page's first run has none yet.
-    overlay = None if light else overlay_panel.show(current.lang)
+    overlay = None if light or embedded else overlay_panel.show(current.lang)
 
     st.title(t("app.title", lang))
     data_errors.show_broken_files(ds)
@@ -243,6 +257,10 @@ def main() -> None:
 
     if light:
         first_paint.complete_later(drawn_reported)  # the rest once the map is drawn
+        return
+    if embedded:  # the whole explorer is one click away
+        link = embed_panel.full_app_link(current, lang)
+        st.caption(link)
         return
 
     live_lat, live_lon, live_zoom = state.live_view()

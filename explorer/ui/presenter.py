@@ -17,7 +17,7 @@ from typing import Final
 
 import streamlit as st
 
-from explorer import config, permalink, story, view
+from explorer import config, paper, permalink, story, view
 from explorer.data import Dataset
 from explorer.i18n import t
 from explorer.layers import LAYER_IDS
@@ -91,57 +91,13 @@ _PHONE_CSS: Final[str] = f"""
 # The arrow keys press Previous / Next. Streamlit has no key events, so this same-origin script
 # listens on the page (and on the map's iframe, where the focus is after a click on the map) and
 # clicks the buttons, exactly as a mouse would. A newer copy of the script replaces the old
-# listeners; in explore mode there is no button to press, so the keys do nothing.
-_KEYS_JS: Final[str] = """
-<script>
-(function () {
-  var P = window.parent, doc;
-  try { doc = P.document; if (!doc) { return; } } catch (e) { return; }
-  var BUTTONS = {ArrowRight: ".st-key-%NEXT% button", ArrowLeft: ".st-key-%PREVIOUS% button"};
-  function typing(t) {
-    if (!t || !t.tagName) { return false; }
-    var tag = t.tagName.toLowerCase();
-    var role = t.getAttribute ? t.getAttribute("role") : null;
-    return tag === "input" || tag === "textarea" || tag === "select" || t.isContentEditable ||
-      role === "slider" || role === "textbox" || role === "combobox";
-  }
-  function onKey(e) {
-    var selector = BUTTONS[e.key];
-    if (!selector || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || typing(e.target)) {
-      return;
-    }
-    var button = doc.querySelector(selector);
-    if (!button) { return; }
-    e.preventDefault();
-    if (e.repeat || button.disabled) { return; }
-    button.click();
-  }
-  var old = P.__bfePresenterKeys;
-  if (old) {
-    old.docs.forEach(function (d) {
-      try { d.removeEventListener("keydown", old.handler, true); } catch (e) { }
-    });
-  }
-  var reg = {handler: onKey, docs: []};
-  P.__bfePresenterKeys = reg;
-  function attach(d) {
-    if (d && reg.docs.indexOf(d) < 0) {
-      d.addEventListener("keydown", onKey, true);
-      reg.docs.push(d);
-    }
-  }
-  function scan() {
-    if (P.__bfePresenterKeys !== reg) { return; }
-    attach(doc);
-    doc.querySelectorAll("iframe").forEach(function (f) {
-      try { attach(f.contentDocument); } catch (e) { }
-    });
-  }
-  scan();
-  setInterval(scan, 400);
-})();
-</script>
-"""
+# listeners; in explore mode there is no button to press, so the keys do nothing. The script is a
+# static file (``explorer/static/presenter_keys.js``, relative to the page, as the ``srcdoc``
+# frame's base is the page's): the Content-Security-Policy allows no inline script.
+_KEYS_HTML: Final[str] = (
+    '<script id="bfe-presenter-keys" src="app/static/presenter_keys.js" '
+    'data-next="%NEXT%" data-previous="%PREVIOUS%"></script>'
+)
 
 
 @st.cache_resource(show_spinner=False)
@@ -293,7 +249,7 @@ def show(
     a11y.page_css()
     a11y.helper(lang, summary=False)  # "Skip to the map"
     with st.container(key="presenter_keys"):
-        script = _KEYS_JS.replace("%NEXT%", state.PRESENTER_NEXT).replace(
+        script = _KEYS_HTML.replace("%NEXT%", state.PRESENTER_NEXT).replace(
             "%PREVIOUS%", state.PRESENTER_PREVIOUS
         )
         title = t("presenter.keys_hint", lang)
@@ -350,7 +306,8 @@ def _handout_bytes(ds: Dataset, chapters: tuple, lang: str, data_dir: str, base_
         return offload.run_cli("handout", args, suffix=".pdf")
     except offload.OffloadError:
         logging.getLogger(__name__).exception("handout in a child process failed")
-        return handout.handout_bytes(ds, chapters, lang=lang, base_url=base_url)
+        sheet = paper.Paper(paper.HANDOUT_PAPERS[0], paper.HANDOUT_ORIENTATION)  # the CLI's default
+        return handout.handout_bytes(ds, chapters, lang=lang, base_url=base_url, paper=sheet)
 
 
 #: A chapter that plays steps a month at this pace: slow enough to read aloud.

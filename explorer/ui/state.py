@@ -69,6 +69,11 @@ COMPARE_INPUT_KEY: Final[str] = "compare_input"
 SEGMENT_KEY: Final[str] = "segment"
 #: The sidebar's "Present the story" button.
 PRESENT_BUTTON: Final[str] = "present"
+#: The sidebar's "Embed this view" expander (its snippet is made only while it is open).
+EMBED_OPEN: Final[str] = "embed_open"
+#: The embed snippet's size, an id of :data:`explorer.embed.SIZES` (its radio's key is
+#: :func:`widget_key` of this, per language).
+EMBED_SIZE: Final[str] = "embed_size"
 
 # Presenter (its buttons' keys are also the ``st-key-...`` classes the arrow keys press)
 #: The presenter's "Previous" button.
@@ -143,8 +148,30 @@ _OVERLAY_UPLOAD_PREFIX: Final[str] = "overlay_upload_"
 _EXPORT_PREFIX: Final[str] = "export_"
 #: The export panel's button for the changes between the compared dates (compare mode).
 EXPORT_CHANGES_KEY: Final[str] = "export_changes"
+#: The export panel's paper for maps ("" for the screen page, else a size of explorer.paper).
+EXPORT_PAPER_KEY: Final[str] = "export_paper"
+#: The export panel's orientation of a paper map.
+EXPORT_ORIENTATION_KEY: Final[str] = "export_orientation"
 #: Prefix of the layer toggles' keys (:func:`layer_key`).
 _LAYER_PREFIX: Final[str] = "layer_"
+
+# Animation (the export panel's GIF or MP4 of the current view over a range of dates)
+#: The animation's first date (a date input).
+ANIMATE_FROM: Final[str] = "animate_from"
+#: The animation's last date (a date input).
+ANIMATE_TO: Final[str] = "animate_to"
+#: What one frame moves the date by (``week``, ``month``, ``quarter``, ``year``).
+ANIMATE_STEP: Final[str] = "animate_step"
+#: The animation's format, ``gif`` or ``mp4``.
+ANIMATE_FORMAT: Final[str] = "animate_format"
+#: The animation's frame size, ``WIDTHxHEIGHT``.
+ANIMATE_SIZE: Final[str] = "animate_size"
+#: The "Make the animation" button.
+ANIMATE_MAKE: Final[str] = "animate_make"
+#: The last animation made in this session: ``(bytes, file name, mime type)``, or an error line.
+ANIMATION: Final[str] = "_animation"
+#: The download button of that animation.
+ANIMATE_DOWNLOAD: Final[str] = "animate_download"
 
 
 def layer_key(layer_id: str) -> str:

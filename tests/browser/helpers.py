@@ -297,7 +297,8 @@ def map_frame(page: Page, *, min_paths: int | None = 0, timeout_ms: int = TIMEOU
     frame.wait_for_selector(".leaflet-container", state="visible", timeout=timeout_ms)
     if min_paths is not None:
         frame.wait_for_function(
-            f"document.querySelectorAll('path.leaflet-interactive').length > {int(min_paths)}",
+            "() => document.querySelectorAll('path.leaflet-interactive').length"
+            f" > {int(min_paths)}",
             timeout=timeout_ms,
         )
     return frame

@@ -18,7 +18,7 @@ def _paths(frame: Frame) -> int:
 
 def _wait_paths_change(frame: Frame, before: int) -> int:
     frame.wait_for_function(
-        f"document.querySelectorAll('path.leaflet-interactive').length !== {before}",
+        f"() => document.querySelectorAll('path.leaflet-interactive').length !== {before}",
         timeout=TIMEOUT_MS,
     )
     return _paths(frame)
@@ -119,9 +119,9 @@ def test_export_panel_downloads_the_live_view(server, page: Page, page_log: Page
         """() => { const m = Object.values(window).find(v => v && v._leaflet_id && v.getCenter);
                    m.setView([53.0, 23.5], 7, {animate: false}); }"""
     )
-    page.wait_for_function("location.search.includes('zoom=7')", timeout=TIMEOUT_MS)
+    page.wait_for_function("() => location.search.includes('zoom=7')", timeout=TIMEOUT_MS)
     page.locator('[data-testid="stSidebar"]').get_by_text("Border fences", exact=True).click()
-    page.wait_for_function("!location.search.includes('border-fence')", timeout=TIMEOUT_MS)
+    page.wait_for_function("() => !location.search.includes('border-fence')", timeout=TIMEOUT_MS)
     wait_idle(page)
     page.get_by_text("Export this view (map or data)").click()
     caption = page.get_by_text(re.compile(r"\(W, S – E, N\)"))
@@ -133,7 +133,7 @@ def test_export_panel_downloads_the_live_view(server, page: Page, page_log: Page
     )
     button.click()
     page.wait_for_function(
-        "[...document.querySelectorAll('p')].some(p => /view 1\\d\\./.test(p.textContent))",
+        "() => [...document.querySelectorAll('p')].some(p => /view 1\\d\\./.test(p.textContent))",
         timeout=TIMEOUT_MS,
     )
     west, south, east, north = map(

@@ -132,7 +132,7 @@ def test_a_killed_worker_is_restarted_and_its_student_recovers_the_view(served, 
         """() => { const m = Object.values(window).find(v => v && v._leaflet_id && v.getCenter);
                    m.setView([52.5, 22.0], 8, {animate: false}); }"""
     )
-    visit.page.wait_for_function("location.search.includes('zoom=8')", timeout=TIMEOUT_MS)
+    visit.page.wait_for_function("() => location.search.includes('zoom=8')", timeout=TIMEOUT_MS)
     worker = visit.cookie()
     assert worker in ("w1", "w2")
     pid = served.worker_pids()[worker]
@@ -171,7 +171,7 @@ def test_a_killed_worker_is_restarted_and_its_student_recovers_the_view(served, 
         "Mine Ban Treaty status", exact=True
     ).click()
     frame.wait_for_function(
-        f"document.querySelectorAll('path.leaflet-interactive').length !== {before}",
+        f"() => document.querySelectorAll('path.leaflet-interactive').length !== {before}",
         timeout=TIMEOUT_MS,
     )
     assert "treaty" not in visit.page.url.split("layers=")[1].split("&")[0]
