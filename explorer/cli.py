@@ -11,24 +11,14 @@ in :mod:`explorer.commands`, whose exit status :func:`main` returns.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
-from urllib.parse import urlsplit, urlunsplit
+from typing import NoReturn
 
-from explorer import __version__, config, paper, video, view
+from explorer import __version__, cli_types, config, paper, video, view
 from explorer.commands import EXIT_USAGE, animate, compare, exports, servers, tables
-from explorer.layers import LAYER_IDS
-from explorer.validation import parse_date
-
-if TYPE_CHECKING:
-    from explorer.serve import Backend
-
-#: Most local workers ``serve`` starts (each is a whole Streamlit process: ~150 MB and more).
-MAX_WORKERS = 64
 
 #: Same as ``explorer.export.FORMATS`` (not imported here: it pulls in matplotlib and folium).
 EXPORT_FORMATS = ("png", "svg", "pdf", "html", "geojson", "gpkg", "csv")
@@ -41,198 +31,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _date_arg(value: str) -> dt.date:
-    try:
-        return parse_date(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"invalid date {value!r}: expected a real calendar date as YYYY-MM-DD"
-        ) from None
-
-
-def _dir_arg(value: str) -> Path:
-    path = Path(value)
-    if not path.is_dir():
-        raise argparse.ArgumentTypeError(f"data folder not found: {value}")
-    return path
-
-
-def _export_date_arg(value: str) -> dt.date:
-    day = _date_arg(value)
-    if not config.DATE_MIN <= day <= config.DATE_MAX:
-        raise argparse.ArgumentTypeError(
-            f"date {value} is outside the map's range "
-            f"{config.DATE_MIN.isoformat()}..{config.DATE_MAX.isoformat()}"
-        )
-    return day
-
-
-def _layers_arg(value: str) -> tuple[str, ...]:
-    wanted = [v.strip() for v in value.split(",") if v.strip()]
-    if value.strip() == "none":
-        return ()
-    if not wanted:
-        raise argparse.ArgumentTypeError("no layer given: list layer ids, or 'none'")
-    unknown = [v for v in wanted if v not in LAYER_IDS]
-    if unknown:
-        raise argparse.ArgumentTypeError(
-            f"unknown layer(s) {', '.join(unknown)}: use {', '.join(LAYER_IDS)}"
-        )
-    return tuple(i for i in LAYER_IDS if i in wanted)
-
-
-def _bbox_arg(value: str) -> view.Bbox:
-    try:
-        return view.parse_bbox(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _dpi_arg(value: str) -> int:
-    from explorer.printmap import DPI_RANGE  # local: matplotlib only for this command
-
-    low, high = DPI_RANGE
-    if not value.strip().isdigit() or not low <= int(value) <= high:
-        raise argparse.ArgumentTypeError(
-            f"invalid dpi {value!r}: expected a whole number {low}-{high}"
-        )
-    return int(value)
-
-
-def _margin_arg(value: str) -> float:
-    low, high = paper.MARGIN_RANGE_MM
-    try:
-        margin = float(value)
-    except ValueError:
-        margin = float("nan")
-    if not low <= margin <= high:
-        raise argparse.ArgumentTypeError(
-            f"invalid margin {value!r}: expected millimetres {low:g}-{high:g}"
-        )
-    return margin
-
-
-def _paper_options(
-    p: argparse.ArgumentParser,
-    papers: Sequence[str],
-    default: str | None,
-    orientation: str = paper.ORIENTATIONS[0],
-) -> None:
-    """Add ``--paper``, ``--orientation`` and ``--margin`` (:mod:`explorer.paper`)."""
-    p.add_argument(
-        "--paper",
-        choices=papers,
-        default=default,
-        help="print on this paper: the page is exactly its size, laid out for it"
-        + (f" (default {default})" if default else " (default: a 16 x 10 in screen page)"),
-    )
-    p.add_argument(
-        "--orientation",
-        choices=paper.ORIENTATIONS,
-        help=f"with --paper (default {orientation})",
-    )
-    p.add_argument(
-        "--margin",
-        type=_margin_arg,
-        metavar="MM",
-        help=f"with --paper: white margin in mm (default {paper.DEFAULT_MARGIN_MM:g})",
-    )
-
-
-def _out_arg(value: str) -> Path:
-    path = Path(value)
-    try:
-        is_dir, parent_is_dir = path.is_dir(), path.parent.is_dir()
-    except OSError as exc:  # e.g. a file name too long for the file system
-        shown = value if len(value) <= 60 else value[:60] + "…"
-        raise argparse.ArgumentTypeError(f"invalid output path {shown}: {exc.strerror}") from None
-    if is_dir:
-        raise argparse.ArgumentTypeError(f"{value} is a folder: give a file name")
-    if not parent_is_dir:
-        raise argparse.ArgumentTypeError(f"output folder does not exist: {path.parent}")
-    return path
-
-
-def _size_arg(value: str) -> tuple[int, int]:
-    try:
-        return video.parse_size(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _fps_arg(value: str) -> int:
-    low, high = video.FPS_RANGE
-    if not value.strip().isdigit() or not low <= int(value) <= high:
-        raise argparse.ArgumentTypeError(
-            f"invalid fps {value!r}: expected a whole number {low}-{high}"
-        )
-    return int(value)
-
-
-def _positive_arg(value: str) -> int:
-    if not value.strip().isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"invalid number {value!r}: expected a whole number > 0")
-    return int(value)
-
-
-def _port_arg(value: str) -> int:
-    try:
-        port = int(value)
-    except ValueError:
-        port = -1
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"invalid port {value!r}: expected 1-65535")
-    return port
-
-
-def _workers_arg(value: str) -> int:
-    if not value.strip().isdigit() or int(value) > MAX_WORKERS:
-        raise argparse.ArgumentTypeError(
-            f"invalid number of workers {value!r}: expected a whole number 0-{MAX_WORKERS}"
-        )
-    return int(value)
-
-
-def _backend_arg(value: str) -> Backend:
-    from explorer.serve import BackendError, parse_backend  # local: only ``serve`` needs it
-
-    try:
-        return parse_backend(value)
-    except BackendError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _frame_ancestor_arg(value: str) -> str:
-    from explorer.serve import FrameAncestorError, parse_frame_ancestor  # local: ``serve`` only
-
-    try:
-        return parse_frame_ancestor(value)
-    except FrameAncestorError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _file_arg(value: str) -> Path:
-    return Path(value).expanduser()
-
-
-def _base_url_arg(value: str) -> str:
-    """Return the app's address for printed permalinks: ``http(s)://host[:port][/path]/``."""
-    parts = urlsplit(value.strip())
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.netloc
-        or parts.query
-        or parts.fragment
-        or any(c.isspace() or not c.isprintable() for c in value.strip())
-    ):
-        shown = "".join(c if c.isprintable() else "?" for c in value)[:80]
-        raise argparse.ArgumentTypeError(
-            f"invalid base url {shown!r}: expected http(s)://host[:port][/path], no query"
-        )
-    url = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-    return url if url.endswith("/") else url + "/"
-
-
 _BASE_URL_HELP = (
     "the app's address printed in permalinks, e.g. https://maps.example.org/explorer/ "
     f"(default {view.APP_URL})"
@@ -243,14 +41,14 @@ def _add_view_arguments(p: argparse.ArgumentParser, *, title_help: str) -> None:
     """Add the view's ``--layers``, ``--bbox``, ``--title`` and ``--lang`` (export, animate)."""
     p.add_argument(
         "--layers",
-        type=_layers_arg,
+        type=cli_types.layers_arg,
         metavar="ID,ID",
         help="visible layers (default: the app's: all); 'none' for none; see `layers`",
     )
     west, south, east, north = view.DEFAULT_BBOX
     p.add_argument(
         "--bbox",
-        type=_bbox_arg,
+        type=cli_types.bbox_arg,
         metavar="W,S,E,N",
         help=f"degrees (default: the app's default view, {west:g},{south:g},{east:g},{north:g})",
     )
@@ -287,17 +85,17 @@ def build_parser() -> argparse.ArgumentParser:
     data_help = f"data folder (default: {config.GEODATA_DIR})"
 
     p = sub.add_parser("validate", help="check every data file; list every problem")
-    p.add_argument("--data", type=_dir_arg, default=config.GEODATA_DIR, help=data_help)
+    p.add_argument("--data", type=cli_types.dir_arg, default=config.GEODATA_DIR, help=data_help)
 
     p = sub.add_parser("segments", help="border segments with official and measured lengths")
-    p.add_argument("--data", type=_dir_arg, default=config.GEODATA_DIR, help=data_help)
+    p.add_argument("--data", type=cli_types.dir_arg, default=config.GEODATA_DIR, help=data_help)
     p.add_argument("--format", choices=("table", "json", "geojson"), default="table")
 
     p = sub.add_parser("treaty", help="each country's treaty status on a date")
-    p.add_argument("--date", type=_date_arg, required=True, help="YYYY-MM-DD")
+    p.add_argument("--date", type=cli_types.date_arg, required=True, help="YYYY-MM-DD")
     p.add_argument("--treaty", choices=sorted(config.TREATIES), default="APMBC")
     p.add_argument("--format", choices=("table", "json"), default="table")
-    p.add_argument("--data", type=_dir_arg, default=config.GEODATA_DIR, help=data_help)
+    p.add_argument("--data", type=cli_types.dir_arg, default=config.GEODATA_DIR, help=data_help)
 
     p = sub.add_parser(
         "changes",
@@ -309,10 +107,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     range_help = f"YYYY-MM-DD, within {config.DATE_MIN.isoformat()}..{config.DATE_MAX.isoformat()}"
     p.add_argument(
-        "--from", dest="start", type=_export_date_arg, required=True, metavar="A", help=range_help
+        "--from",
+        dest="start",
+        type=cli_types.export_date_arg,
+        required=True,
+        metavar="A",
+        help=range_help,
     )
     p.add_argument(
-        "--to", dest="end", type=_export_date_arg, required=True, metavar="B", help=range_help
+        "--to",
+        dest="end",
+        type=cli_types.export_date_arg,
+        required=True,
+        metavar="B",
+        help=range_help,
     )
     p.add_argument(
         "--format",
@@ -322,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--lang", choices=config.LANGUAGES, default="en", help="language (default en)")
     p.add_argument("--treaty", choices=sorted(config.TREATIES), default=config.DEFAULT_TREATY)
-    p.add_argument("--data", type=_dir_arg, default=config.GEODATA_DIR, help=data_help)
+    p.add_argument("--data", type=cli_types.dir_arg, default=config.GEODATA_DIR, help=data_help)
 
     p = sub.add_parser("layers", help="list the map's layer ids with their titles")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -335,7 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(html), or the features in view on that date with their sources (geojson, gpkg, csv). "
         "The file is written atomically.",
     )
-    p.add_argument("--out", type=_out_arg, required=True, metavar="FILE", help="file to write")
+    p.add_argument(
+        "--out", type=cli_types.out_arg, required=True, metavar="FILE", help="file to write"
+    )
     p.add_argument(
         "--format",
         choices=EXPORT_FORMATS,
@@ -344,13 +154,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_view_arguments(p, title_help="map title (static and html maps)")
     p.add_argument(
         "--date",
-        type=_export_date_arg,
+        type=cli_types.export_date_arg,
         help="YYYY-MM-DD (default: today, within "
         f"{config.DATE_MIN.isoformat()}..{config.DATE_MAX.isoformat()})",
     )
     p.add_argument(
         "--compare",
-        type=_export_date_arg,
+        type=cli_types.export_date_arg,
         metavar="YYYY-MM-DD",
         help="an earlier date: maps (png, svg, pdf) show both dates side by side; data files "
         "(geojson, gpkg, csv) get the changes between the dates beside them "
@@ -362,9 +172,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="write an atlas PDF: a cover with the overview and contents, then one page per "
         "border segment (its map, lengths, works and sources)",
     )
-    _paper_options(p, paper.PAPERS, None)
+    cli_types.paper_options(p, paper.PAPERS, None)
     p.add_argument(
-        "--dpi", type=_dpi_arg, default=150, help="PNG resolution (default 150: 2400 px wide)"
+        "--dpi",
+        type=cli_types.dpi_arg,
+        default=150,
+        help="PNG resolution (default 150: 2400 px wide)",
     )
     p.add_argument(
         "--overlay",
@@ -374,22 +187,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--overlay-max-bytes",
-        type=_positive_arg,
+        type=cli_types.positive_arg,
         metavar="N",
         help=f"largest overlay file in bytes (default {config.OVERLAY_MAX_BYTES:,}; "
         "env BFE_OVERLAY_MAX_BYTES)",
     )
     p.add_argument(
         "--overlay-max-features",
-        type=_positive_arg,
+        type=cli_types.positive_arg,
         metavar="N",
         help=f"most overlay features (default {config.OVERLAY_MAX_FEATURES:,}; "
         "env BFE_OVERLAY_MAX_FEATURES)",
     )
     p.add_argument(
-        "--base-url", type=_base_url_arg, default=view.APP_URL, metavar="URL", help=_BASE_URL_HELP
+        "--base-url",
+        type=cli_types.base_url_arg,
+        default=view.APP_URL,
+        metavar="URL",
+        help=_BASE_URL_HELP,
     )
-    p.add_argument("--data", type=_dir_arg, default=config.GEODATA_DIR, help=data_help)
+    p.add_argument("--data", type=cli_types.dir_arg, default=config.GEODATA_DIR, help=data_help)
 
     p = sub.add_parser(
         "animate",
@@ -401,9 +218,11 @@ def build_parser() -> argparse.ArgumentParser:
         "Needs ffmpeg (the imageio-ffmpeg package ships one). The file is written atomically.",
     )
     p.add_argument(
-        "--from", dest="start", type=_date_arg, required=True, metavar="A", help=range_help
+        "--from", dest="start", type=cli_types.date_arg, required=True, metavar="A", help=range_help
     )
-    p.add_argument("--to", dest="end", type=_date_arg, required=True, metavar="B", help=range_help)
+    p.add_argument(
+        "--to", dest="end", type=cli_types.date_arg, required=True, metavar="B", help=range_help
+    )
     p.add_argument(
         "--step",
         choices=config.TIME_STEPS,
@@ -412,20 +231,24 @@ def build_parser() -> argparse.ArgumentParser:
         "the same days as Play in the app)",
     )
     p.add_argument(
-        "--out", type=_out_arg, required=True, metavar="FILE.gif|FILE.mp4", help="file to write"
+        "--out",
+        type=cli_types.out_arg,
+        required=True,
+        metavar="FILE.gif|FILE.mp4",
+        help="file to write",
     )
     _add_view_arguments(p, title_help="title on every frame")
     p.add_argument("--treaty", choices=sorted(config.TREATIES), default=config.DEFAULT_TREATY)
     p.add_argument(
         "--fps",
-        type=_fps_arg,
+        type=cli_types.fps_arg,
         default=video.DEFAULT_FPS,
         help=f"frames (dates) per second (default {video.DEFAULT_FPS})",
     )
     width, height = video.DEFAULT_SIZE
     p.add_argument(
         "--size",
-        type=_size_arg,
+        type=cli_types.size_arg,
         default=video.DEFAULT_SIZE,
         metavar="WxH",
         help=f"frame size in pixels (default {width}x{height}; at most "
@@ -435,9 +258,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--progress", action="store_true", help="print a line after each frame drawn (n/total)"
     )
     p.add_argument(
-        "--base-url", type=_base_url_arg, default=view.APP_URL, metavar="URL", help=_BASE_URL_HELP
+        "--base-url",
+        type=cli_types.base_url_arg,
+        default=view.APP_URL,
+        metavar="URL",
+        help=_BASE_URL_HELP,
     )
-    p.add_argument("--data", type=_dir_arg, default=config.GEODATA_DIR, help=data_help)
+    p.add_argument("--data", type=cli_types.dir_arg, default=config.GEODATA_DIR, help=data_help)
 
     p = sub.add_parser(
         "handout",
@@ -446,16 +273,24 @@ def build_parser() -> argparse.ArgumentParser:
         "with its map, title, caption, date, sources and the data attribution. The file is "
         "written atomically.",
     )
-    p.add_argument("--out", type=_out_arg, required=True, metavar="FILE.pdf", help="file to write")
-    p.add_argument("--lang", choices=config.LANGUAGES, default="en", help="language (default en)")
-    _paper_options(p, paper.HANDOUT_PAPERS, paper.HANDOUT_PAPERS[0], paper.HANDOUT_ORIENTATION)
     p.add_argument(
-        "--base-url", type=_base_url_arg, default=view.APP_URL, metavar="URL", help=_BASE_URL_HELP
+        "--out", type=cli_types.out_arg, required=True, metavar="FILE.pdf", help="file to write"
     )
-    p.add_argument("--data", type=_dir_arg, default=config.GEODATA_DIR, help=data_help)
+    p.add_argument("--lang", choices=config.LANGUAGES, default="en", help="language (default en)")
+    cli_types.paper_options(
+        p, paper.HANDOUT_PAPERS, paper.HANDOUT_PAPERS[0], paper.HANDOUT_ORIENTATION
+    )
+    p.add_argument(
+        "--base-url",
+        type=cli_types.base_url_arg,
+        default=view.APP_URL,
+        metavar="URL",
+        help=_BASE_URL_HELP,
+    )
+    p.add_argument("--data", type=cli_types.dir_arg, default=config.GEODATA_DIR, help=data_help)
 
     p = sub.add_parser("app", help="start the map app headless (Streamlit)")
-    p.add_argument("--port", type=_port_arg, default=8501, help="port (default 8501)")
+    p.add_argument("--port", type=cli_types.port_arg, default=8501, help="port (default 8501)")
     p.add_argument(
         "--address",
         metavar="ADDR",
@@ -474,12 +309,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--workers",
-        type=_workers_arg,
+        type=cli_types.workers_arg,
         metavar="N",
         help=f"local app workers (default: the number of cores, {os.cpu_count() or 1}; "
         "0 with --backend)",
     )
-    p.add_argument("--port", type=_port_arg, default=8501, help="proxy port (default 8501)")
+    p.add_argument(
+        "--port", type=cli_types.port_arg, default=8501, help="proxy port (default 8501)"
+    )
     p.add_argument(
         "--address",
         default="0.0.0.0",
@@ -488,23 +325,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--backend",
-        type=_backend_arg,
+        type=cli_types.backend_arg,
         action="append",
         default=[],
         metavar="HOST:PORT",
         help="an app worker on another machine (python -m explorer app there); repeatable",
     )
-    p.add_argument("--data", type=_dir_arg, help=data_help)
+    p.add_argument("--data", type=cli_types.dir_arg, help=data_help)
     p.add_argument(
         "--certfile",
-        type=_file_arg,
+        type=cli_types.file_arg,
         metavar="FILE",
         help="serve HTTPS with this certificate (PEM, with its chain); needs --keyfile",
     )
-    p.add_argument("--keyfile", type=_file_arg, metavar="FILE", help="the certificate's key (PEM)")
+    p.add_argument(
+        "--keyfile", type=cli_types.file_arg, metavar="FILE", help="the certificate's key (PEM)"
+    )
     p.add_argument(
         "--frame-ancestors",
-        type=_frame_ancestor_arg,
+        type=cli_types.frame_ancestor_arg,
         action="append",
         default=[],
         metavar="ORIGIN",

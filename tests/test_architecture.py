@@ -23,7 +23,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "explorer"
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "vendor" not in p.parts)
 
 #: Entry points: the Streamlit UI, the command line, the server.
-ENTRY = {"app", "ui", "cli", "commands", "serve", "__main__"}
+ENTRY = {"app", "ui", "cli", "cli_types", "commands", "serve", "__main__"}
 #: Renderers of the scene: the browser and the folium page, paper, overlays, data files.
 RENDERERS = {"web", "printmap", "overlay", "export", "data_files"}
 
