@@ -189,10 +189,15 @@ def _paper_choice(lang: str) -> paper.Paper | None:
         t("export.paper", lang), ("", *paper.PAPERS), format_func=size_name,
         key=state.EXPORT_PAPER_KEY,
     )  # fmt: skip
+    # The label is drawn as text of its own: Streamlit greys a disabled widget's label to 2.6:1,
+    # and as it is not tied to the disabled radio group, it reads as ordinary text that fails
+    # WCAG AA (axe: color-contrast). The options themselves are greyed, marked disabled.
+    label = t("export.orientation", lang)
+    right.markdown(md_escape(label))
     orientation = right.radio(
-        t("export.orientation", lang), paper.ORIENTATIONS, horizontal=True, disabled=not size,
+        label, paper.ORIENTATIONS, horizontal=True, disabled=not size,
         format_func=lambda o: t(f"export.orientation.{o}", lang),
-        key=state.EXPORT_ORIENTATION_KEY,
+        key=state.EXPORT_ORIENTATION_KEY, label_visibility="collapsed",
     )  # fmt: skip
     return paper.Paper(size, orientation) if size else None
 
