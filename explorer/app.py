@@ -22,7 +22,7 @@ st.set_page_config(
     page_title=t("app.title", "en"),
     page_icon="🗺️",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # collapsed on a phone or a tablet (issue 18)
 )
 
 guard.run_guarded(page.main)  # a message and a log entry, never a traceback on the page

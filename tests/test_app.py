@@ -287,7 +287,7 @@ def test_switching_to_polish_changes_labels_title_and_link():
     assert treaty_status(at, "Polska") == "withdrawn"
     legend = at.main.get("html")[0].proto.body
     assert "Odcinki granic" in legend and "Border segments" not in legend
-    assert any("Legenda" in m.value for m in at.main.markdown)
+    assert "<summary>Legenda</summary>" in legend  # its title, folded on a phone
     # ... and back.
     sidebar_box(at, "lang").set_value("en").run()
     assert at.query_params["lang"] == "en"
@@ -436,7 +436,7 @@ def test_fenced_km_are_listed_per_work_never_as_a_sum(lang):
 def test_exports_carry_the_address_the_app_is_served_at():
     with served_at("https://class.example.org/bfe/?lang=en") as downloads:
         at = make_app(layers="borders", date="2026-02-20", open_export=True)
-    caption = next(plain(c.value) for c in at.main.caption if "Link printed" in c.value)
+    caption = next(plain(c.value) for c in at.main.markdown if "Link printed" in c.value)
     assert "(https://class.example.org/bfe/?layers=borders&date=2026-02-20&" in caption
     # Maps are made by the command line in a child process, data files in this one.
     with mock.patch("explorer.ui.offload.run_cli", return_value=b"") as run:

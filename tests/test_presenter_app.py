@@ -186,7 +186,7 @@ def test_handout_and_chapter_link_carry_the_address_the_app_is_served_at():
     with served_at("https://class.example.org/?mode=present&chapter=3") as downloads:
         at = make_app(mode="present", chapter="3")
     link = "https://class.example.org/?mode=present&chapter=3&lang=en"
-    assert any(link in m.value for m in at.main.caption)
+    assert any(link in m.value for m in at.main.markdown)
     # The handout is made by the command line in a child process, given the same address ...
     with mock.patch("explorer.ui.offload.run_cli", return_value=b"%PDF") as make:
         assert downloads["presenter_handout"]["data"]() == b"%PDF"

@@ -104,7 +104,7 @@ def show(ds: Any, data_dir: str, start: dt.date, end: dt.date, lang: str) -> Non
                            treaty=t("treaty.APMBC.short", lang))))  # fmt: skip
     table = _changes_table(data_dir, start, end, lang, ds)
     if table:
-        st.html(panel.TABLE_CSS + table)
+        st.html(panel.table_block(table))
     else:
         st.info(md_escape(t("changes.none", lang)))
     km = _km_lines(data_dir, start, end, lang, ds)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from explorer.i18n import t
 from explorer.text import html_text
+from explorer.ui.text import frame_page
 
 # The component reads the parent page's URL live (it includes the map view, which the browser
 # keeps current), shows it, and copies it. Clipboard API first, selection + execCommand as the
@@ -31,7 +32,7 @@ def control_html(lang: str = "en") -> str:
                       ("ARIA_URL", "copy.aria_url"), ("COPIED", "copy.copied"),
                       ("FALLBACK", "copy.fallback")):  # fmt: skip
         page = page.replace(f"%{name}%", html_text(t(key, lang)))
-    return page
+    return frame_page(page, lang=lang, title=t("copy.share", lang))
 
 
 def copy_link_control(lang: str = "en") -> None:

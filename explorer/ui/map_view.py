@@ -124,7 +124,10 @@ def _static_args(lang: str) -> dict:
         "labels": {
             "features_here": t("map.features_here", lang),
             "map": t("map.aria", lang),
+            "map_present": t("map.aria_present", lang),
             "on_date": t("map.on_date", lang),
+            "feature_n": t("map.feature_n", lang),
+            "no_features": t("map.no_features", lang),
         },
     }
 

@@ -16,6 +16,7 @@ from explorer.i18n import t
 from explorer.layers import DEFAULT_LAYERS, LAYER_IDS
 from explorer.text import html_text
 from explorer.ui import (
+    a11y,
     about_data,
     changes_panel,
     copy_link,
@@ -242,15 +243,17 @@ def main() -> None:
             )
         st.caption(md_escape(caption))
     with legend_col:
-        st.markdown(f"**{md_escape(t('legend.title', lang))}**")
         legend = web_legend.legend_html(
             map_view.legend(data_dir, ds, drawn, day, lang, compare=compare)
             + overlay_panel.legend_items(overlay, lang)
         )
-        if legend.strip():
-            st.html(legend)
+        if legend.strip():  # folded on a phone, under the map (explorer/ui/a11y.py)
+            st.html(a11y.legend_fold(legend, lang))
         else:
+            st.markdown(f"**{md_escape(t('legend.title', lang))}**")
             st.caption(md_escape(t("legend.empty", lang)))
+    a11y.page_css()
+    a11y.helper(lang)  # skip links to the map and the text summary
 
     if light:
         first_paint.complete_later(drawn_reported)  # the rest once the map is drawn

@@ -151,7 +151,11 @@ TABLE_CSS: Final[str] = (
     "margin-bottom:0.5rem}.bfe-table th,.bfe-table td{border:1px solid #e6e6ea;"
     "padding:0.25rem 0.5rem;text-align:left;vertical-align:top}.bfe-table th{font-weight:600;"
     "color:#31333f;background:#f7f7f9}.bfe-table td.num{text-align:right;"
-    "font-variant-numeric:tabular-nums}</style>"
+    "font-variant-numeric:tabular-nums}.bfe-table-wrap{max-width:100%;overflow-x:auto}"
+    # A phone: smaller type, tighter cells and long headers broken, so the table fits the width.
+    "@media (max-width:640px){.bfe-table{font-size:0.78rem}.bfe-table th,.bfe-table td"
+    "{padding:0.2rem 0.25rem;overflow-wrap:break-word;hyphens:auto}.bfe-table th"
+    "{overflow-wrap:anywhere}}</style>"
 )
 
 
@@ -194,7 +198,18 @@ def _table(table: pd.DataFrame | str, lang: str) -> None:
     Static HTML, not ``st.dataframe``'s interactive grid (~1.2 MB of JavaScript) nor
     ``st.table`` (~0.9 MB): for a dozen rows a static table is enough and the map appears sooner.
     """
-    st.html(TABLE_CSS + (table if isinstance(table, str) else table_html(table, lang)))
+    st.html(table_block(table if isinstance(table, str) else table_html(table, lang)))
+
+
+def table_block(table: str) -> str:
+    """Return a :func:`table_html` table with its CSS, in a box as wide as the column (phones).
+
+    Examples
+    --------
+    >>> table_block("<table></table>").endswith('<div class="bfe-table-wrap"><table></table></div>')
+    True
+    """
+    return f'{TABLE_CSS}<div class="bfe-table-wrap">{table}</div>'
 
 
 def fenced_markdown(ds: Dataset, works: list[dict], lang: str = "en") -> str:

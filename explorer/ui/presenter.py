@@ -23,8 +23,8 @@ from explorer.i18n import t
 from explorer.layers import LAYER_IDS
 from explorer.printmap import handout
 from explorer.text import attribution_text
-from explorer.ui import map_view, offload, play_controls, state
-from explorer.ui.text import md_escape
+from explorer.ui import a11y, map_view, offload, play_controls, state
+from explorer.ui.text import frame_page, md_escape
 from explorer.web import legend_html
 from explorer.web.site import Site
 
@@ -52,12 +52,39 @@ header[data-testid="stHeader"] { display: none !important; }
 .st-key-presenter_panel h2 { font-size: 2.1rem; padding: 0.2rem 0 0.1rem; }
 .st-key-presenter_caption p { font-size: 1.45rem; line-height: 1.45; color: #111; }
 .st-key-presenter_sources p { font-size: 1rem; color: #333; }
-.st-key-presenter button { font-size: 1.15rem; min-height: 2.6rem; }
+.st-key-presenter button { font-size: 1.15rem; min-height: 2.75rem; }  /* 44 px: a tap */
 .st-key-presenter button:focus-visible, .st-key-presenter a:focus-visible,
 .st-key-presenter summary:focus-visible, .st-key-presenter iframe:focus-visible {
   outline: 3px solid #1a4f8a !important; outline-offset: 2px;
   box-shadow: 0 0 0 6px #ffd54f !important; }
 .st-key-presenter_keys { height: 0; overflow: hidden; margin: 0 !important; }
+</style>
+"""
+
+# A phone (Streamlit stacks the columns under 640 px): smaller type, so the caption and the map
+# share the first screen, and Previous / Next in a bar at the bottom of the screen, under the
+# thumb, 48 px high; the progress across the top, the language and Exit side by side.
+_PREV = f'[data-testid="stColumn"]:has(.st-key-{state.PRESENTER_PREVIOUS})'
+_NEXT = f'[data-testid="stColumn"]:has(.st-key-{state.PRESENTER_NEXT})'
+_PAIR = ", ".join(
+    f'[data-testid="stColumn"]:has(.st-key-{key})'
+    for key in (state.PRESENTER_LANG, state.PRESENTER_EXIT)
+)
+_PHONE_CSS: Final[str] = f"""
+<style>
+@media (max-width: 640px) {{
+  .st-key-presenter_panel h2 {{ font-size: 1.35rem; }}
+  .st-key-presenter_caption p {{ font-size: 1.05rem; line-height: 1.4; }}
+  .st-key-presenter_progress p {{ font-size: 1.2rem; line-height: 2rem; }}
+  .st-key-presenter button {{ min-height: 48px; }}
+  {_PREV}, {_NEXT} {{ position: fixed !important; bottom: 0; z-index: 999990;
+    width: 50% !important; min-width: 0 !important; padding: 8px 10px;
+    background: #fff; box-shadow: 0 -2px 6px rgba(0, 0, 0, 0.25); }}
+  {_PREV} {{ left: 0; }}
+  {_NEXT} {{ right: 0; }}
+  {_PAIR} {{ min-width: calc(50% - 0.5rem) !important; flex: 1 1 calc(50% - 0.5rem) !important; }}
+  [data-testid="stMainBlockContainer"], .block-container {{ padding-bottom: 88px !important; }}
+}}
 </style>
 """
 
@@ -171,7 +198,7 @@ def show(
     lang = st.session_state.get(state.LANG_KEY, "en")
     lang = lang if lang in config.LANGUAGES else "en"
     st.session_state[state.LANG_KEY] = lang
-    st.html(_CSS)
+    st.html(_CSS + _PHONE_CSS)
     chapters = chapters_for(data_dir)
     if not chapters:
         _broken_story(story_problems(data_dir), lang)
@@ -216,12 +243,17 @@ def show(
         url = story.chapter_url(chapter, lang, base_url=base_url)
         # A real markdown link: a bare URL would be auto-linked with its escaped "&amp;" in it.
         # The URL is built from validated state by urlencode (no spaces, quotes or brackets).
-        cols[1].caption(f"{md_escape(t('presenter.link_label', lang))} [{md_escape(url)}]({url})")
+        # Not a caption: captions are drawn at 60 % opacity, a link in one is 3:1 (WCAG AA: 4.5).
+        label = md_escape(t("presenter.link_label", lang))
+        cols[1].markdown(f"{label} [{md_escape(url)}]({url})")
+    a11y.page_css()
+    a11y.helper(lang, summary=False)  # "Skip to the map"
     with st.container(key="presenter_keys"):
         script = _KEYS_HTML.replace("%NEXT%", state.PRESENTER_NEXT).replace(
             "%PREVIOUS%", state.PRESENTER_PREVIOUS
         )
-        st.iframe(script, height=1, tab_index=-1)
+        title = t("presenter.keys_hint", lang)
+        st.iframe(frame_page(script, lang=lang, title=title), height=1, tab_index=-1)
 
 
 def _navigation(chapter: story.Chapter, number: int, total: int, lang: str) -> None:

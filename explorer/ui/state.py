@@ -108,6 +108,9 @@ SUMMARY_OPEN: Final[str] = "summary_open"
 #: The export panel's expander: its seven download buttons are sent only while it is open, so a
 #: page load does not make the browser lay them out, hidden, before the map appears.
 EXPORT_OPEN: Final[str] = "export_open"
+#: The hidden container of the page's keyboard helper (skip links, the legend folded on a phone:
+#: :mod:`explorer.ui.a11y`); styled out of the layout by its ``.st-key-`` class.
+PAGE_HELPER: Final[str] = "page_helper"
 #: The "About the data" expander (tens of kB of change log, sent only while it is open).
 ABOUT_OPEN: Final[str] = "about_data_open"
 #: Flag "this page has been drawn whole" (a browser's first run draws only the map:

@@ -23,6 +23,7 @@
   var frameHeight = null;
   var basemapOn = true;
   var reported = false;  // the first drawing was reported (args.report)
+  var keys = null;       // keys.js: the map by keyboard and screen reader
 
   // --- Streamlit component protocol (v1) -------------------------------------------------------
   function send(type, data) {
@@ -138,6 +139,11 @@
     map.on("resize", placeScale);
     viewVersion = a.view[3];
     installUrlSync();
+    if (window.bfeKeys) {
+      keys = window.bfeKeys(map, { sheet: main, open: function (layer, latlng) {
+        onFeatureClick(main, { target: layer, latlng: latlng });
+      } });
+    }
     if (window.bfePlay) {
       play = window.bfePlay({
         map: map,
@@ -382,8 +388,9 @@
     });
     var html = popupHtml(sheet, hits);
     if (!html) { return; }
-    L.popup({ maxWidth: 380, autoPanPadding: [20, 20] }).setLatLng(e.latlng).setContent(html)
-      .openOn(sheet.map);
+    var size = sheet.map.getSize();  // a popup fits a phone's map too
+    L.popup({ maxWidth: Math.min(380, size.x - 70), maxHeight: Math.max(160, size.y - 90),
+              autoPanPadding: [20, 20] }).setLatLng(e.latlng).setContent(html).openOn(sheet.map);
     if (e.originalEvent) { L.DomEvent.stop(e.originalEvent); }
   }
   function docsEach(sheet, fn) {
@@ -506,6 +513,7 @@
     placeScale();
     document.documentElement.lang = a.lang || "en";
     map.getContainer().setAttribute("aria-label", a.labels.map || "Map");
+    if (keys) { keys.update(a); }
     if (!first && a.view[3] !== viewVersion) {
       viewVersion = a.view[3];
       map.setView([a.view[0], a.view[1]], a.view[2], { animate: false });
