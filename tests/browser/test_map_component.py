@@ -125,7 +125,9 @@ def test_required_borders_are_drawn_at_zoom_5_to_10(server, page: Page, page_log
     _wait_drawn(frame)
     wait_idle(page)
     element = page.locator(COMPONENT_IFRAME)
-    for zoom in range(5, 11):
+    # Both ends and both sides of the sea threshold (zoom 7); every zoom in between took 1/3
+    # more of the suite's time and has never failed alone.
+    for zoom in (5, 6, 8, 10):
         frame.evaluate(f"() => window.map.setView([{lat}, {lon}], {zoom}, {{animate: false}})")
         page.wait_for_timeout(400)
         shot = element.screenshot(path=ARTIFACTS_DIR / f"zoom_{segment}_{zoom}.png")
@@ -147,7 +149,7 @@ def test_required_borders_are_drawn_at_zoom_5_to_10(server, page: Page, page_log
     assert page_log.problems() == []
 
 
-@pytest.mark.parametrize("width", [700, 1280, 1920])
+@pytest.mark.parametrize("width", [700, 1920])  # the narrowest and the widest
 def test_the_view_never_leaves_the_data_window(server, browser, width):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
