@@ -61,6 +61,18 @@ def _add_view_arguments(p: argparse.ArgumentParser, *, title_help: str) -> None:
     )
 
 
+def _add_link_and_data_arguments(p: argparse.ArgumentParser, data_help: str) -> None:
+    """Add ``--base-url`` (the address printed permalinks use) and ``--data``."""
+    p.add_argument(
+        "--base-url",
+        type=cli_types.base_url_arg,
+        default=view.APP_URL,
+        metavar="URL",
+        help=_BASE_URL_HELP,
+    )
+    p.add_argument("--data", type=cli_types.dir_arg, default=config.GEODATA_DIR, help=data_help)
+
+
 def program_name() -> str:
     """Return how the command was started: ``explorer`` (installed) or ``python -m explorer``.
 
@@ -199,14 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"most overlay features (default {config.OVERLAY_MAX_FEATURES:,}; "
         "env BFE_OVERLAY_MAX_FEATURES)",
     )
-    p.add_argument(
-        "--base-url",
-        type=cli_types.base_url_arg,
-        default=view.APP_URL,
-        metavar="URL",
-        help=_BASE_URL_HELP,
-    )
-    p.add_argument("--data", type=cli_types.dir_arg, default=config.GEODATA_DIR, help=data_help)
+    _add_link_and_data_arguments(p, data_help)
 
     p = sub.add_parser(
         "animate",
@@ -257,14 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--progress", action="store_true", help="print a line after each frame drawn (n/total)"
     )
-    p.add_argument(
-        "--base-url",
-        type=cli_types.base_url_arg,
-        default=view.APP_URL,
-        metavar="URL",
-        help=_BASE_URL_HELP,
-    )
-    p.add_argument("--data", type=cli_types.dir_arg, default=config.GEODATA_DIR, help=data_help)
+    _add_link_and_data_arguments(p, data_help)
 
     p = sub.add_parser(
         "handout",
@@ -280,14 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_types.paper_options(
         p, paper.HANDOUT_PAPERS, paper.HANDOUT_PAPERS[0], paper.HANDOUT_ORIENTATION
     )
-    p.add_argument(
-        "--base-url",
-        type=cli_types.base_url_arg,
-        default=view.APP_URL,
-        metavar="URL",
-        help=_BASE_URL_HELP,
-    )
-    p.add_argument("--data", type=cli_types.dir_arg, default=config.GEODATA_DIR, help=data_help)
+    _add_link_and_data_arguments(p, data_help)
 
     p = sub.add_parser("app", help="start the map app headless (Streamlit)")
     p.add_argument("--port", type=cli_types.port_arg, default=8501, help="port (default 8501)")
